@@ -1,0 +1,2 @@
+//! Stage 4: path search, rule firing on the simulated state, step graph, order,
+//! waves, and replay validation.

@@ -1,0 +1,403 @@
+//! The checked rulebook: every name resolved to an index, every expression typed.
+//!
+//! The checker produces these; the evaluator only reads them. Variables are slots in a
+//! per-declaration frame (`num_vars`): step parameters first, then `each` variables,
+//! then pattern and quantifier variables, in the order the checker meets them.
+
+use std::sync::Arc;
+
+use super::types::{RecordId, Schema, Type};
+use super::value::Value;
+use super::version::Version;
+use crate::source::{Sources, Span};
+
+pub type StepId = u16;
+pub type Var = u16;
+
+#[derive(Clone, Debug)]
+pub struct Rulebook {
+    pub sources: Sources,
+    pub schema: Schema,
+    pub releases: Vec<Release>,
+    pub hops: Vec<Hop>,
+    pub phases: Vec<String>,
+    pub steps: Vec<StepDef>,
+    pub rules: Vec<Rule>,
+    pub procedures: Vec<Procedure>,
+    pub orders: Vec<Order>,
+    pub limits: Vec<Limit>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Release {
+    pub version: Version,
+    /// A record of `schema.release`.
+    pub facts: Value,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct Hop {
+    pub from: Version,
+    pub to: Version,
+    /// A record of `schema.hop_fields`.
+    pub attrs: Value,
+    pub span: Span,
+}
+
+/// Which fact of the current hop an expression reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HopRef {
+    From,
+    To,
+    /// The release facts of `from` (a record of `schema.release`, or null).
+    Source,
+    /// The release facts of `to`.
+    Target,
+    /// The hop's record of attributes.
+    Attrs,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CmpOp {
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Quantifier {
+    Any,
+    All,
+    Count,
+}
+
+#[derive(Clone, Debug)]
+pub enum Expr {
+    Lit(Value),
+    Var(Var),
+    /// The inventory root record.
+    Root,
+    Hop(HopRef),
+    Field(Box<Expr>, u16),
+    Not(Box<Expr>),
+    And(Box<Expr>, Box<Expr>),
+    Or(Box<Expr>, Box<Expr>),
+    /// Both sides have the same (non-optional) type, or one side is `null`.
+    Cmp(CmpOp, Box<Expr>, Box<Expr>),
+    /// `x in [..]` (list) or `v in lo..=hi` (range); `negated` for `not in`.
+    In {
+        item: Box<Expr>,
+        set: Box<Expr>,
+        negated: bool,
+    },
+    /// `s like "log-storage-*"`.
+    Like(Box<Expr>, Arc<str>),
+    Coalesce(Box<Expr>, Box<Expr>),
+    Quant {
+        kind: Quantifier,
+        var: Var,
+        list: Box<Expr>,
+        body: Box<Expr>,
+    },
+    /// `hop 3.16 -> 4.0`; `None` is `*`.
+    HopIs {
+        from: Option<Version>,
+        to: Option<Version>,
+    },
+    List(Vec<Expr>),
+}
+
+/// A string with `{expr}` holes; each hole keeps its type so enums print by name.
+#[derive(Clone, Debug, Default)]
+pub struct Template {
+    pub parts: Vec<TemplatePart>,
+}
+
+#[derive(Clone, Debug)]
+pub enum TemplatePart {
+    Text(String),
+    Hole(Expr, Type),
+}
+
+/// Where an effect writes: a variable (an entity parameter) or the root, then fields.
+#[derive(Clone, Debug)]
+pub struct Place {
+    pub base: PlaceBase,
+    pub fields: Vec<u16>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PlaceBase {
+    Root,
+    Var(Var),
+}
+
+#[derive(Clone, Debug)]
+pub enum Effect {
+    /// `effect c.kubernetes = to`
+    Set {
+        place: Place,
+        value: Expr,
+        when: Option<Expr>,
+    },
+    /// `effect remove p in c.plugins where p.name == name`
+    Remove {
+        var: Var,
+        list: Place,
+        cond: Expr,
+        when: Option<Expr>,
+    },
+    /// `effect add c.plugins { name = name }`: one expression per field of the element
+    /// record, defaults already filled in by the checker.
+    Add {
+        list: Place,
+        fields: Vec<Expr>,
+        when: Option<Expr>,
+    },
+    /// `effect for d in c.disks where d.path == p: d.free_gb = gb`
+    ForEach {
+        var: Var,
+        list: Place,
+        cond: Expr,
+        fields: Vec<u16>,
+        value: Expr,
+        when: Option<Expr>,
+    },
+}
+
+#[derive(Clone, Debug)]
+pub struct Param {
+    pub name: String,
+    pub ty: Type,
+    pub span: Span,
+}
+
+/// `stepwise c.kubernetes to`: one instance per minor version from the place's current
+/// value up to the parameter's value.
+#[derive(Clone, Debug)]
+pub struct Stepwise {
+    pub place: Place,
+    pub param: u16,
+}
+
+#[derive(Clone, Debug)]
+pub struct Conditional<T> {
+    pub item: T,
+    pub when: Option<Expr>,
+}
+
+#[derive(Clone, Debug)]
+pub struct StepDef {
+    pub name: String,
+    pub params: Vec<Param>,
+    pub title: Template,
+    pub phase: u16,
+    pub manual: bool,
+    pub duration_minutes: Option<u32>,
+    pub commands: Vec<Conditional<Template>>,
+    pub notes: Vec<Conditional<Template>>,
+    pub effects: Vec<Effect>,
+    pub stepwise: Option<Stepwise>,
+    pub num_vars: u16,
+    pub span: Span,
+}
+
+impl StepDef {
+    /// The index of the first entity-typed parameter: the step's "cluster".
+    pub fn subject(&self, schema: &Schema) -> Option<usize> {
+        self.params.iter().position(|p| match p.ty {
+            Type::Record(id) => schema.record(id).entity.is_some(),
+            _ => false,
+        })
+    }
+}
+
+/// What an `each` iterates.
+#[derive(Clone, Debug)]
+pub enum EachSource {
+    /// `each cluster c`: the root list holding that entity.
+    Entity { record: RecordId, root_field: u16 },
+    /// `each p in c.plugins`
+    List(Expr),
+}
+
+#[derive(Clone, Debug)]
+pub struct Each {
+    pub var: Var,
+    pub source: EachSource,
+    pub filter: Option<Expr>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct StepCall {
+    pub step: StepId,
+    pub args: Vec<Expr>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub enum PatArg {
+    /// `_`
+    Any,
+    /// A name not bound before: binds the argument. A slot bound earlier in the same
+    /// declaration (e.g. by the other pattern of an `order`) means "equal to it".
+    Bind(Var),
+    /// An expression over variables already bound: the argument must equal it.
+    Equal(Expr),
+}
+
+#[derive(Clone, Debug)]
+pub struct Pattern {
+    pub step: StepId,
+    pub args: Vec<PatArg>,
+    pub span: Span,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    /// Informational.
+    Info,
+    Warn,
+    /// Fixed by a step the plan adds.
+    Fix,
+    Block,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warn => "warn",
+            Severity::Fix => "fix",
+            Severity::Block => "block",
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub enum Outcome {
+    Block,
+    Warn {
+        at: Option<Pattern>,
+        filter: Option<Expr>,
+    },
+    Note {
+        at: Option<Pattern>,
+        filter: Option<Expr>,
+    },
+    Step {
+        call: StepCall,
+        /// The steps the remediation must precede (and before which the requirement
+        /// must hold); `None` only orders it within its hop.
+        before: Option<Pattern>,
+        filter: Option<Expr>,
+    },
+}
+
+#[derive(Clone, Debug)]
+pub struct FollowUp {
+    pub call: StepCall,
+    pub after: Pattern,
+    pub filter: Option<Expr>,
+}
+
+/// A fact a requirement reads, for the finding's `facts` list:
+/// a variable (or the root) followed by field indices.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FactRef {
+    pub base: PlaceBase,
+    pub fields: Vec<u16>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Rule {
+    pub id: String,
+    pub source: String,
+    pub message: Template,
+    pub when: Option<Expr>,
+    pub each: Vec<Each>,
+    pub require: Option<Expr>,
+    pub outcome: Outcome,
+    pub then: Option<FollowUp>,
+    pub facts: Vec<FactRef>,
+    pub num_vars: u16,
+    pub span: Span,
+}
+
+impl Rule {
+    pub fn severity(&self) -> Severity {
+        match self.outcome {
+            Outcome::Block => Severity::Block,
+            Outcome::Warn { .. } => Severity::Warn,
+            Outcome::Note { .. } => Severity::Info,
+            Outcome::Step { .. } => Severity::Fix,
+        }
+    }
+}
+
+/// `do a(c) -> b(c) -> c(c) [when EXPR]`
+#[derive(Clone, Debug)]
+pub struct Chain {
+    pub calls: Vec<StepCall>,
+    /// Consecutive calls are ordered (`->`) when true, merely instantiated (`,`) when false.
+    pub ordered: bool,
+    pub when: Option<Expr>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Procedure {
+    pub id: String,
+    pub source: String,
+    pub when: Option<Expr>,
+    pub each: Vec<Each>,
+    pub chains: Vec<Chain>,
+    pub num_vars: u16,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct Order {
+    pub id: String,
+    pub source: String,
+    pub when: Option<Expr>,
+    pub first: Pattern,
+    pub then: Pattern,
+    /// Conjuncts of the `where` that read only the first pattern's variables.
+    pub filter_first: Option<Expr>,
+    /// Conjuncts that read only the second pattern's (and shared) variables.
+    pub filter_then: Option<Expr>,
+    /// The remaining conjuncts, checked per pair.
+    pub filter_pair: Option<Expr>,
+    pub num_vars: u16,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct Limit {
+    pub id: String,
+    pub source: String,
+    pub patterns: Vec<Pattern>,
+    pub filter: Option<Expr>,
+    pub max: u32,
+    /// The variables whose values form a binding that holds a slot.
+    pub key_vars: Vec<Var>,
+    pub num_vars: u16,
+    pub span: Span,
+}
+
+impl Rulebook {
+    pub fn step_by_name(&self, name: &str) -> Option<StepId> {
+        self.steps.iter().position(|s| s.name == name).map(|i| i as StepId)
+    }
+
+    pub fn release(&self, version: &Version) -> Option<&Release> {
+        self.releases
+            .iter()
+            .find(|r| r.version.compare(version) == std::cmp::Ordering::Equal)
+    }
+}

@@ -1,0 +1,11 @@
+//! The data every stage shares: versions, values, the schema and the checked rulebook.
+
+pub mod ir;
+pub mod types;
+pub mod value;
+pub mod version;
+
+pub use ir::*;
+pub use types::*;
+pub use value::Value;
+pub use version::{Version, VersionRange};

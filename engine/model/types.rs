@@ -1,0 +1,147 @@
+//! The schema a rulebook declares: records, entities, enums and the inventory root.
+
+use super::value::Value;
+use crate::source::Span;
+
+pub type RecordId = u16;
+pub type EnumId = u16;
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Type {
+    Bool,
+    Int,
+    Str,
+    Version,
+    Range,
+    Enum(EnumId),
+    List(Box<Type>),
+    Record(RecordId),
+    Optional(Box<Type>),
+    /// The type of `null` before it meets an optional.
+    Null,
+}
+
+impl Type {
+    pub fn is_optional(&self) -> bool {
+        matches!(self, Type::Optional(_) | Type::Null)
+    }
+
+    /// The type without its optional wrapper.
+    pub fn non_null(&self) -> &Type {
+        match self {
+            Type::Optional(inner) => inner,
+            other => other,
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct FieldDef {
+    pub name: String,
+    pub ty: Type,
+    /// Used when the inventory leaves the field out. Optional fields default to null.
+    pub default: Option<Value>,
+    pub span: Span,
+}
+
+impl FieldDef {
+    pub fn required(&self) -> bool {
+        self.default.is_none() && !self.ty.is_optional()
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct EntityInfo {
+    /// The field of the inventory root holding the list of these entities.
+    pub root_field: u16,
+    /// The field naming each entity (`name`).
+    pub key_field: u16,
+}
+
+#[derive(Clone, Debug)]
+pub struct RecordDef {
+    pub name: String,
+    pub fields: Vec<FieldDef>,
+    pub entity: Option<EntityInfo>,
+    /// A field whose value identifies an element of a list of these records
+    /// (`name` when the record has one); used to name facts in findings.
+    pub key_field: Option<u16>,
+    pub span: Span,
+}
+
+impl RecordDef {
+    pub fn field(&self, name: &str) -> Option<(u16, &FieldDef)> {
+        self.fields
+            .iter()
+            .enumerate()
+            .find(|(_, f)| f.name == name)
+            .map(|(i, f)| (i as u16, f))
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct EnumDef {
+    pub variants: Vec<String>,
+}
+
+impl EnumDef {
+    pub fn variant(&self, name: &str) -> Option<u16> {
+        self.variants.iter().position(|v| v == name).map(|i| i as u16)
+    }
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Schema {
+    pub records: Vec<RecordDef>,
+    pub enums: Vec<EnumDef>,
+    /// The inventory root record.
+    pub root: RecordId,
+    /// The record of facts each `release` declares.
+    pub release: RecordId,
+    /// The record of attributes each `hop` declares.
+    pub hop_fields: RecordId,
+}
+
+impl Schema {
+    pub fn record(&self, id: RecordId) -> &RecordDef {
+        &self.records[id as usize]
+    }
+
+    pub fn enum_def(&self, id: EnumId) -> &EnumDef {
+        &self.enums[id as usize]
+    }
+
+    /// Entities in declaration order: (record id, info).
+    pub fn entities(&self) -> impl Iterator<Item = (RecordId, &EntityInfo)> {
+        self.records
+            .iter()
+            .enumerate()
+            .filter_map(|(i, r)| r.entity.as_ref().map(|e| (i as RecordId, e)))
+    }
+
+    /// The entity record listed under a root field, if that field lists entities.
+    pub fn entity_of_root_field(&self, field: u16) -> Option<RecordId> {
+        self.entities()
+            .find(|(_, e)| e.root_field == field)
+            .map(|(id, _)| id)
+    }
+
+    /// How a type reads to a person: `version?`, `[plugin]`, `global | workload`.
+    pub fn type_name(&self, ty: &Type) -> String {
+        match ty {
+            Type::Bool => "bool".into(),
+            Type::Int => "int".into(),
+            Type::Str => "string".into(),
+            Type::Version => "version".into(),
+            Type::Range => "range".into(),
+            Type::Null => "null".into(),
+            Type::Enum(id) => self.enum_def(*id).variants.join(" | "),
+            Type::List(inner) => format!("[{}]", self.type_name(inner)),
+            Type::Record(id) => self.record(*id).name.clone(),
+            Type::Optional(inner) => match **inner {
+                Type::Enum(_) => format!("({})?", self.type_name(inner)),
+                _ => format!("{}?", self.type_name(inner)),
+            },
+        }
+    }
+}
