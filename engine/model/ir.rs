@@ -26,6 +26,18 @@ pub struct Rulebook {
     pub procedures: Vec<Procedure>,
     pub orders: Vec<Order>,
     pub limits: Vec<Limit>,
+    pub path: PathDecl,
+}
+
+/// `path from platform.version to target`: which root facts hold the installed version
+/// (where the upgrade path starts) and the default target (`--to` overrides it).
+#[derive(Clone, Debug)]
+pub struct PathDecl {
+    /// Field indices from the root; the fact has type `version`.
+    pub from: Vec<u16>,
+    /// Field indices from the root; the fact has type `version?`.
+    pub to: Option<Vec<u16>>,
+    pub span: Span,
 }
 
 #[derive(Clone, Debug)]
