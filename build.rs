@@ -15,11 +15,16 @@ fn main() {
         })
         .unwrap_or_default();
     names.sort();
-    let mut code = String::from("/// The ACP rulebook's files, embedded at build time.\npub static EMBEDDED_ACP: &[(&str, &str)] = &[\n");
+    let mut code = String::from(
+        "/// The ACP rulebook's files, embedded at build time.\npub static EMBEDDED_ACP: &[(&str, &str)] = &[\n",
+    );
     for name in &names {
         println!("cargo:rerun-if-changed=rules/acp/{name}");
         let abs = fs::canonicalize(dir.join(name)).expect("rule file path");
-        code.push_str(&format!("    ({name:?}, include_str!({:?})),\n", abs.display().to_string()));
+        code.push_str(&format!(
+            "    ({name:?}, include_str!({:?})),\n",
+            abs.display().to_string()
+        ));
     }
     code.push_str("];\n");
     let out = Path::new(&env::var("OUT_DIR").expect("OUT_DIR")).join("embedded_rules.rs");

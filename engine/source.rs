@@ -31,7 +31,10 @@ impl Span {
     }
 
     pub fn source_span(self) -> SourceSpan {
-        SourceSpan::new((self.start as usize).into(), (self.end - self.start) as usize)
+        SourceSpan::new(
+            (self.start as usize).into(),
+            (self.end - self.start) as usize,
+        )
     }
 }
 
@@ -71,7 +74,8 @@ impl Sources {
     /// The text a span points into, for slicing identifiers back out.
     pub fn slice(&self, span: Span) -> &str {
         let text = &self.get(span.file).text;
-        text.get(span.start as usize..span.end as usize).unwrap_or("")
+        text.get(span.start as usize..span.end as usize)
+            .unwrap_or("")
     }
 
     /// The miette source for a file, so a diagnostic can show its snippet.

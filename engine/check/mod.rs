@@ -1,11 +1,219 @@
 //! Stage 2: AST → checked [`Rulebook`] (names, types, static ordering graph).
+//!
+//! The checker runs in passes over every file at once (declarations are
+//! order-independent): the schema, then releases, hops and phases, then step
+//! signatures, then step bodies, rules, procedures, orders and limits, then the
+//! ordering graph. Every pass reports into one list, so a run shows all errors.
+
+pub mod codes;
+mod decls;
+mod effects;
+mod expr;
+mod facts;
+mod ordering;
+mod paths;
+mod patterns;
+mod releases;
+mod rules;
+mod schema;
+mod scope;
+mod steps;
+mod suggest;
+mod types;
+
+#[cfg(test)]
+mod tests;
 
 use crate::diagnostics::{Problem, Problems};
-use crate::model::Rulebook;
-use crate::source::Sources;
+use crate::model::{Param, Rulebook, Schema, StepId, Version};
+use crate::source::{Sources, Span};
 use crate::syntax::ast;
 
 pub fn check(sources: Sources, modules: Vec<ast::Module>) -> Result<Rulebook, Problems> {
-    let _ = (sources, modules);
-    Err(Problem::new("uplan::check::unimplemented", "the checker is not written yet").into())
+    let decls = Decls::collect(&modules);
+    let mut cx = Cx::new(&sources);
+    schema::build(&mut cx, &decls);
+    let path = schema::path(&mut cx, &decls);
+    let (releases, hops) = releases::build(&mut cx, &decls);
+    let phases = releases::phases(&mut cx, &decls);
+    steps::signatures(&mut cx, &decls);
+    let steps = steps::bodies(&mut cx, &decls);
+    let rules = rules::all(&mut cx, &decls);
+    let procedures = decls::procedures(&mut cx, &decls);
+    let orders = decls::orders(&mut cx, &decls);
+    let limits = decls::limits(&mut cx, &decls);
+    ordering::reject_cycles(&mut cx);
+    let Cx {
+        problems, schema, ..
+    } = cx;
+    let rulebook = Rulebook {
+        sources: sources.clone(),
+        schema,
+        releases,
+        hops,
+        phases,
+        steps,
+        rules,
+        procedures,
+        orders,
+        limits,
+        path,
+    };
+    problems.into_result(rulebook)
+}
+
+/// Every declaration of every file, grouped by kind, in file order.
+#[derive(Default)]
+pub(crate) struct Decls<'m> {
+    pub records: Vec<&'m ast::RecordDecl>,
+    pub inventory: Vec<&'m ast::FieldBlock>,
+    pub release_fields: Vec<&'m ast::FieldBlock>,
+    pub hop_fields: Vec<&'m ast::FieldBlock>,
+    pub paths: Vec<&'m ast::PathDecl>,
+    pub releases: Vec<&'m ast::ReleaseDecl>,
+    pub hops: Vec<&'m ast::HopDecl>,
+    pub phases: Vec<&'m ast::PhasesDecl>,
+    pub steps: Vec<&'m ast::StepDecl>,
+    pub rules: Vec<&'m ast::ClauseDecl>,
+    pub procedures: Vec<&'m ast::ClauseDecl>,
+    pub orders: Vec<&'m ast::ClauseDecl>,
+    pub limits: Vec<&'m ast::ClauseDecl>,
+}
+
+impl<'m> Decls<'m> {
+    fn collect(modules: &'m [ast::Module]) -> Decls<'m> {
+        let mut d = Decls::default();
+        for decl in modules.iter().flat_map(|m| &m.decls) {
+            match decl {
+                ast::Decl::Record(x) => d.records.push(x),
+                ast::Decl::Inventory(x) => d.inventory.push(x),
+                ast::Decl::ReleaseFields(x) => d.release_fields.push(x),
+                ast::Decl::HopFields(x) => d.hop_fields.push(x),
+                ast::Decl::Path(x) => d.paths.push(x),
+                ast::Decl::Release(x) => d.releases.push(x),
+                ast::Decl::Hop(x) => d.hops.push(x),
+                ast::Decl::Phases(x) => d.phases.push(x),
+                ast::Decl::Step(x) => d.steps.push(x),
+                ast::Decl::Rule(x) => d.rules.push(x),
+                ast::Decl::Procedure(x) => d.procedures.push(x),
+                ast::Decl::Order(x) => d.orders.push(x),
+                ast::Decl::Limit(x) => d.limits.push(x),
+            }
+        }
+        d
+    }
+}
+
+/// A step's name and parameters, known before any body is checked so that calls and
+/// patterns anywhere can be resolved.
+#[derive(Clone, Debug)]
+pub(crate) struct StepSig {
+    pub name: String,
+    pub params: Vec<Param>,
+    pub span: Span,
+}
+
+/// A static ordering edge between two step declarations, and who asked for it.
+#[derive(Clone, Debug)]
+pub(crate) struct Edge {
+    pub from: StepId,
+    pub to: StepId,
+    /// `rule `k8s-floor``, `order `global-first``, `procedure `standard``.
+    pub origin: String,
+    pub span: Span,
+}
+
+/// The checker's state shared by every pass.
+pub(crate) struct Cx<'s> {
+    pub sources: &'s Sources,
+    pub problems: Problems,
+    pub schema: Schema,
+    /// How many of `schema.records` the user declared (the rest are the root, the
+    /// release record and the hop record, which have no type name).
+    pub user_records: usize,
+    /// Every version a `hop` names.
+    pub versions: Vec<Version>,
+    pub phases: Vec<String>,
+    pub steps: Vec<StepSig>,
+    pub edges: Vec<Edge>,
+}
+
+impl<'s> Cx<'s> {
+    fn new(sources: &'s Sources) -> Cx<'s> {
+        Cx {
+            sources,
+            problems: Problems::default(),
+            schema: Schema::default(),
+            user_records: 0,
+            versions: Vec::new(),
+            phases: Vec::new(),
+            steps: Vec::new(),
+            edges: Vec::new(),
+        }
+    }
+
+    /// A diagnostic pointing at `span`; add `.help(..)` and [`Cx::push`] it.
+    pub fn problem(
+        &self,
+        code: &'static str,
+        message: impl Into<String>,
+        span: Span,
+        label: impl Into<String>,
+    ) -> Problem {
+        Problem::new(code, message).at(self.sources, span, label)
+    }
+
+    pub fn push(&mut self, p: Problem) {
+        self.problems.push(p);
+    }
+
+    /// Reports `problem` with an optional help line.
+    pub fn report(&mut self, p: Problem, help: Option<String>) {
+        let p = match help {
+            Some(h) => p.help(h),
+            None => p,
+        };
+        self.problems.push(p);
+    }
+
+    pub fn step_id(&self, name: &str) -> Option<StepId> {
+        self.steps
+            .iter()
+            .position(|s| s.name == name)
+            .map(|i| i as StepId)
+    }
+
+    /// Reports the second of two declarations with one name.
+    pub fn duplicate(&mut self, what: &str, name: &str, first: Span, second: Span) {
+        let p = self
+            .problem(
+                codes::DUPLICATE,
+                format!("{what} `{name}` is declared twice"),
+                second,
+                "declared again here",
+            )
+            .help("names must be unique; rename or remove one of them");
+        let p = if first.file == second.file {
+            p.at(self.sources, first, "first declared here")
+        } else {
+            p.with_related(vec![self.problem(
+                codes::DUPLICATE,
+                format!("{what} `{name}` is first declared here"),
+                first,
+                "first declared here",
+            )])
+        };
+        self.push(p);
+    }
+
+    /// Sets a clause that may appear once; reports the second.
+    pub fn once<T>(&mut self, slot: &mut Option<(T, Span)>, value: T, span: Span, keyword: &str) {
+        match slot {
+            Some((_, first)) => {
+                let first = *first;
+                self.duplicate("clause", keyword, first, span);
+            }
+            None => *slot = Some((value, span)),
+        }
+    }
 }

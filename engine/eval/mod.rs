@@ -1,10 +1,33 @@
 //! Stage 4: path search, rule firing on the simulated state, step graph, order,
 //! waves, and replay validation.
 
+mod bindings;
+mod effects;
+mod graph_args;
+mod hop;
+mod instances;
+pub mod interp;
+mod naming;
+mod output;
+mod path;
+mod patterns;
+mod replay;
+mod schedule;
+mod types;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
 use crate::diagnostics::{Problem, Problems};
 use crate::inventory::Inventory;
-use crate::model::{Rulebook, Version};
+use crate::model::{Rulebook, Value, Version};
 use crate::plan::{Finding, Plan};
+use effects::{apply, bind_args, plan_effects, read};
+use hop::{Planner, RawFinding};
+use instances::{Arg, Graph, Origin};
+use interp::{Env, HopCtx};
+
+pub use replay::Violation;
 
 /// What to compute: `Check` stops after the findings (no ordering, no replay).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -13,71 +36,358 @@ pub enum Mode {
     Check,
 }
 
+/// Why no path exists: what the source reaches and what reaches the target.
+#[derive(Debug, Clone)]
+pub struct NoPath {
+    pub known_source: bool,
+    pub reachable: Vec<Version>,
+    pub sources: Vec<Version>,
+}
+
 /// The evaluator's result, in indices; [`Evaluation::to_plan`] turns it into strings.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Evaluation {
-    blocked: bool,
+    pub from: Version,
+    pub to: Version,
+    /// Hop indices of the path, in order.
+    pub hops: Vec<u16>,
+    pub no_path: Option<NoPath>,
+    graph: Graph,
+    findings: Vec<RawFinding>,
+    notes: Vec<(u32, u32)>,
+    /// Instances in execution order.
+    order: Vec<u32>,
+    /// Per instance, its wave (0-based over the whole plan); `u32::MAX` if unscheduled.
+    wave: Vec<u32>,
+    /// The facts at the start of each hop after the first.
+    later_states: Vec<Value>,
+    rule_keys: Vec<Vec<Option<u16>>>,
 }
 
 impl Evaluation {
     pub fn is_blocked(&self) -> bool {
-        self.blocked
+        self.no_path.is_some()
+            || self
+                .findings
+                .iter()
+                .any(|f| f.severity == crate::model::Severity::Block)
     }
 
     /// The plan contract value (`uplan.plan/v1`).
     pub fn to_plan(&self, rulebook: &Rulebook, inventory: &Inventory) -> Plan {
-        let _ = (rulebook, inventory);
-        unimplemented_plan()
+        output::to_plan(self, rulebook, &inventory.facts)
     }
 
     /// The findings only, as in the plan.
     pub fn findings(&self, rulebook: &Rulebook, inventory: &Inventory) -> Vec<Finding> {
-        self.to_plan(rulebook, inventory).findings
+        output::findings(self, rulebook, &inventory.facts)
+    }
+
+    /// Number of step instances planned (for benchmarks and tests).
+    pub fn step_count(&self) -> usize {
+        self.order.len()
+    }
+
+    /// The facts at the start of hop `pos`.
+    fn hop_state<'s>(&'s self, pos: u32, initial: &'s Value) -> &'s Value {
+        if pos == 0 {
+            initial
+        } else {
+            self.later_states.get(pos as usize - 1).unwrap_or(initial)
+        }
     }
 }
 
-fn unimplemented_plan() -> Plan {
-    Plan {
-        schema: crate::plan::SCHEMA_ID.into(),
-        status: crate::plan::Status::Blocked,
-        from: String::new(),
-        to: String::new(),
-        path: Vec::new(),
-        findings: Vec::new(),
-        steps: Vec::new(),
-    }
+/// Reads a version fact at a root-relative field path.
+fn root_version(root: &Value, fields: &[u16]) -> Option<Version> {
+    let loc: Vec<u32> = fields.iter().map(|f| *f as u32).collect();
+    read(root, &loc).and_then(Value::as_version).cloned()
 }
 
 /// Plans (or checks) the upgrade of `inventory` to `target` (or the inventory's own
-/// target). Errors are bad input: a target that is not a version the rulebook knows,
-/// or a rulebook whose own plan fails its replay (a contradiction in the rules).
+/// target). Errors are bad input: no target, a target no hop reaches, or a rulebook
+/// whose own plan fails its replay (a contradiction in the rules).
 pub fn evaluate(
     rulebook: &Rulebook,
     inventory: &Inventory,
     target: Option<&Version>,
     mode: Mode,
 ) -> Result<Evaluation, Problems> {
-    let _ = (rulebook, inventory, target, mode);
-    Err(Problem::new("uplan::eval::unimplemented", "the evaluator is not written yet").into())
+    let to = match target {
+        Some(t) => t.clone(),
+        None => rulebook
+            .path
+            .to
+            .as_ref()
+            .and_then(|f| root_version(&inventory.facts, f))
+            .ok_or_else(|| {
+                Problem::new(
+                    "uplan::eval::no_target",
+                    "no target version: the inventory names none",
+                )
+                .help("pass `--to <version>`, e.g. `--to 4.3`, or set `target:` in the inventory")
+            })?,
+    };
+    let ev = evaluate_unchecked(rulebook, inventory, &to, mode)?;
+    if mode == Mode::Plan && ev.no_path.is_none() {
+        let violations = replay::replay(rulebook, &inventory.facts, &ev, &ev.order, &ev.wave);
+        if !violations.is_empty() {
+            return Err(replay::self_validation_problem(rulebook, &violations).into());
+        }
+    }
+    Ok(ev)
 }
 
-/// One way a (possibly hand-edited) plan breaks the rulebook.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Violation {
-    /// Stable: `uplan::validate::order`, `::requirement`, `::limit`, `::missing_step`, ...
-    pub code: &'static str,
-    pub step: Option<String>,
-    pub rule: Option<String>,
-    pub message: String,
+/// [`evaluate`] without the closing replay (which `validate` runs on its own terms).
+fn evaluate_unchecked(
+    rulebook: &Rulebook,
+    inventory: &Inventory,
+    to: &Version,
+    mode: Mode,
+) -> Result<Evaluation, Problems> {
+    let rb = rulebook;
+    let facts = &inventory.facts;
+    let to = to.clone();
+    let from = root_version(facts, &rb.path.from).ok_or_else(|| {
+        Problem::new(
+            "uplan::eval::no_version",
+            "the inventory has no installed version",
+        )
+        .help("the rulebook's `path from …` fact must be a version")
+    })?;
+    let Some(goal) = path::node_of(rb, &to) else {
+        let known = naming::join_versions(&path::nodes(rb));
+        return Err(Problem::new(
+            "uplan::eval::unknown_target",
+            format!("no hop of the rulebook reaches `{to}`"),
+        )
+        .help(format!("versions the rulebook knows: {known}"))
+        .into());
+    };
+    let mut ev = Evaluation {
+        from: from.clone(),
+        to: to.clone(),
+        hops: Vec::new(),
+        no_path: None,
+        graph: Graph::default(),
+        findings: Vec::new(),
+        notes: Vec::new(),
+        order: Vec::new(),
+        wave: Vec::new(),
+        later_states: Vec::new(),
+        rule_keys: Vec::new(),
+    };
+    let start = path::node_of(rb, &from);
+    let route = start.as_ref().and_then(|s| path::shortest(rb, s, &goal));
+    let Some(hops) = route else {
+        ev.no_path = Some(NoPath {
+            known_source: start.is_some(),
+            reachable: start
+                .as_ref()
+                .map(|s| path::reachable(rb, s))
+                .unwrap_or_default(),
+            sources: path::sources_of(rb, &goal),
+        });
+        return Ok(ev);
+    };
+    ev.hops = hops.clone();
+    let mut planner = Planner::new(rb);
+    let mut state = facts.clone();
+    let mut wave_base = 0u32;
+    for (pos, &hop) in hops.iter().enumerate() {
+        let pos = pos as u32;
+        let full = mode == Mode::Plan || (pos as usize) < hops.len() - 1;
+        if pos > 0 {
+            ev.later_states.push(state.clone());
+        }
+        let (first_inst, first_edge) = (planner.graph.insts.len(), planner.graph.edges.len());
+        planner.plan_hop(pos, hop, &mut state, full);
+        if !full {
+            break;
+        }
+        let placed = place_hop(
+            rb,
+            &planner.graph,
+            &hops,
+            hop,
+            first_inst,
+            first_edge,
+            &state,
+        )?;
+        ev.wave.resize(planner.graph.insts.len(), u32::MAX);
+        for (inst, w) in &placed {
+            ev.wave[*inst as usize] = wave_base + w;
+        }
+        wave_base += placed.iter().map(|(_, w)| w + 1).max().unwrap_or(0);
+        for (inst, _) in &placed {
+            run_step(rb, &planner.graph, hop, *inst, &mut state);
+        }
+        ev.order.extend(placed.iter().map(|(i, _)| *i));
+    }
+    ev.graph = planner.graph;
+    ev.findings = planner.findings;
+    ev.notes = planner.notes;
+    ev.rule_keys = planner.rule_keys;
+    Ok(ev)
+}
+
+/// Applies one step instance's effects to the facts.
+fn run_step(rb: &Rulebook, graph: &Graph, hop: u16, inst: u32, state: &mut Value) {
+    let i = &graph.insts[inst as usize];
+    let step = &rb.steps[i.step as usize];
+    let ctx = HopCtx::new(rb, hop);
+    let writes = {
+        let mut env = Env::new(&rb.schema, state, &ctx, step.num_vars);
+        bind_args(&mut env, &i.args);
+        plan_effects(&mut env, step, &i.args)
+    };
+    apply(state, writes, None);
+}
+
+/// Orders the instances created for one hop: (instance, wave within the hop), in
+/// execution order.
+fn place_hop(
+    rb: &Rulebook,
+    graph: &Graph,
+    hops: &[u16],
+    hop: u16,
+    first_inst: usize,
+    first_edge: usize,
+    state: &Value,
+) -> Result<Vec<(u32, u32)>, Problems> {
+    let ids: Vec<u32> = (first_inst as u32..graph.insts.len() as u32).collect();
+    let local = |id: u32| id - first_inst as u32;
+    let mut edges: Vec<(u32, u32)> = graph.edges[first_edge..]
+        .iter()
+        .filter(|e| e.from as usize >= first_inst && e.to as usize >= first_inst)
+        .map(|e| (local(e.from), local(e.to)))
+        .collect();
+    edges.sort_unstable();
+    edges.dedup();
+    let rank = ranks(rb, graph, &ids, state);
+    let ctx = HopCtx::new(rb, hop);
+    let limits = limit_slots(rb, graph, &ids, &ctx, state);
+    match schedule::schedule(&rank, &edges, &limits) {
+        Ok(s) => Ok(s
+            .order
+            .iter()
+            .map(|&l| (ids[l as usize], s.wave[l as usize]))
+            .collect()),
+        Err(schedule::Stuck::Cycle(members)) => {
+            let members: Vec<u32> = members.iter().map(|&l| ids[l as usize]).collect();
+            Err(replay::cycle_problem(rb, graph, hops, state, &members).into())
+        }
+        Err(schedule::Stuck::Limit(l)) => {
+            let lim = &rb.limits[l.min(rb.limits.len().saturating_sub(1))];
+            Err(Problem::new(
+                "uplan::eval::limit_deadlock",
+                format!("limit `{}` leaves no step able to start", lim.id),
+            )
+            .at(&rb.sources, lim.span, "this limit")
+            .help("a binding holding a slot waits on a step of a binding that has none; raise the limit or change the orders")
+            .into())
+        }
+    }
+}
+
+/// The tie-break rank of each instance: (phase, entity name, step name, arguments).
+fn ranks(rb: &Rulebook, graph: &Graph, ids: &[u32], state: &Value) -> Vec<u32> {
+    #[derive(PartialEq, Eq, PartialOrd, Ord)]
+    enum Key {
+        Name(Arc<str>),
+        Ver(u64, u64, u64, u8),
+        Int(i64),
+        Str(Arc<str>),
+        Other(String),
+    }
+    let key_of = |a: &Arg| match a {
+        Arg::Entity { field, index } => {
+            Key::Name(naming::entity_name(&rb.schema, state, *field, *index))
+        }
+        Arg::Value(Value::Version(v)) => Key::Ver(v.major, v.minor, v.patch, v.precision),
+        Arg::Value(Value::Int(i)) => Key::Int(*i),
+        Arg::Value(Value::Str(s)) => Key::Str(s.clone()),
+        Arg::Value(other) => Key::Other(format!("{other:?}")),
+    };
+    /// (phase, entity name, step name, arguments, local index)
+    type Keyed<'s> = (u16, Arc<str>, &'s str, Vec<Key>, usize);
+    let mut keyed: Vec<Keyed> = ids
+        .iter()
+        .enumerate()
+        .map(|(local, &id)| {
+            let i = &graph.insts[id as usize];
+            let step = &rb.steps[i.step as usize];
+            let subject = naming::subject(rb, graph, state, id).unwrap_or_else(|| Arc::from(""));
+            (
+                step.phase,
+                subject,
+                step.name.as_str(),
+                i.args.iter().map(key_of).collect(),
+                local,
+            )
+        })
+        .collect();
+    keyed.sort();
+    let mut rank = vec![0u32; ids.len()];
+    for (r, k) in keyed.iter().enumerate() {
+        rank[k.4] = r as u32;
+    }
+    rank
+}
+
+/// For each `limit`, the binding (interned) each instance holds a slot for.
+fn limit_slots(
+    rb: &Rulebook,
+    graph: &Graph,
+    ids: &[u32],
+    ctx: &HopCtx<'_>,
+    state: &Value,
+) -> Vec<schedule::SlotLimit> {
+    rb.limits
+        .iter()
+        .map(|lim| {
+            let mut env = Env::new(&rb.schema, state, ctx, lim.num_vars);
+            let mut interned: HashMap<Vec<Arg>, u32> = HashMap::new();
+            let key_of = ids
+                .iter()
+                .map(|&id| {
+                    let inst = &graph.insts[id as usize];
+                    let hit = lim.patterns.iter().any(|p| {
+                        p.step == inst.step
+                            && patterns::bind(&mut env, p, &inst.args)
+                            && env.test_opt(lim.filter.as_ref())
+                    });
+                    if !hit {
+                        return None;
+                    }
+                    let key: Vec<Arg> = lim
+                        .key_vars
+                        .iter()
+                        .map(|v| graph_args::to_arg(env.get(*v)))
+                        .collect();
+                    let n = interned.len() as u32;
+                    Some(*interned.entry(key).or_insert(n))
+                })
+                .collect();
+            schedule::SlotLimit {
+                max: lim.max,
+                key_of,
+            }
+        })
+        .collect()
 }
 
 /// Replays `plan` from the inventory's facts; an empty list means it is valid.
-/// Errors are bad input (a step id the rulebook does not know, a wrong path).
+/// Errors are bad input (a path that is not the inventory's).
 pub fn validate(
     rulebook: &Rulebook,
     inventory: &Inventory,
     plan: &Plan,
 ) -> Result<Vec<Violation>, Problems> {
-    let _ = (rulebook, inventory, plan);
-    Err(Problem::new("uplan::eval::unimplemented", "the evaluator is not written yet").into())
+    replay::validate_plan(rulebook, inventory, plan)
+}
+
+#[allow(dead_code)]
+fn origin_name(rb: &Rulebook, o: Origin) -> String {
+    output::origin_id(rb, o).unwrap_or_default()
 }

@@ -1,10 +1,35 @@
 //! Stage 3: inventory YAML → facts, validated against the rulebook's schema.
+//!
+//! **Choice: serde_yaml for values, saphyr-parser for positions.** The success path is
+//! one pass: serde_yaml's deserializer drives a schema-aware `DeserializeSeed`
+//! ([`seed`]) that builds [`Value`]s directly — no intermediate `serde_yaml::Value` — and
+//! records every fault (unknown field, wrong type, bad version…) with its path instead
+//! of stopping at the first. serde_yaml keeps no positions of values, so positions come
+//! from a second reader, `saphyr-parser`, whose events carry spans ([`positions`]). That
+//! pass runs only when needed: to report faults, or on the first
+//! [`Inventory::locate`] (then cached in the inventory). A valid inventory costs one
+//! serde_yaml parse and nothing more.
+//!
+//! Modules: [`seed`] (the pass), [`positions`] (the span index), [`report`] (faults →
+//! diagnostics), [`codes`] (the stable diagnostic codes), [`suggest`] (did you mean).
 
-use std::sync::Arc;
+pub mod codes;
+mod positions;
+mod report;
+mod seed;
+mod suggest;
+
+#[cfg(test)]
+mod tests;
+
+use std::sync::{Arc, OnceLock};
+
+use serde::de::DeserializeSeed;
 
 use crate::diagnostics::{Problem, Problems};
-use crate::model::{Rulebook, Value};
+use crate::model::{Rulebook, Type, Value};
 use crate::source::{Sources, Span};
+use positions::Positions;
 
 /// A loaded inventory: its facts (a record of the schema's root) and its text, so
 /// findings can point back at the YAML line of a fact.
@@ -13,9 +38,25 @@ pub struct Inventory {
     pub name: String,
     pub text: Arc<str>,
     pub facts: Value,
+    /// Built on the first `locate`.
+    positions: OnceLock<Positions>,
 }
 
 impl Inventory {
+    /// An inventory whose facts were built elsewhere (tests, plan validation).
+    pub fn from_facts(
+        name: impl Into<String>,
+        text: impl Into<Arc<str>>,
+        facts: Value,
+    ) -> Inventory {
+        Inventory {
+            name: name.into(),
+            text: text.into(),
+            facts,
+            positions: OnceLock::new(),
+        }
+    }
+
     /// A one-file source map holding the inventory (file id 0), for diagnostics.
     pub fn sources(&self) -> Sources {
         let mut s = Sources::default();
@@ -23,14 +64,42 @@ impl Inventory {
         s
     }
 
-    /// The span of the YAML node a dotted fact path names (`clusters.biz-1.kubernetes`).
+    /// The span (file 0) of the YAML node a dotted fact path names:
+    /// `clusters.biz-1.kubernetes`, `clusters.0.plugins.costmanager`, `platform`.
+    /// A segment is a mapping key, a sequence index, or the `name` of a sequence
+    /// element. A scalar is shown by itself; a multi-line mapping or list by its key.
     pub fn locate(&self, path: &str) -> Option<Span> {
-        let _ = path;
-        None
+        let pos = self.positions.get_or_init(|| Positions::build(&self.text));
+        let segs: Vec<&str> = if path.is_empty() {
+            Vec::new()
+        } else {
+            path.split('.').collect()
+        };
+        let at = pos.walk_dotted(&segs)?;
+        let (start, end) = report::point(pos, &self.text, at);
+        Some(Span::new(0, start, end))
     }
 }
 
+/// Reads an inventory against `rulebook.schema`: every fault of the file is reported,
+/// each pointing at its YAML node.
 pub fn load(rulebook: &Rulebook, name: &str, text: &str) -> Result<Inventory, Problems> {
-    let _ = (rulebook, name, text);
-    Err(Problem::new("uplan::inventory::unimplemented", "the loader is not written yet").into())
+    let schema = &rulebook.schema;
+    if schema.records.get(schema.root as usize).is_none() {
+        return Err(Problem::new(
+            codes::NO_SCHEMA,
+            "the rulebook declares no inventory schema",
+        )
+        .help("declare the inventory's shape with an `inventory { … }` block in the rulebook")
+        .into());
+    }
+    let root = Type::Record(schema.root);
+    let cx = seed::Cx::new(schema);
+    let result = seed::Node::root(&cx, &root).deserialize(serde_yaml::Deserializer::from_str(text));
+    let faults = cx.into_faults();
+    match result {
+        Err(e) => Err(report::syntax(schema, name, text, &e)),
+        Ok(facts) if faults.is_empty() => Ok(Inventory::from_facts(name, text, facts)),
+        Ok(_) => Err(report::faults(schema, name, text, faults)),
+    }
 }

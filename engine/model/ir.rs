@@ -404,7 +404,10 @@ pub struct Limit {
 
 impl Rulebook {
     pub fn step_by_name(&self, name: &str) -> Option<StepId> {
-        self.steps.iter().position(|s| s.name == name).map(|i| i as StepId)
+        self.steps
+            .iter()
+            .position(|s| s.name == name)
+            .map(|i| i as StepId)
     }
 
     pub fn release(&self, version: &Version) -> Option<&Release> {

@@ -86,7 +86,10 @@ pub struct EnumDef {
 
 impl EnumDef {
     pub fn variant(&self, name: &str) -> Option<u16> {
-        self.variants.iter().position(|v| v == name).map(|i| i as u16)
+        self.variants
+            .iter()
+            .position(|v| v == name)
+            .map(|i| i as u16)
     }
 }
 

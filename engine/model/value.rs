@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use super::version::{Version, VersionRange};
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Value {
     Null,
     Bool(bool),

@@ -38,7 +38,9 @@ impl Version {
         let t = text.trim();
         let t = t.strip_prefix(['v', 'V']).unwrap_or(t);
         if t.is_empty() {
-            return Err(VersionError { reason: "empty version" });
+            return Err(VersionError {
+                reason: "empty version",
+            });
         }
         let (core, rest) = match t.find(['-', '+']) {
             Some(i) => (&t[..i], &t[i..]),
@@ -53,7 +55,10 @@ impl Version {
                 reason: "a version has at most three numbers (major.minor.patch)",
             });
         }
-        if parts.iter().any(|p| p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit())) {
+        if parts
+            .iter()
+            .any(|p| p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit()))
+        {
             return Err(VersionError {
                 reason: "expected numbers separated by dots, like 1.30.4",
             });
@@ -205,7 +210,10 @@ mod tests {
         assert!(r.contains(&v("1.31.0")));
         assert!(!r.contains(&v("1.30.9")));
         assert!(!r.contains(&v("1.35")));
-        let half = VersionRange { inclusive: false, ..r };
+        let half = VersionRange {
+            inclusive: false,
+            ..r
+        };
         assert!(!half.contains(&v("1.34.2")));
     }
 

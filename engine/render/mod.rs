@@ -1,7 +1,189 @@
 //! Stage 5: one [`Plan`] rendered as terminal text, a Markdown runbook, JSON or DOT.
+//!
+//! Every renderer is a pure function of the plan: the same plan gives byte-identical
+//! output. Steps are shown in the plan's (execution) order, grouped by hop and wave;
+//! a step is referred to by its position in that order (`step 3`).
 
-use crate::plan::Plan;
+mod dot;
+mod json;
+mod markdown;
+mod text;
 
-pub fn json(plan: &Plan) -> String {
-    serde_json::to_string_pretty(plan).unwrap_or_default()
+use std::collections::BTreeMap;
+
+use crate::plan::{Finding, Plan, PlannedStep};
+
+pub use dot::dot;
+pub use json::{CHECK_SCHEMA_ID, check_json, json};
+pub use markdown::markdown;
+pub use text::text;
+
+/// Finding severities in the order they are shown, most serious first.
+pub(crate) const SEVERITIES: [&str; 4] = ["block", "fix", "warn", "info"];
+
+/// `90` → `1h30m`, `120` → `2h`, `45` → `45m` (the DSL's own duration syntax).
+pub(crate) fn duration(minutes: u32) -> String {
+    match (minutes / 60, minutes % 60) {
+        (0, m) => format!("{m}m"),
+        (h, 0) => format!("{h}h"),
+        (h, m) => format!("{h}h{m}m"),
+    }
+}
+
+/// The sum of the steps' estimates, and how many steps have none.
+pub(crate) fn total_duration(plan: &Plan) -> (u32, usize) {
+    let known = plan.steps.iter().filter_map(|s| s.duration_minutes);
+    let unknown = plan
+        .steps
+        .iter()
+        .filter(|s| s.duration_minutes.is_none())
+        .count();
+    (known.sum(), unknown)
+}
+
+/// `3.16->4.0` → `3.16 → 4.0`.
+pub(crate) fn hop_label(hop: &str) -> String {
+    hop.replace("->", " → ")
+}
+
+/// `["3.16", "4.0", "4.3"]` → `3.16 → 4.0 → 4.3`.
+pub(crate) fn path_label(plan: &Plan) -> String {
+    if plan.path.is_empty() {
+        "(no path)".to_string()
+    } else {
+        plan.path.join(" → ")
+    }
+}
+
+/// Step id → its 1-based position in the plan.
+pub(crate) fn numbers(plan: &Plan) -> BTreeMap<&str, usize> {
+    let mut map = BTreeMap::new();
+    for (i, step) in plan.steps.iter().enumerate() {
+        map.entry(step.id.as_str()).or_insert(i + 1);
+    }
+    map
+}
+
+/// `step 3` for a step of the plan, the raw id for anything else.
+pub(crate) fn step_ref(numbers: &BTreeMap<&str, usize>, id: &str) -> String {
+    match numbers.get(id) {
+        Some(n) => format!("step {n}"),
+        None => format!("`{id}` (not in the plan)"),
+    }
+}
+
+/// One wave of one hop: its steps with their 1-based numbers.
+pub(crate) struct Wave<'a> {
+    pub wave: u32,
+    pub steps: Vec<(usize, &'a PlannedStep)>,
+}
+
+/// The steps of one hop, wave by wave.
+pub(crate) struct HopGroup<'a> {
+    pub hop: &'a str,
+    pub waves: Vec<Wave<'a>>,
+}
+
+/// Consecutive steps of the same hop and wave, in plan order. A hand-edited plan
+/// whose hops interleave shows the same hop twice rather than reordering steps.
+pub(crate) fn groups(plan: &Plan) -> Vec<HopGroup<'_>> {
+    let mut groups: Vec<HopGroup<'_>> = Vec::new();
+    for (i, step) in plan.steps.iter().enumerate() {
+        let same_hop = groups.last().is_some_and(|g| g.hop == step.hop);
+        if !same_hop {
+            groups.push(HopGroup {
+                hop: &step.hop,
+                waves: Vec::new(),
+            });
+        }
+        let Some(group) = groups.last_mut() else {
+            continue;
+        };
+        let same_wave = group.waves.last().is_some_and(|w| w.wave == step.wave);
+        if !same_wave {
+            group.waves.push(Wave {
+                wave: step.wave,
+                steps: Vec::new(),
+            });
+        }
+        if let Some(wave) = group.waves.last_mut() {
+            wave.steps.push((i + 1, step));
+        }
+    }
+    groups
+}
+
+/// Findings grouped by severity, most serious first; unknown severities (a hand-edited
+/// plan) come last, under their own name.
+pub(crate) fn findings_by_severity(plan: &Plan) -> Vec<(&str, Vec<&Finding>)> {
+    let mut out: Vec<(&str, Vec<&Finding>)> = SEVERITIES.iter().map(|s| (*s, vec![])).collect();
+    for f in &plan.findings {
+        match out.iter_mut().find(|(s, _)| *s == f.severity) {
+            Some((_, list)) => list.push(f),
+            None => out.push((f.severity.as_str(), vec![f])),
+        }
+    }
+    out.retain(|(_, list)| !list.is_empty());
+    out
+}
+
+/// How many findings block the plan.
+pub(crate) fn blocking(plan: &Plan) -> usize {
+    plan.findings
+        .iter()
+        .filter(|f| f.severity == "block")
+        .count()
+}
+
+/// `1 blocking finding`, `2 blocking findings`.
+pub(crate) fn count(n: usize, what: &str) -> String {
+    if n == 1 {
+        format!("{n} {what}")
+    } else {
+        format!("{n} {what}s")
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod fixtures;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_use_the_dsl_syntax() {
+        assert_eq!(duration(0), "0m");
+        assert_eq!(duration(45), "45m");
+        assert_eq!(duration(120), "2h");
+        assert_eq!(duration(90), "1h30m");
+    }
+
+    #[test]
+    fn groups_follow_plan_order() {
+        let plan = fixtures::ready();
+        type Shape = Vec<(String, Vec<(u32, Vec<usize>)>)>;
+        let shape: Shape = groups(&plan)
+            .iter()
+            .map(|g| {
+                let waves = g
+                    .waves
+                    .iter()
+                    .map(|w| (w.wave, w.steps.iter().map(|(n, _)| *n).collect()))
+                    .collect();
+                (g.hop.to_string(), waves)
+            })
+            .collect();
+        insta::assert_debug_snapshot!(shape);
+    }
+
+    #[test]
+    fn every_renderer_is_deterministic() {
+        for plan in [fixtures::ready(), fixtures::blocked()] {
+            assert_eq!(text(&plan, false), text(&plan.clone(), false));
+            assert_eq!(markdown(&plan), markdown(&plan.clone()));
+            assert_eq!(json(&plan), json(&plan.clone()));
+            assert_eq!(dot(&plan), dot(&plan.clone()));
+        }
+    }
 }

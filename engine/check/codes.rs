@@ -1,0 +1,54 @@
+//! Every diagnostic code the checker emits, each with a one-line input that triggers
+//! it. The codes are stable: tests, scripts and people search for them.
+//!
+//! The parser's codes live with the parser: `uplan::syntax::parse` (`rule r { sourc "x" }`),
+//! `uplan::syntax::bad_literal` (`hop 1.2.3.4 -> 2.0`), `uplan::syntax::internal` (a bug).
+
+/// `require c.kubernetes >= 1.28` with no variable or root field `c` in scope.
+pub const UNKNOWN_NAME: &str = "uplan::check::unknown_name";
+/// `c.kubernets` where `cluster` has no field `kubernets`.
+pub const UNKNOWN_FACT: &str = "uplan::check::unknown_fact";
+/// `kubernetes: verison` (no such type or record).
+pub const UNKNOWN_TYPE: &str = "uplan::check::unknown_type";
+/// `else step upgrade-kubernets(c, 1.28)` with no step of that name.
+pub const UNKNOWN_STEP: &str = "uplan::check::unknown_step";
+/// `c.role == globl` where `role: global | workload`.
+pub const UNKNOWN_VARIANT: &str = "uplan::check::unknown_variant";
+/// `when hop 3.61 -> 4.0` where no `hop` declares `3.61`.
+pub const UNKNOWN_VERSION: &str = "uplan::check::unknown_version";
+/// `phase kubernets` not listed in `phases`.
+pub const UNKNOWN_PHASE: &str = "uplan::check::unknown_phase";
+/// `c.kubernetes >= "1.28"` (version compared with string).
+pub const TYPE_MISMATCH: &str = "uplan::check::type_mismatch";
+/// `c.istio >= 1.20` without `c.istio != null and …` first.
+pub const OPTIONAL_NOT_NARROWED: &str = "uplan::check::optional_not_narrowed";
+/// Two `step backup(...)` declarations, or `title` given twice in one step.
+pub const DUPLICATE: &str = "uplan::check::duplicate";
+/// `step upgrade(c: cluster)` called as `upgrade(c, 1.28)`.
+pub const ARITY: &str = "uplan::check::arity";
+/// A rule without `source` or `message`, a step without `title`.
+pub const MISSING_CLAUSE: &str = "uplan::check::missing_clause";
+/// `else block` in a rule without `require`, or `block` without `else` after one.
+pub const ELSE_MISMATCH: &str = "uplan::check::else_mismatch";
+/// `add c.plugins { version = 1.0 }` leaving out the required `name`.
+pub const MISSING_FIELD: &str = "uplan::check::missing_field";
+/// `release 4.0 { }` when `release fields` has a required field, or a hop endpoint
+/// with no `release` when one is needed.
+pub const MISSING_RELEASE: &str = "uplan::check::missing_release";
+/// A rulebook with no `path from platform.version to target` declaration.
+pub const MISSING_PATH: &str = "uplan::check::missing_path";
+/// A rulebook with no `inventory { ... }` declaration.
+pub const MISSING_INVENTORY: &str = "uplan::check::missing_inventory";
+/// `entity cluster { role: string }` (no `name: string`), or an entity listed by no
+/// root field (or by two).
+pub const ENTITY_SHAPE: &str = "uplan::check::entity_shape";
+/// `kind: a | b = c.kind` (a default or release fact must be a literal).
+pub const NOT_CONSTANT: &str = "uplan::check::not_constant";
+/// `p.name == "{c.name}"` (holes only in titles, commands, notes and messages).
+pub const TEMPLATE_NOT_ALLOWED: &str = "uplan::check::template_not_allowed";
+/// `effect c.name.x = 1` or `effect to = 1.28` (not a field of an entity or the root).
+pub const BAD_PLACE: &str = "uplan::check::bad_place";
+/// `limit l { source "x"  upgrade(c) to 0 at once }`.
+pub const BAD_LIMIT: &str = "uplan::check::bad_limit";
+/// `order a { x(c) before y(c) }` plus `order b { y(c) before x(c) }`.
+pub const ORDERING_CYCLE: &str = "uplan::check::ordering_cycle";

@@ -1,0 +1,144 @@
+//! Step calls `s(args)` and step patterns `s(_, x, expr)`.
+
+use super::scope::{Origin, Scope};
+use super::{Cx, codes, suggest};
+use crate::model::{Expr, Param, PatArg, Pattern, StepCall, StepId, Type};
+use crate::source::Span;
+use crate::syntax::ast;
+
+impl Cx<'_> {
+    pub fn lookup_step(&mut self, name: &ast::Ident) -> Option<StepId> {
+        if let Some(id) = self.step_id(&name.name) {
+            return Some(id);
+        }
+        let help = suggest::closest(&name.name, self.steps.iter().map(|s| s.name.as_str()))
+            .map(|c| format!("did you mean `{c}`?"));
+        let p = self.problem(
+            codes::UNKNOWN_STEP,
+            format!("unknown step `{}`", name.name),
+            name.span,
+            "no step of this name",
+        );
+        self.report(
+            p,
+            help.or_else(|| Some("declare it with `step NAME(params) { ... }`".into())),
+        );
+        None
+    }
+
+    /// The step's parameters, after checking the number of arguments.
+    fn params_for(
+        &mut self,
+        name: &ast::Ident,
+        given: usize,
+        span: Span,
+    ) -> Option<(StepId, Vec<Param>)> {
+        let id = self.lookup_step(name)?;
+        let params = self.steps[id as usize].params.clone();
+        if params.len() == given {
+            return Some((id, params));
+        }
+        let sig = params
+            .iter()
+            .map(|p| format!("{}: {}", p.name, self.type_name(&p.ty)))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let p = self.problem(
+            codes::ARITY,
+            format!(
+                "step `{}` takes {} argument(s), {} given",
+                name.name,
+                params.len(),
+                given
+            ),
+            span,
+            format!("`{}({sig})`", name.name),
+        );
+        self.push(p);
+        None
+    }
+
+    pub fn call(&mut self, sc: &mut Scope, c: &ast::Call) -> Option<StepCall> {
+        let (step, params) = self.params_for(&c.step, c.args.len(), c.span)?;
+        let mut args = Vec::new();
+        for (arg, param) in c.args.iter().zip(&params) {
+            args.push(self.arg(sc, arg, param));
+        }
+        Some(StepCall {
+            step,
+            args: args.into_iter().collect::<Option<_>>()?,
+            span: c.span,
+        })
+    }
+
+    fn arg(&mut self, sc: &mut Scope, e: &ast::Expr, param: &Param) -> Option<Expr> {
+        self.typed_as(sc, e, &param.ty, &format!("parameter `{}`", param.name))
+    }
+
+    pub fn pattern(&mut self, sc: &mut Scope, p: &ast::Pattern) -> Option<Pattern> {
+        let (step, params) = self.params_for(&p.step, p.args.len(), p.span)?;
+        let mut args = Vec::new();
+        for (arg, param) in p.args.iter().zip(&params) {
+            args.push(self.pat_arg(sc, arg, param));
+        }
+        Some(Pattern {
+            step,
+            args: args.into_iter().collect::<Option<_>>()?,
+            span: p.span,
+        })
+    }
+
+    fn pat_arg(&mut self, sc: &mut Scope, arg: &ast::PatArg, param: &Param) -> Option<PatArg> {
+        let e = match arg {
+            ast::PatArg::Any(_) => return Some(PatArg::Any),
+            ast::PatArg::Expr(e) => e,
+        };
+        let ast::ExprKind::Name(n) = &e.kind else {
+            return self.arg(sc, e, param).map(PatArg::Equal);
+        };
+        if let Some(b) = sc.lookup(n) {
+            if b.origin != Origin::Pattern {
+                return self.arg(sc, e, param).map(PatArg::Equal);
+            }
+            // the same name in two patterns of one declaration: the same value
+            let slot = b.slot;
+            let ty = sc.ty(slot).clone();
+            if ty != param.ty {
+                self.mismatch(
+                    e.span,
+                    &format!("parameter `{}`", param.name),
+                    &param.ty,
+                    &ty,
+                );
+                return None;
+            }
+            return Some(PatArg::Bind(slot));
+        }
+        if self.names_a_value(n, &param.ty) {
+            return self.arg(sc, e, param).map(PatArg::Equal);
+        }
+        Some(PatArg::Bind(sc.bind(n, param.ty.clone(), Origin::Pattern)))
+    }
+
+    /// A free name in a pattern that still denotes a value: a root fact, `hop`, or
+    /// a variant of the parameter's enum.
+    fn names_a_value(&self, n: &str, ty: &Type) -> bool {
+        let root = self.schema.record(self.schema.root);
+        let variant = match ty.non_null() {
+            Type::Enum(id) => self.schema.enum_def(*id).variant(n).is_some(),
+            _ => false,
+        };
+        variant || n == "hop" || root.field(n).is_some()
+    }
+}
+
+/// The slots a pattern binds (fresh or shared), in argument order.
+pub fn bound_vars(p: &Pattern) -> Vec<u16> {
+    p.args
+        .iter()
+        .filter_map(|a| match a {
+            PatArg::Bind(v) => Some(*v),
+            _ => None,
+        })
+        .collect()
+}

@@ -1,0 +1,290 @@
+//! `record`, `entity`, `inventory`, `release fields`, `hop fields` and `path` →
+//! [`Schema`] and [`PathDecl`].
+
+use super::{Cx, Decls, codes, suggest};
+use crate::diagnostics::Problem;
+use crate::model::{EntityInfo, FieldDef, PathDecl, RecordDef, RecordId, Type};
+use crate::source::Span;
+use crate::syntax::ast;
+
+pub fn build(cx: &mut Cx, d: &Decls) {
+    let user = declare_records(cx, d);
+    cx.schema.root = synthetic(cx, "inventory");
+    cx.schema.release = synthetic(cx, "release");
+    cx.schema.hop_fields = synthetic(cx, "hop");
+    for (id, decl) in &user {
+        fields(cx, *id, &decl.fields);
+    }
+    let root = cx.schema.root;
+    match single(cx, &d.inventory, "`inventory`") {
+        Some(block) => fields(cx, root, block),
+        None => cx.push(
+            Problem::new(codes::MISSING_INVENTORY, "the rulebook declares no `inventory`")
+                .help("declare the root of the inventory: `inventory { platform: platform  clusters: [cluster] }`"),
+        ),
+    }
+    if let Some(block) = single(cx, &d.release_fields, "`release fields`") {
+        fields(cx, cx.schema.release, block);
+    }
+    if let Some(block) = single(cx, &d.hop_fields, "`hop fields`") {
+        fields(cx, cx.schema.hop_fields, block);
+    }
+    for (id, decl) in &user {
+        key_fields(cx, *id, decl);
+    }
+}
+
+/// Registers every user record by name (fields come later, so records may refer to
+/// each other in any order).
+fn declare_records<'m>(cx: &mut Cx, d: &Decls<'m>) -> Vec<(RecordId, &'m ast::RecordDecl)> {
+    let mut out = Vec::new();
+    for decl in &d.records {
+        if let Some(first) = cx.schema.records.iter().find(|r| r.name == decl.name.name) {
+            let first = first.span;
+            cx.duplicate("record", &decl.name.name, first, decl.name.span);
+            continue;
+        }
+        cx.schema.records.push(RecordDef {
+            name: decl.name.name.clone(),
+            fields: Vec::new(),
+            entity: None,
+            key_field: None,
+            span: decl.name.span,
+        });
+        out.push(((cx.schema.records.len() - 1) as RecordId, *decl));
+    }
+    cx.user_records = cx.schema.records.len();
+    out
+}
+
+fn synthetic(cx: &mut Cx, name: &str) -> RecordId {
+    cx.schema.records.push(RecordDef {
+        name: name.into(),
+        fields: Vec::new(),
+        entity: None,
+        key_field: None,
+        span: Span::default(),
+    });
+    (cx.schema.records.len() - 1) as RecordId
+}
+
+/// The one declaration of a kind that may appear once; reports the extra ones.
+fn single<'m>(
+    cx: &mut Cx,
+    decls: &[&'m ast::FieldBlock],
+    what: &str,
+) -> Option<&'m ast::FieldBlock> {
+    let first = decls.first()?;
+    for extra in &decls[1..] {
+        cx.duplicate(
+            "declaration",
+            what.trim_matches('`'),
+            first.span,
+            extra.span,
+        );
+    }
+    Some(first)
+}
+
+fn fields(cx: &mut Cx, id: RecordId, block: &ast::FieldBlock) {
+    for f in &block.fields {
+        let existing = cx
+            .schema
+            .record(id)
+            .field(&f.name.name)
+            .map(|(_, d)| d.span);
+        if let Some(first) = existing {
+            cx.duplicate("field", &f.name.name, first, f.name.span);
+            continue;
+        }
+        let Some(ty) = cx.resolve_type(&f.ty) else {
+            continue;
+        };
+        let default = f.default.as_ref().and_then(|e| cx.constant(e, &ty));
+        cx.schema.records[id as usize].fields.push(FieldDef {
+            name: f.name.name.clone(),
+            ty,
+            default,
+            span: f.name.span,
+        });
+    }
+}
+
+/// `key_field` for every record with a `name`; `EntityInfo` for entities.
+fn key_fields(cx: &mut Cx, id: RecordId, decl: &ast::RecordDecl) {
+    let key = cx
+        .schema
+        .record(id)
+        .field("name")
+        .map(|(i, f)| (i, f.ty.clone()));
+    cx.schema.records[id as usize].key_field = key.as_ref().map(|(i, _)| *i);
+    if !decl.entity {
+        return;
+    }
+    let key_field = match key {
+        Some((i, Type::Str)) => i,
+        _ => {
+            let p = cx.problem(
+                codes::ENTITY_SHAPE,
+                format!("entity `{}` has no `name: string` field", decl.name.name),
+                decl.name.span,
+                "entities are keyed by their name",
+            );
+            cx.report(
+                p,
+                Some("add `name: string`, or declare it as a `record`".into()),
+            );
+            return;
+        }
+    };
+    if let Some(root_field) = root_field_of(cx, id, decl) {
+        cx.schema.records[id as usize].entity = Some(EntityInfo {
+            root_field,
+            key_field,
+        });
+    }
+}
+
+/// The unique root field listing this entity.
+fn root_field_of(cx: &mut Cx, id: RecordId, decl: &ast::RecordDecl) -> Option<u16> {
+    let want = Type::List(Box::new(Type::Record(id)));
+    let root = cx.schema.record(cx.schema.root);
+    let hits: Vec<u16> = root
+        .fields
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| f.ty == want)
+        .map(|(i, _)| i as u16)
+        .collect();
+    if hits.len() == 1 {
+        return Some(hits[0]);
+    }
+    let name = &decl.name.name;
+    let (message, help) = if hits.is_empty() {
+        (
+            format!("no `inventory` field lists entity `{name}`"),
+            format!("add a field like `{name}s: [{name}]` to `inventory`"),
+        )
+    } else {
+        (
+            format!("{} `inventory` fields list entity `{name}`", hits.len()),
+            "every entity appears in exactly one root list".into(),
+        )
+    };
+    let p = cx.problem(codes::ENTITY_SHAPE, message, decl.name.span, "this entity");
+    cx.report(p, Some(help));
+    None
+}
+
+pub fn path(cx: &mut Cx, d: &Decls) -> PathDecl {
+    let Some(first) = d.paths.first() else {
+        cx.push(
+            Problem::new(codes::MISSING_PATH, "the rulebook declares no `path`")
+                .help("say where the installed version and the target are: `path from platform.version to target`"),
+        );
+        return PathDecl {
+            from: Vec::new(),
+            to: None,
+            span: Span::default(),
+        };
+    };
+    for extra in &d.paths[1..] {
+        cx.duplicate("declaration", "path", first.span, extra.span);
+    }
+    let from = path_end(cx, &first.from, false).unwrap_or_default();
+    let to = first.to.as_ref().and_then(|t| path_end(cx, t, true));
+    PathDecl {
+        from,
+        to,
+        span: first.span,
+    }
+}
+
+/// A `path` end: a root fact of type `version` (or `version?` for the target).
+fn path_end(cx: &mut Cx, dotted: &ast::Dotted, optional_ok: bool) -> Option<Vec<u16>> {
+    let (fields, ty) = root_path(cx, dotted)?;
+    let ok = match &ty {
+        Type::Version => true,
+        Type::Optional(inner) => optional_ok && **inner == Type::Version,
+        _ => false,
+    };
+    if !ok {
+        let want = if optional_ok {
+            "`version` or `version?`"
+        } else {
+            "`version`"
+        };
+        let p = cx.problem(
+            codes::TYPE_MISMATCH,
+            format!(
+                "the path needs a {want} fact, `{}` is `{}`",
+                dotted_text(dotted),
+                cx.type_name(&ty)
+            ),
+            dotted.span,
+            "not a version",
+        );
+        cx.push(p);
+        return None;
+    }
+    Some(fields)
+}
+
+/// Walks `a.b.c` from the inventory root through records.
+fn root_path(cx: &mut Cx, dotted: &ast::Dotted) -> Option<(Vec<u16>, Type)> {
+    let mut record = cx.schema.root;
+    let mut fields = Vec::new();
+    let mut ty = Type::Record(record);
+    for part in &dotted.parts {
+        let Type::Record(r) = ty else {
+            let p = cx.problem(
+                codes::UNKNOWN_FACT,
+                format!("`{}` has no fields", cx.type_name(&ty)),
+                part.span,
+                "not a record",
+            );
+            cx.push(p);
+            return None;
+        };
+        record = r;
+        let Some((i, f)) = cx.schema.record(record).field(&part.name) else {
+            cx.unknown_field(record, part);
+            return None;
+        };
+        fields.push(i);
+        ty = f.ty.clone();
+    }
+    Some((fields, ty))
+}
+
+pub fn dotted_text(d: &ast::Dotted) -> String {
+    d.parts
+        .iter()
+        .map(|p| p.name.as_str())
+        .collect::<Vec<_>>()
+        .join(".")
+}
+
+impl Cx<'_> {
+    /// Reports `record.name` as unknown, suggesting the closest field.
+    pub fn unknown_field(&mut self, record: RecordId, name: &ast::Ident) {
+        let r = self.schema.record(record);
+        let help = suggest::help(&name.name, r.fields.iter().map(|f| f.name.as_str()));
+        let what = if record == self.schema.root {
+            "the inventory".to_string()
+        } else if record == self.schema.hop_fields {
+            "`hop`".to_string()
+        } else if record == self.schema.release {
+            "a release".to_string()
+        } else {
+            format!("`{}`", r.name)
+        };
+        let p = self.problem(
+            codes::UNKNOWN_FACT,
+            format!("{what} has no field `{}`", name.name),
+            name.span,
+            "unknown field",
+        );
+        self.report(p, help);
+    }
+}

@@ -1,0 +1,276 @@
+//! The `uplan` command line: argument parsing (clap derive) and one function per
+//! command. [`run`] is the whole program minus the process: arguments in; exit code,
+//! stdout and stderr out (only `-o FILE` touches the file system for writing).
+
+mod check;
+mod io;
+mod lint;
+mod pipeline;
+mod validate;
+
+use std::ffi::OsString;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use uplan::diagnostics::{self, Problems};
+
+pub use io::Terminal;
+
+/// uplan turns a platform inventory into an ordered, validated upgrade plan, driven by
+/// rule files (default: the embedded ACP rulebook).
+///
+/// Exit codes: 0 ready / nothing blocks / valid, 1 blocked / invalid, 2 bad input.
+#[derive(Parser, Debug)]
+#[command(name = "uplan", version, propagate_version = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Plan the upgrade: ordered steps with commands, or what blocks it
+    Plan(PlanArgs),
+    /// Only the findings: what would block the upgrade, pointing at the inventory
+    Check(CheckArgs),
+    /// Compile and check a rulebook (default: the embedded ACP rulebook)
+    Lint(LintArgs),
+    /// Replay a (possibly hand-edited) plan JSON against an inventory
+    Validate(ValidateArgs),
+}
+
+/// What every evaluating command reads.
+#[derive(Args, Debug)]
+struct Input {
+    /// The inventory (YAML)
+    inventory: PathBuf,
+    /// Target platform version, e.g. 4.3 (default: the inventory's `target`)
+    #[arg(long, value_name = "VERSION")]
+    to: Option<String>,
+    /// A directory of `*.uplan` rule files (default: the embedded ACP rulebook)
+    #[arg(long, value_name = "DIR")]
+    rules: Option<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+struct PlanArgs {
+    #[command(flatten)]
+    input: Input,
+    /// Output format: text for people, md for a runbook, json (uplan.plan/v1), dot (Graphviz)
+    #[arg(long, value_enum, default_value_t = PlanFormat::Text)]
+    format: PlanFormat,
+    /// Write to FILE (atomically, and only when the run succeeds) instead of stdout
+    #[arg(short, long, value_name = "FILE")]
+    output: Option<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+struct CheckArgs {
+    #[command(flatten)]
+    input: Input,
+    /// Output format: text (diagnostics pointing at the inventory) or json (uplan.check/v1)
+    #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
+    format: CheckFormat,
+    /// Write to FILE (atomically, and only when the run succeeds) instead of stdout
+    #[arg(short, long, value_name = "FILE")]
+    output: Option<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+struct LintArgs {
+    /// A directory of `*.uplan` rule files (default: the embedded ACP rulebook)
+    dir: Option<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+struct ValidateArgs {
+    /// The plan to replay (JSON, uplan.plan/v1)
+    plan: PathBuf,
+    /// The inventory the plan was made for (YAML)
+    #[arg(long, value_name = "INV")]
+    inventory: PathBuf,
+    /// A directory of `*.uplan` rule files (default: the embedded ACP rulebook)
+    #[arg(long, value_name = "DIR")]
+    rules: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum PlanFormat {
+    Text,
+    #[value(alias = "markdown")]
+    Md,
+    Json,
+    Dot,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum CheckFormat {
+    Text,
+    Json,
+}
+
+/// What the process should do once [`run`] returns.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Output {
+    pub code: u8,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+/// What a command produced when its input was good: exit code 0 or 1, the output
+/// (stdout or `-o FILE`), and warnings for stderr.
+struct Report {
+    code: u8,
+    text: String,
+    warnings: String,
+}
+
+/// Runs `uplan` on `args` (the first one is the program name).
+pub fn run<I, T>(args: I, terminal: Terminal) -> Output
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => return clap_error(&e, terminal),
+    };
+    let output = match &cli.command {
+        Command::Plan(a) => a.output.clone(),
+        Command::Check(a) => a.output.clone(),
+        _ => None,
+    };
+    // Colour is for people looking at a terminal, never for a file.
+    let colour = terminal.stdout_colour && output.is_none();
+    let result = match cli.command {
+        Command::Plan(a) => pipeline::plan(&a.input, a.format, colour),
+        Command::Check(a) => pipeline::check(&a.input, a.format, colour),
+        Command::Lint(a) => lint::lint(a.dir.as_deref(), terminal.stderr_colour),
+        Command::Validate(a) => validate::validate(&a),
+    };
+    let delivered = result.and_then(|report| deliver(report, output.as_deref()));
+    delivered.unwrap_or_else(|problems| Output {
+        code: 2,
+        stdout: String::new(),
+        stderr: diagnostics::render(&problems, terminal.stderr_colour),
+    })
+}
+
+/// Sends the report to stdout, or writes it to `file` (then stdout stays empty).
+fn deliver(report: Report, file: Option<&std::path::Path>) -> Result<Output, Problems> {
+    let stdout = match file {
+        Some(path) => {
+            io::write_atomically(path, &report.text)?;
+            String::new()
+        }
+        None => report.text,
+    };
+    Ok(Output {
+        code: report.code,
+        stdout,
+        stderr: report.warnings,
+    })
+}
+
+/// `1 step`, `2 steps`.
+fn plural(n: usize, what: &str) -> String {
+    if n == 1 {
+        format!("{n} {what}")
+    } else {
+        format!("{n} {what}s")
+    }
+}
+
+/// clap's own messages: help and version on stdout (exit 0), usage errors on
+/// stderr (exit 2).
+fn clap_error(e: &clap::Error, terminal: Terminal) -> Output {
+    let code = u8::try_from(e.exit_code()).unwrap_or(2);
+    if e.use_stderr() {
+        let styled = e.render();
+        let text = if terminal.stderr_colour {
+            styled.ansi().to_string()
+        } else {
+            styled.to_string()
+        };
+        Output {
+            code,
+            stdout: String::new(),
+            stderr: text,
+        }
+    } else {
+        Output {
+            code,
+            stdout: e.render().to_string(),
+            stderr: String::new(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn uplan(args: &[&str]) -> Output {
+        let mut all = vec!["uplan"];
+        all.extend_from_slice(args);
+        run(all, Terminal::plain())
+    }
+
+    #[test]
+    fn clap_definition_is_consistent() {
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn help_goes_to_stdout_with_exit_0() {
+        let out = uplan(&["--help"]);
+        assert_eq!(out.code, 0);
+        assert!(out.stdout.contains("plan"), "{}", out.stdout);
+        assert!(out.stderr.is_empty());
+    }
+
+    #[test]
+    fn usage_errors_exit_2() {
+        for args in [
+            &[][..],
+            &["plan"],
+            &["frobnicate"],
+            &["plan", "x.yaml", "--format", "pdf"],
+        ] {
+            let out = uplan(args);
+            assert_eq!(out.code, 2, "{args:?}: {out:?}");
+            assert!(!out.stderr.is_empty());
+        }
+    }
+
+    #[test]
+    fn delivering_to_a_file_leaves_stdout_empty() {
+        let dir = std::env::temp_dir().join(format!("uplan-deliver-{}", std::process::id()));
+        let _ = std::fs::create_dir_all(&dir);
+        let file = dir.join("plan.json");
+        let report = Report {
+            code: 1,
+            text: "{}\n".into(),
+            warnings: "careful\n".into(),
+        };
+        let out = deliver(report, Some(&file)).map_err(|p| p.codes());
+        let expected = Output {
+            code: 1,
+            stdout: String::new(),
+            stderr: "careful\n".into(),
+        };
+        assert_eq!(out, Ok(expected));
+        assert_eq!(std::fs::read_to_string(&file).ok().as_deref(), Some("{}\n"));
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn markdown_is_an_alias_of_md() {
+        let out = uplan(&["plan", "/nonexistent/inv.yaml", "--format", "markdown"]);
+        assert!(
+            out.stderr.contains("uplan::cli::unreadable_file"),
+            "{out:?}"
+        );
+    }
+}

@@ -1,0 +1,187 @@
+//! Names for people: step ids, entity names, fact paths.
+
+use std::fmt::Write as _;
+use std::sync::Arc;
+
+use super::bindings::Chosen;
+use super::instances::{Arg, Graph};
+use super::interp::{Val, display, root_list};
+use super::types::{each_var_types, type_of};
+use crate::model::{
+    EachSource, Expr, FactRef, Hop, PlaceBase, Rule, Rulebook, Schema, Type, Value,
+};
+
+/// The key (`name`) of the entity at `index` of root list `field`.
+pub fn entity_name(schema: &Schema, root: &Value, field: u16, index: u32) -> Arc<str> {
+    let key = schema
+        .entity_of_root_field(field)
+        .and_then(|r| schema.record(r).entity.as_ref())
+        .map(|e| e.key_field);
+    root_list(root, field)
+        .and_then(|l| l.get(index as usize))
+        .and_then(Value::as_record)
+        .and_then(|r| key.and_then(|k| r.get(k as usize)))
+        .and_then(Value::as_str)
+        .map_or_else(|| Arc::from(format!("#{index}")), Arc::from)
+}
+
+pub fn hop_name(h: &Hop) -> String {
+    format!("{}->{}", h.from, h.to)
+}
+
+/// `3.16->4.0:upgrade-kubernetes(biz-1,1.29)`
+pub fn step_id(rb: &Rulebook, graph: &Graph, hops: &[u16], root: &Value, inst: u32) -> String {
+    let i = &graph.insts[inst as usize];
+    let step = &rb.steps[i.step as usize];
+    let mut id = format!(
+        "{}:{}(",
+        hop_name(&rb.hops[hops[i.hop as usize] as usize]),
+        step.name
+    );
+    for (n, (a, p)) in i.args.iter().zip(&step.params).enumerate() {
+        if n > 0 {
+            id.push(',');
+        }
+        arg_text(&rb.schema, root, a, &p.ty, &mut id);
+    }
+    id.push(')');
+    id
+}
+
+pub fn arg_text(schema: &Schema, root: &Value, a: &Arg, ty: &Type, out: &mut String) {
+    match a {
+        Arg::Entity { field, index } => out.push_str(&entity_name(schema, root, *field, *index)),
+        Arg::Value(v) => display(schema, Val::of(v), ty, out),
+    }
+}
+
+/// The entity a step acts on (its first entity argument), by name.
+pub fn subject(rb: &Rulebook, graph: &Graph, root: &Value, inst: u32) -> Option<Arc<str>> {
+    let i = &graph.insts[inst as usize];
+    i.args.iter().find_map(|a| match a {
+        Arg::Entity { field, index } => Some(entity_name(&rb.schema, root, *field, *index)),
+        Arg::Value(_) => None,
+    })
+}
+
+/// The dotted path of each variable bound by a rule's `each` clauses.
+pub fn binding_paths(
+    rb: &Rulebook,
+    rule: &Rule,
+    binding: &[Chosen],
+    root: &Value,
+) -> Vec<Option<String>> {
+    let mut paths: Vec<Option<String>> = vec![None; rule.num_vars as usize];
+    for (e, chosen) in rule.each.iter().zip(binding) {
+        let base = match &e.source {
+            EachSource::Entity { root_field, .. } => Some(
+                rb.schema.record(rb.schema.root).fields[*root_field as usize]
+                    .name
+                    .clone(),
+            ),
+            EachSource::List(expr) => expr_path(rb, expr, &paths, rule),
+        };
+        let label = chosen
+            .key
+            .as_deref()
+            .map_or_else(|| chosen.index.to_string(), str::to_string);
+        let label = match &e.source {
+            EachSource::Entity { root_field, .. } => {
+                entity_name(&rb.schema, root, *root_field, chosen.index).to_string()
+            }
+            _ => label,
+        };
+        if let Some(slot) = paths.get_mut(e.var as usize) {
+            *slot = base.map(|b| format!("{b}.{label}"));
+        }
+    }
+    paths
+}
+
+fn expr_path(rb: &Rulebook, e: &Expr, paths: &[Option<String>], rule: &Rule) -> Option<String> {
+    match e {
+        Expr::Root => Some(String::new()),
+        Expr::Var(v) => paths.get(*v as usize).cloned().flatten(),
+        Expr::Field(base, i) => {
+            let b = expr_path(rb, base, paths, rule)?;
+            let types = each_var_types(&rb.schema, &rule.each, rule.num_vars);
+            let name = match type_of(&rb.schema, base, &types)? {
+                Type::Record(id) => rb.schema.record(id).fields.get(*i as usize)?.name.clone(),
+                Type::Optional(inner) => match *inner {
+                    Type::Record(id) => rb.schema.record(id).fields.get(*i as usize)?.name.clone(),
+                    _ => return None,
+                },
+                _ => return None,
+            };
+            Some(if b.is_empty() {
+                name
+            } else {
+                format!("{b}.{name}")
+            })
+        }
+        _ => None,
+    }
+}
+
+/// The dotted paths of the facts a finding is about.
+pub fn fact_paths(rb: &Rulebook, rule: &Rule, binding: &[Chosen], root: &Value) -> Vec<String> {
+    let paths = binding_paths(rb, rule, binding, root);
+    let types = each_var_types(&rb.schema, &rule.each, rule.num_vars);
+    let mut out = Vec::new();
+    for FactRef { base, fields } in &rule.facts {
+        let mut expr = match base {
+            PlaceBase::Root => Expr::Root,
+            PlaceBase::Var(v) => Expr::Var(*v),
+        };
+        for f in fields {
+            expr = Expr::Field(Box::new(expr), *f);
+        }
+        let _ = &types;
+        if let Some(p) = expr_path(rb, &expr, &paths, rule)
+            && !p.is_empty()
+            && !out.contains(&p)
+        {
+            out.push(p);
+        }
+    }
+    if out.is_empty()
+        && let Some(p) = paths.iter().flatten().last()
+    {
+        out.push(p.clone());
+    }
+    out
+}
+
+/// The name of the first entity a rule's binding holds (the finding's `cluster`).
+pub fn binding_subject(
+    rb: &Rulebook,
+    rule: &Rule,
+    binding: &[Chosen],
+    root: &Value,
+) -> Option<String> {
+    rule.each
+        .iter()
+        .zip(binding)
+        .find_map(|(e, c)| match &e.source {
+            EachSource::Entity { root_field, .. } => {
+                Some(entity_name(&rb.schema, root, *root_field, c.index).to_string())
+            }
+            EachSource::List(Expr::Field(b, f))
+                if matches!(**b, Expr::Root) && rb.schema.entity_of_root_field(*f).is_some() =>
+            {
+                Some(entity_name(&rb.schema, root, *f, c.index).to_string())
+            }
+            _ => None,
+        })
+}
+
+pub fn join_versions(vs: &[crate::model::Version]) -> String {
+    let mut s = String::new();
+    for (i, v) in vs.iter().enumerate() {
+        if i > 0 {
+            s.push_str(", ");
+        }
+        let _ = write!(s, "{v}");
+    }
+    s
+}

@@ -1,0 +1,225 @@
+//! Turning an evaluation into the `uplan.plan/v1` value: the one place indices
+//! become strings.
+
+use super::bindings;
+use super::effects::bind_args;
+use super::instances::Origin;
+use super::interp::{Env, HopCtx};
+use super::naming::{self, binding_subject, fact_paths, hop_name, join_versions, step_id, subject};
+use super::{Evaluation, run_step};
+use crate::model::{Rulebook, Severity, Value};
+use crate::plan::{Finding, Plan, PlannedStep, SCHEMA_ID, Status};
+
+pub fn origin_id(rb: &Rulebook, o: Origin) -> Option<String> {
+    match o {
+        Origin::Procedure(i) => rb.procedures.get(i as usize).map(|p| p.id.clone()),
+        Origin::Rule(i) => rb.rules.get(i as usize).map(|r| r.id.clone()),
+        Origin::Order(i) => rb.orders.get(i as usize).map(|o| o.id.clone()),
+        Origin::Ladder(_) => None,
+    }
+}
+
+pub fn path_names(rb: &Rulebook, ev: &Evaluation) -> Vec<String> {
+    let mut out = Vec::new();
+    for (n, &h) in ev.hops.iter().enumerate() {
+        let hop = &rb.hops[h as usize];
+        if n == 0 {
+            out.push(hop.from.to_string());
+        }
+        out.push(hop.to.to_string());
+    }
+    out
+}
+
+pub fn to_plan(ev: &Evaluation, rb: &Rulebook, initial: &Value) -> Plan {
+    Plan {
+        schema: SCHEMA_ID.into(),
+        status: if ev.is_blocked() {
+            Status::Blocked
+        } else {
+            Status::Ready
+        },
+        from: ev.from.to_string(),
+        to: ev.to.full().to_string(),
+        path: path_names(rb, ev),
+        findings: findings(ev, rb, initial),
+        steps: steps(ev, rb, initial),
+    }
+}
+
+pub fn findings(ev: &Evaluation, rb: &Rulebook, initial: &Value) -> Vec<Finding> {
+    let mut out = Vec::new();
+    if let Some(np) = &ev.no_path {
+        out.push(no_path_finding(ev, rb, np));
+    }
+    for f in &ev.findings {
+        out.push(finding(ev, rb, initial, f));
+    }
+    out
+}
+
+fn no_path_finding(ev: &Evaluation, rb: &Rulebook, np: &super::NoPath) -> Finding {
+    let from_fact = fact_name(rb, &rb.path.from);
+    let reach = if !np.known_source {
+        format!("no hop starts at {}", ev.from)
+    } else if np.reachable.is_empty() {
+        format!("from {} no hop leads anywhere", ev.from)
+    } else {
+        format!(
+            "from {} the rulebook reaches {}",
+            ev.from,
+            join_versions(&np.reachable)
+        )
+    };
+    let sources = if np.sources.is_empty() {
+        String::from("no version leads there")
+    } else {
+        format!("it is reached from {}", join_versions(&np.sources))
+    };
+    Finding {
+        rule: "uplan.path".into(),
+        severity: "block".into(),
+        cluster: None,
+        message: format!(
+            "there is no upgrade path from {} to {}: {reach}; {sources}",
+            ev.from, ev.to
+        ),
+        facts: vec![from_fact],
+        source: "the rulebook's hops".into(),
+        fixed_by: None,
+        hop: None,
+    }
+}
+
+/// A root-relative field path as a dotted name (`platform.version`).
+fn fact_name(rb: &Rulebook, fields: &[u16]) -> String {
+    let mut rec = rb.schema.root;
+    let mut names = Vec::new();
+    for &f in fields {
+        let Some(def) = rb.schema.record(rec).fields.get(f as usize) else {
+            break;
+        };
+        names.push(def.name.clone());
+        match def.ty.non_null() {
+            crate::model::Type::Record(r) => rec = *r,
+            _ => break,
+        }
+    }
+    names.join(".")
+}
+
+fn finding(ev: &Evaluation, rb: &Rulebook, initial: &Value, f: &super::RawFinding) -> Finding {
+    let rule = &rb.rules[f.rule as usize];
+    let hop = ev.hops[f.hop as usize];
+    let state = ev.hop_state(f.hop, initial);
+    let ctx = HopCtx::new(rb, hop);
+    let mut env = Env::new(&rb.schema, state, &ctx, rule.num_vars);
+    let mut message = if bindings::rebind(
+        &mut env,
+        &rule.each,
+        &ev.rule_keys[f.rule as usize],
+        &f.binding,
+    ) {
+        env.render(&rule.message)
+    } else {
+        rule.id.clone()
+    };
+    if f.unfixable {
+        message.push_str(" (the step that would fix this cannot: it would have to go backwards)");
+    }
+    Finding {
+        rule: rule.id.clone(),
+        severity: f.severity.as_str().into(),
+        cluster: binding_subject(rb, rule, &f.binding, state),
+        message,
+        facts: fact_paths(rb, rule, &f.binding, state),
+        source: rule.source.clone(),
+        fixed_by: f
+            .fixed_by
+            .map(|i| step_id(rb, &ev.graph, &ev.hops, initial, i)),
+        hop: Some(hop_name(&rb.hops[hop as usize])),
+    }
+}
+
+fn steps(ev: &Evaluation, rb: &Rulebook, initial: &Value) -> Vec<PlannedStep> {
+    let graph = &ev.graph;
+    let mut preds: Vec<Vec<u32>> = vec![Vec::new(); graph.insts.len()];
+    for e in &graph.edges {
+        if !preds[e.to as usize].contains(&e.from) {
+            preds[e.to as usize].push(e.from);
+        }
+    }
+    let mut at = vec![usize::MAX; graph.insts.len()];
+    for (n, &i) in ev.order.iter().enumerate() {
+        at[i as usize] = n;
+    }
+    let mut notes_of: Vec<Vec<u32>> = vec![Vec::new(); graph.insts.len()];
+    for &(inst, finding) in &ev.notes {
+        notes_of[inst as usize].push(finding);
+    }
+    let rendered_findings: Vec<Finding> = ev
+        .findings
+        .iter()
+        .map(|f| finding(ev, rb, initial, f))
+        .collect();
+    let mut state = initial.clone();
+    let mut out = Vec::with_capacity(ev.order.len());
+    for &i in &ev.order {
+        let inst = &graph.insts[i as usize];
+        let hop = ev.hops[inst.hop as usize];
+        let step = &rb.steps[inst.step as usize];
+        let ctx = HopCtx::new(rb, hop);
+        let (title, commands, mut notes) = {
+            let mut env = Env::new(&rb.schema, &state, &ctx, step.num_vars);
+            bind_args(&mut env, &inst.args);
+            let title = env.render(&step.title);
+            let mut commands = Vec::new();
+            for c in &step.commands {
+                if env.test_opt(c.when.as_ref()) {
+                    commands.push(env.render(&c.item));
+                }
+            }
+            let mut notes = Vec::new();
+            for n in &step.notes {
+                if env.test_opt(n.when.as_ref()) {
+                    notes.push(env.render(&n.item));
+                }
+            }
+            (title, commands, notes)
+        };
+        for &f in &notes_of[i as usize] {
+            let rf = &rendered_findings[f as usize];
+            let note = format!("{} ({})", rf.message, rf.rule);
+            if !notes.contains(&note) {
+                notes.push(note);
+            }
+        }
+        let mut after: Vec<u32> = preds[i as usize]
+            .iter()
+            .copied()
+            .filter(|p| at[*p as usize] != usize::MAX)
+            .collect();
+        after.sort_by_key(|p| at[*p as usize]);
+        out.push(PlannedStep {
+            id: step_id(rb, graph, &ev.hops, initial, i),
+            hop: hop_name(&rb.hops[hop as usize]),
+            action: step.name.clone(),
+            cluster: subject(rb, graph, initial, i).map(|s| s.to_string()),
+            title,
+            commands,
+            manual: step.manual,
+            after: after
+                .iter()
+                .map(|&p| step_id(rb, graph, &ev.hops, initial, p))
+                .collect(),
+            wave: ev.wave[i as usize] + 1,
+            rule: origin_id(rb, inst.origin),
+            notes,
+            duration_minutes: step.duration_minutes,
+        });
+        run_step(rb, graph, hop, i, &mut state);
+    }
+    let _ = naming::entity_name;
+    let _ = Severity::Info;
+    out
+}

@@ -1,0 +1,452 @@
+//! Replay validation: walk an ordered plan from the initial facts and check every
+//! constraint and every requirement at the moment it matters.
+
+use std::collections::HashMap;
+
+use super::bindings::{self, Chosen};
+use super::hop::{guard_pattern, requirement_holds};
+use super::instances::{Graph, Origin};
+use super::interp::{Env, HopCtx};
+use super::naming::{hop_name, step_id};
+use super::output::origin_id;
+use super::{Evaluation, Mode, patterns, run_step};
+use crate::diagnostics::{Problem, Problems};
+use crate::inventory::Inventory;
+use crate::model::{Outcome, Rulebook, Value};
+use crate::plan::Plan;
+
+/// One way a plan breaks the rulebook.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Violation {
+    /// Stable: `uplan::validate::order`, `::wave`, `::hop_order`, `::requirement`,
+    /// `::limit`, `::missing_step`, `::unknown_step`, `::path`, `::blocked`.
+    pub code: &'static str,
+    pub step: Option<String>,
+    pub rule: Option<String>,
+    pub message: String,
+}
+
+/// Checks `order` (instances of `ev.graph`) with `wave` (per instance) against the
+/// rulebook, starting from `initial`.
+pub fn replay(
+    rb: &Rulebook,
+    initial: &Value,
+    ev: &Evaluation,
+    order: &[u32],
+    wave: &[u32],
+) -> Vec<Violation> {
+    let graph = &ev.graph;
+    let name = |i: u32| step_id(rb, graph, &ev.hops, initial, i);
+    let mut out = Vec::new();
+    let mut at = vec![usize::MAX; graph.insts.len()];
+    for (n, &i) in order.iter().enumerate() {
+        at[i as usize] = n;
+    }
+    for w in order.windows(2) {
+        if graph.insts[w[0] as usize].hop > graph.insts[w[1] as usize].hop {
+            out.push(Violation {
+                code: "uplan::validate::hop_order",
+                step: Some(name(w[1])),
+                rule: None,
+                message: format!(
+                    "`{}` belongs to an earlier hop than `{}` before it",
+                    name(w[1]),
+                    name(w[0])
+                ),
+            });
+        }
+    }
+    for e in &graph.edges {
+        let (a, b) = (at[e.from as usize], at[e.to as usize]);
+        if a == usize::MAX || b == usize::MAX {
+            continue;
+        }
+        let rule = origin_id(rb, e.origin);
+        if a > b {
+            out.push(Violation {
+                code: "uplan::validate::order",
+                step: Some(name(e.to)),
+                rule: rule.clone(),
+                message: format!("`{}` must come before `{}`", name(e.from), name(e.to)),
+            });
+        } else if wave[e.from as usize] >= wave[e.to as usize] {
+            out.push(Violation {
+                code: "uplan::validate::wave",
+                step: Some(name(e.to)),
+                rule,
+                message: format!(
+                    "`{}` must finish in an earlier wave than `{}`",
+                    name(e.from),
+                    name(e.to)
+                ),
+            });
+        }
+    }
+    out.extend(check_limits(rb, ev, order, wave, initial));
+    out.extend(check_requirements(rb, initial, ev, order, &at));
+    out
+}
+
+/// Per limit, no wave has more bindings in progress than allowed.
+fn check_limits(
+    rb: &Rulebook,
+    ev: &Evaluation,
+    order: &[u32],
+    wave: &[u32],
+    initial: &Value,
+) -> Vec<Violation> {
+    let mut out = Vec::new();
+    for lim in &rb.limits {
+        // binding -> (first wave, last wave)
+        let mut spans: HashMap<(u32, Vec<super::instances::Arg>), (u32, u32)> = HashMap::new();
+        for &i in order {
+            let inst = &ev.graph.insts[i as usize];
+            let hop = ev.hops[inst.hop as usize];
+            let ctx = HopCtx::new(rb, hop);
+            let mut env = Env::new(&rb.schema, initial, &ctx, lim.num_vars);
+            let hit = lim.patterns.iter().any(|p| {
+                p.step == inst.step
+                    && patterns::bind(&mut env, p, &inst.args)
+                    && env.test_opt(lim.filter.as_ref())
+            });
+            if !hit {
+                continue;
+            }
+            let key = (
+                inst.hop,
+                lim.key_vars
+                    .iter()
+                    .map(|v| super::graph_args::to_arg(env.get(*v)))
+                    .collect(),
+            );
+            let w = wave[i as usize];
+            let e = spans.entry(key).or_insert((w, w));
+            e.0 = e.0.min(w);
+            e.1 = e.1.max(w);
+        }
+        let mut events: Vec<(u32, i32)> = spans
+            .values()
+            .flat_map(|&(a, b)| [(a, 1), (b + 1, -1)])
+            .collect();
+        events.sort();
+        let mut live = 0i32;
+        for (w, d) in events {
+            live += d;
+            if live > lim.max as i32 {
+                out.push(Violation {
+                    code: "uplan::validate::limit",
+                    step: None,
+                    rule: Some(lim.id.clone()),
+                    message: format!(
+                        "wave {} has {live} bindings in progress; limit `{}` allows {}",
+                        w + 1,
+                        lim.id,
+                        lim.max
+                    ),
+                });
+                break;
+            }
+        }
+    }
+    out
+}
+
+/// Walks the plan hop by hop; before each step, every requirement that guards it must
+/// hold on the facts as the earlier steps left them.
+fn check_requirements(
+    rb: &Rulebook,
+    initial: &Value,
+    ev: &Evaluation,
+    order: &[u32],
+    at: &[usize],
+) -> Vec<Violation> {
+    let graph = &ev.graph;
+    let mut out = Vec::new();
+    let mut state = initial.clone();
+    let mut next = 0usize;
+    for (pos, &hop) in ev.hops.iter().enumerate() {
+        let pos = pos as u32;
+        let ctx = HopCtx::new(rb, hop);
+        let (guards, at_end) = guards_of(rb, ev, pos, &ctx, &state, at);
+        let end = order[next..]
+            .iter()
+            .position(|&i| graph.insts[i as usize].hop != pos)
+            .map_or(order.len(), |n| next + n);
+        for &inst in &order[next..end] {
+            if let Some(list) = guards.get(&inst) {
+                for (ri, binding) in list {
+                    let rule = &rb.rules[*ri as usize];
+                    if !requirement_holds(
+                        rb,
+                        rule,
+                        &ev.rule_keys[*ri as usize],
+                        binding,
+                        &ctx,
+                        &state,
+                    ) {
+                        out.push(Violation {
+                            code: "uplan::validate::requirement",
+                            step: Some(step_id(rb, graph, &ev.hops, initial, inst)),
+                            rule: Some(rule.id.clone()),
+                            message: format!(
+                                "rule `{}` does not hold when `{}` starts",
+                                rule.id,
+                                step_id(rb, graph, &ev.hops, initial, inst)
+                            ),
+                        });
+                    }
+                }
+            }
+            run_step(rb, graph, hop, inst, &mut state);
+        }
+        for (ri, binding) in at_end {
+            let rule = &rb.rules[ri as usize];
+            if !requirement_holds(rb, rule, &ev.rule_keys[ri as usize], &binding, &ctx, &state) {
+                out.push(Violation {
+                    code: "uplan::validate::requirement",
+                    step: None,
+                    rule: Some(rule.id.clone()),
+                    message: format!(
+                        "rule `{}` still does not hold at the end of hop {}",
+                        rule.id,
+                        hop_name(&rb.hops[hop as usize])
+                    ),
+                });
+            }
+        }
+        next = end;
+    }
+    out
+}
+
+type Guards = HashMap<u32, Vec<(u16, Vec<Chosen>)>>;
+
+/// For one hop: which (rule, binding) pairs must hold before which planned instance,
+/// and which must hold by the hop's end (remediations without `before`).
+fn guards_of(
+    rb: &Rulebook,
+    ev: &Evaluation,
+    pos: u32,
+    ctx: &HopCtx<'_>,
+    state: &Value,
+    at: &[usize],
+) -> (Guards, Vec<(u16, Vec<Chosen>)>) {
+    let mut guards: Guards = HashMap::new();
+    let mut at_end = Vec::new();
+    for (ri, rule) in rb.rules.iter().enumerate() {
+        let Outcome::Step { before, filter, .. } = &rule.outcome else {
+            continue;
+        };
+        let keys = &ev.rule_keys[ri];
+        let mut env = Env::new(&rb.schema, state, ctx, rule.num_vars);
+        if !env.test_opt(rule.when.as_ref()) {
+            continue;
+        }
+        let mut failing = Vec::new();
+        bindings::for_each(&mut env, &rule.each, &mut |env, idx| {
+            if !rule.require.as_ref().is_some_and(|r| env.test(r)) {
+                failing.push(bindings::remember(env, &rule.each, keys, idx));
+            }
+        });
+        for binding in failing {
+            let Some(pattern) = before else {
+                at_end.push((ri as u16, binding));
+                continue;
+            };
+            let _ = guard_pattern;
+            let mut env = Env::new(&rb.schema, state, ctx, rule.num_vars);
+            if !bindings::rebind(&mut env, &rule.each, keys, &binding) {
+                continue;
+            }
+            let step = &rb.steps[pattern.step as usize];
+            for m in patterns::matches(
+                &mut env,
+                &ev.graph,
+                pos,
+                pattern,
+                filter.as_ref(),
+                step,
+                &rb.schema,
+            ) {
+                if at.get(m as usize).is_some_and(|&n| n != usize::MAX) {
+                    guards
+                        .entry(m)
+                        .or_default()
+                        .push((ri as u16, binding.clone()));
+                }
+            }
+        }
+    }
+    (guards, at_end)
+}
+
+/// The diagnostic for a plan the rulebook produced but could not validate.
+pub fn self_validation_problem(rb: &Rulebook, violations: &[Violation]) -> Problem {
+    let first = &violations[0];
+    let mut p = Problem::new(
+        "uplan::eval::self_validation",
+        format!("the rulebook's own plan fails its replay: {}", first.message),
+    )
+    .help("two declarations contradict each other (e.g. a step undoes what a remediation fixed); the rules named here are the place to look");
+    if let Some(rule) = first
+        .rule
+        .as_ref()
+        .and_then(|id| rb.rules.iter().find(|r| &r.id == id))
+    {
+        p = p.at(&rb.sources, rule.span, "this requirement");
+    }
+    p.with_related(
+        violations[1..]
+            .iter()
+            .take(10)
+            .map(|v| Problem::new(v.code, v.message.clone()))
+            .collect(),
+    )
+}
+
+/// The diagnostic for step instances that wait on each other.
+pub fn cycle_problem(
+    rb: &Rulebook,
+    graph: &Graph,
+    hops: &[u16],
+    state: &Value,
+    members: &[u32],
+) -> Problem {
+    let inside: std::collections::HashSet<u32> = members.iter().copied().collect();
+    let cycle = find_cycle(graph, &inside);
+    let names: Vec<String> = cycle
+        .iter()
+        .map(|(i, _)| step_id(rb, graph, hops, state, *i))
+        .collect();
+    let mut p = Problem::new(
+        "uplan::eval::ordering_cycle",
+        format!("these steps wait on each other: {}", names.join(" → ")),
+    )
+    .help("each declaration named here orders one pair of the cycle; drop or narrow one of them");
+    let mut related = Vec::new();
+    for (_, origin) in &cycle {
+        if let Some((span, id)) = origin_span(rb, *origin) {
+            if p.source.is_none() || p.span.is_some_and(|s| s.file == span.file) {
+                p = p.at(&rb.sources, span, format!("`{id}` orders a pair here"));
+            } else {
+                related.push(
+                    Problem::new(
+                        "uplan::eval::ordering_cycle",
+                        format!("`{id}` is on the cycle"),
+                    )
+                    .at(&rb.sources, span, "here"),
+                );
+            }
+        }
+    }
+    p.with_related(related)
+}
+
+fn origin_span(rb: &Rulebook, o: Origin) -> Option<(crate::source::Span, String)> {
+    match o {
+        Origin::Procedure(i) => rb
+            .procedures
+            .get(i as usize)
+            .map(|p| (p.span, p.id.clone())),
+        Origin::Rule(i) => rb.rules.get(i as usize).map(|r| (r.span, r.id.clone())),
+        Origin::Order(i) => rb.orders.get(i as usize).map(|o| (o.span, o.id.clone())),
+        Origin::Ladder(s) => rb.steps.get(s as usize).map(|s| (s.span, s.name.clone())),
+    }
+}
+
+/// A cycle among `inside`, as (instance, origin of the edge leaving it).
+fn find_cycle(graph: &Graph, inside: &std::collections::HashSet<u32>) -> Vec<(u32, Origin)> {
+    let mut succ: HashMap<u32, Vec<(u32, Origin)>> = HashMap::new();
+    for e in &graph.edges {
+        if inside.contains(&e.from) && inside.contains(&e.to) {
+            succ.entry(e.from).or_default().push((e.to, e.origin));
+        }
+    }
+    // Walk forward from any member; inside a set with no sources we must revisit a node.
+    let Some(&start) = inside.iter().min() else {
+        return Vec::new();
+    };
+    let mut seen: HashMap<u32, usize> = HashMap::new();
+    let mut walk: Vec<(u32, Origin)> = Vec::new();
+    let mut cur = start;
+    loop {
+        if let Some(&n) = seen.get(&cur) {
+            return walk.split_off(n);
+        }
+        let Some(&(next, origin)) = succ
+            .get(&cur)
+            .and_then(|s| s.iter().min_by_key(|(t, _)| *t))
+        else {
+            return walk;
+        };
+        seen.insert(cur, walk.len());
+        walk.push((cur, origin));
+        cur = next;
+    }
+}
+
+/// Replays a plan a person may have edited.
+pub fn validate_plan(
+    rb: &Rulebook,
+    inventory: &Inventory,
+    plan: &Plan,
+) -> Result<Vec<Violation>, Problems> {
+    let target = crate::model::Version::parse(&plan.to).map_err(|e| {
+        Problem::new(
+            "uplan::validate::bad_plan",
+            format!("the plan's `to` is not a version: {}", e.reason),
+        )
+        .help("a plan file comes from `uplan plan --format json`")
+    })?;
+    let ev = super::evaluate_unchecked(rb, inventory, &target, Mode::Plan)?;
+    let mut out = Vec::new();
+    let path: Vec<String> = super::output::path_names(rb, &ev);
+    if path != plan.path {
+        out.push(Violation {
+            code: "uplan::validate::path",
+            step: None,
+            rule: None,
+            message: format!(
+                "the plan's path {:?} is not the inventory's path {:?}",
+                plan.path, path
+            ),
+        });
+        return Ok(out);
+    }
+    let facts = &inventory.facts;
+    let ids: HashMap<String, u32> = (0..ev.graph.insts.len() as u32)
+        .map(|i| (step_id(rb, &ev.graph, &ev.hops, facts, i), i))
+        .collect();
+    let mut order = Vec::new();
+    let mut wave = vec![u32::MAX; ev.graph.insts.len()];
+    for s in &plan.steps {
+        match ids.get(&s.id) {
+            Some(&i) => {
+                order.push(i);
+                wave[i as usize] = s.wave.saturating_sub(1);
+            }
+            None => out.push(Violation {
+                code: "uplan::validate::unknown_step",
+                step: Some(s.id.clone()),
+                rule: None,
+                message: format!(
+                    "`{}` is not a step this rulebook plans for this inventory",
+                    s.id
+                ),
+            }),
+        }
+    }
+    for (id, &i) in &ids {
+        if wave[i as usize] == u32::MAX && ev.order.contains(&i) {
+            out.push(Violation {
+                code: "uplan::validate::missing_step",
+                step: Some(id.clone()),
+                rule: origin_id(rb, ev.graph.insts[i as usize].origin),
+                message: format!("the plan lacks `{id}`"),
+            });
+        }
+    }
+    out.sort_by(|a, b| a.step.cmp(&b.step));
+    out.extend(replay(rb, facts, &ev, &order, &wave));
+    Ok(out)
+}

@@ -1,0 +1,33 @@
+//! The stable codes of inventory diagnostics, each with an input that triggers it.
+
+/// The text is not YAML: `clusters: [a, b` (an unclosed bracket), a tab indent, or
+/// two documents separated by `---`.
+pub const YAML_SYNTAX: &str = "uplan::inventory::yaml_syntax";
+
+/// A key the schema does not declare for that record: `kubernets: "1.30"`.
+pub const UNKNOWN_FIELD: &str = "uplan::inventory::unknown_field";
+
+/// The same key twice in one mapping: `name: a` then `name: b`.
+pub const DUPLICATE_KEY: &str = "uplan::inventory::duplicate_key";
+
+/// A value of the wrong shape: `kubernetes: {major: 1}`, `machines_not_running: lots`.
+pub const WRONG_TYPE: &str = "uplan::inventory::wrong_type";
+
+/// A value that should be a version and is not: `kubernetes: 1.30` (a YAML float) or
+/// `kubernetes: "one.two"`.
+pub const BAD_VERSION: &str = "uplan::inventory::bad_version";
+
+/// A value outside its enum: `role: globel`.
+pub const UNKNOWN_VARIANT: &str = "uplan::inventory::unknown_variant";
+
+/// A required field left out: a cluster without `kubernetes`.
+pub const MISSING_FIELD: &str = "uplan::inventory::missing_field";
+
+/// Two entities with the same name: two clusters named `biz-1`.
+pub const DUPLICATE_NAME: &str = "uplan::inventory::duplicate_name";
+
+/// The file is empty, or its top level is not a mapping: `- a`.
+pub const NOT_A_MAPPING: &str = "uplan::inventory::not_a_mapping";
+
+/// The rulebook declares no inventory root record (a rulebook bug, not an inventory one).
+pub const NO_SCHEMA: &str = "uplan::inventory::no_schema";

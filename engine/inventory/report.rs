@@ -1,0 +1,516 @@
+//! Faults and YAML errors → diagnostics pointing at the exact YAML node.
+//!
+//! Runs only when something is wrong: it builds the position index once and gives
+//! each fault its span, label and help.
+
+use super::codes;
+use super::positions::{Found as At, Positions, Range, Seg};
+use super::seed::{Fault, FaultKind, Found};
+use super::suggest::closest;
+use crate::diagnostics::{Problem, Problems};
+use crate::model::{EnumId, RecordId, Schema, Type};
+use crate::source::{Sources, Span};
+
+struct Reporter<'a> {
+    schema: &'a Schema,
+    text: &'a str,
+    sources: Sources,
+    pos: Positions,
+}
+
+/// Every fault of the pass as one diagnostic each, in source order.
+pub(crate) fn faults(schema: &Schema, name: &str, text: &str, faults: Vec<Fault>) -> Problems {
+    let r = Reporter::new(schema, name, text);
+    let mut problems: Vec<Problem> = faults.into_iter().map(|f| r.problem(f)).collect();
+    problems.sort_by_key(|p| p.span);
+    Problems(problems)
+}
+
+/// The text is not (single-document) YAML.
+pub(crate) fn syntax(schema: &Schema, name: &str, text: &str, err: &serde_yaml::Error) -> Problems {
+    let r = Reporter::new(schema, name, text);
+    let full = err.to_string();
+    let (what, context) = match full.split_once(", while ") {
+        Some((what, ctx)) => (strip_location(what), Some(ctx)),
+        None => (strip_location(&full), None),
+    };
+    let message = format!("invalid YAML: {what}");
+    if full.contains("more than one document") {
+        let at = second_document(text);
+        return Problem::new(codes::YAML_SYNTAX, message)
+            .at(&r.sources, one_char(text, at), "a second document starts here")
+            .help("an inventory is one YAML document; remove the `---` separator and what follows, or merge the documents")
+            .into();
+    }
+    let at = err
+        .location()
+        .map_or(0, |l| byte_offset(text, l.line(), l.column()));
+    let mut p =
+        Problem::new(codes::YAML_SYNTAX, message).at(&r.sources, one_char(text, at), "here");
+    // "while parsing a flow sequence at line 18 column 24": show where that began.
+    if let Some(ctx) = context
+        && let Some((line, column)) = location_in(ctx)
+    {
+        let what = strip_location(ctx);
+        let what = what.strip_prefix("parsing ").unwrap_or(&what);
+        let start = byte_offset(text, line, column);
+        p = p.at(
+            &r.sources,
+            one_char(text, start),
+            format!("{what} starts here"),
+        );
+    }
+    p.help("check indentation, quotes and brackets: an unclosed `[`, `{` or quote often shows up lines later")
+        .into()
+}
+
+impl<'a> Reporter<'a> {
+    fn new(schema: &'a Schema, name: &str, text: &'a str) -> Reporter<'a> {
+        let mut sources = Sources::default();
+        sources.add(name, text);
+        Reporter {
+            schema,
+            text,
+            sources,
+            pos: Positions::build(text),
+        }
+    }
+
+    fn problem(&self, fault: Fault) -> Problem {
+        let path = &fault.path;
+        match fault.kind {
+            FaultKind::UnknownField { record } => self.unknown_field(path, record),
+            FaultKind::DuplicateKey => self.duplicate_key(path),
+            FaultKind::WrongType { expected, found } => self.wrong_type(path, &expected, found),
+            FaultKind::RangeField => self.range_field(path),
+            FaultKind::BadVersion { text, reason } => self.bad_version(path, &text, reason),
+            FaultKind::FloatVersion { value } => self.float_version(path, value),
+            FaultKind::UnknownVariant { found, enum_id } => {
+                self.unknown_variant(path, &found, enum_id)
+            }
+            FaultKind::MissingField { record, field } => self.missing_field(path, record, field),
+            FaultKind::DuplicateName {
+                name,
+                record,
+                first,
+            } => self.duplicate_name(path, &name, record, &first),
+            FaultKind::NotAMapping { found } => self.not_a_mapping(found),
+        }
+    }
+
+    fn unknown_field(&self, path: &[Seg], record: RecordId) -> Problem {
+        let key = last_key(path);
+        let rec_name = self.record_name(record);
+        let fields = self.field_names(record);
+        let mut help = match closest(key, fields.iter().map(String::as_str)) {
+            Some(s) => format!("did you mean `{s}`? "),
+            None => String::new(),
+        };
+        help.push_str(&format!(
+            "the fields of `{rec_name}` are: {}",
+            fields.join(", ")
+        ));
+        Problem::new(
+            codes::UNKNOWN_FIELD,
+            format!("unknown field `{key}` in {}", self.place(parent(path))),
+        )
+        .at(
+            &self.sources,
+            self.key_at(path),
+            format!("not a field of `{rec_name}`"),
+        )
+        .help(help)
+    }
+
+    fn duplicate_key(&self, path: &[Seg]) -> Problem {
+        let key = last_key(path);
+        let spans = self
+            .pos
+            .walk(parent(path))
+            .map(|(at, _)| self.pos.key_spans(at.node, key))
+            .unwrap_or_default();
+        let second = spans
+            .get(1)
+            .copied()
+            .unwrap_or_else(|| self.key_range(path));
+        let mut p = Problem::new(
+            codes::DUPLICATE_KEY,
+            format!(
+                "field `{key}` is given twice in {}",
+                self.place(parent(path))
+            ),
+        )
+        .at(&self.sources, self.span(second), "given again here");
+        if let Some(&first) = spans.first() {
+            p = p.at(&self.sources, self.span(first), "first given here");
+        }
+        p.help("a YAML mapping holds each key once; keep one of them")
+    }
+
+    fn wrong_type(&self, path: &[Seg], expected: &Type, found: Found) -> Problem {
+        let expected_name = self.expected(expected);
+        Problem::new(
+            codes::WRONG_TYPE,
+            format!(
+                "`{}` should be {expected_name}, found {found}",
+                self.display(path)
+            ),
+        )
+        .at(
+            &self.sources,
+            self.value_at(path),
+            format!("expected {expected_name}, found {found}"),
+        )
+        .help(self.type_help(expected, found))
+    }
+
+    fn type_help(&self, expected: &Type, found: Found) -> String {
+        if found == Found::Null {
+            return format!(
+                "this field is required; give it {}",
+                self.expected(expected)
+            );
+        }
+        match expected.non_null() {
+            Type::Version => "write a version as a quoted string, like \"1.30.4\"".into(),
+            Type::Str => {
+                "write a string; quote values YAML would read as something else, like \"2024\""
+                    .into()
+            }
+            Type::Int => "write a whole number, like 3".into(),
+            Type::Bool => "write true or false".into(),
+            Type::Enum(id) => format!("write one of: {}", self.variants(*id).join(", ")),
+            Type::List(_) => "write a sequence: `- item` lines, or `[a, b]`".into(),
+            Type::Record(id) => format!(
+                "write a mapping with the fields of `{}`: {}",
+                self.record_name(*id),
+                self.field_names(*id).join(", ")
+            ),
+            Type::Range | Type::Null | Type::Optional(_) => {
+                "check the rulebook's schema for this field".into()
+            }
+        }
+    }
+
+    fn range_field(&self, path: &[Seg]) -> Problem {
+        Problem::new(
+            codes::WRONG_TYPE,
+            format!("`{}` has type range, which an inventory cannot set", self.display(path)),
+        )
+        .at(&self.sources, self.value_at(path), "a range field")
+        .help("ranges belong in rule files (`1.31..=1.34`); the rulebook's schema should not ask the inventory for one")
+    }
+
+    fn bad_version(&self, path: &[Seg], text: &str, reason: &str) -> Problem {
+        Problem::new(
+            codes::BAD_VERSION,
+            format!("`{text}` is not a version (`{}`)", self.display(path)),
+        )
+        .at(&self.sources, self.value_at(path), reason)
+        .help("write a version like \"1.30.4\", \"1.28\" or \"v1.30.4\"")
+    }
+
+    fn float_version(&self, path: &[Seg], value: f64) -> Problem {
+        let at = self.value_at(path);
+        let raw = self.sources.slice(at).trim().to_owned();
+        let raw = if raw.is_empty() {
+            value.to_string()
+        } else {
+            raw
+        };
+        Problem::new(
+            codes::BAD_VERSION,
+            format!(
+                "`{raw}` is a number, not a version (`{}`)",
+                self.display(path)
+            ),
+        )
+        .at(
+            &self.sources,
+            at,
+            format!("YAML reads this as the number {value}"),
+        )
+        .help(format!(
+            "quote versions: YAML reads {raw} as the number {value}; write \"{raw}\""
+        ))
+    }
+
+    fn unknown_variant(&self, path: &[Seg], found: &str, enum_id: EnumId) -> Problem {
+        let variants = self.variants(enum_id);
+        let mut help = match closest(found, variants.iter().map(String::as_str)) {
+            Some(s) => format!("did you mean `{s}`? "),
+            None => String::new(),
+        };
+        help.push_str(&format!("expected one of: {}", variants.join(", ")));
+        Problem::new(
+            codes::UNKNOWN_VARIANT,
+            format!("unknown value `{found}` for `{}`", self.display(path)),
+        )
+        .at(
+            &self.sources,
+            self.value_at(path),
+            format!("not one of {}", variants.join(" | ")),
+        )
+        .help(help)
+    }
+
+    fn missing_field(&self, path: &[Seg], record: RecordId, field: u16) -> Problem {
+        let rec = self.schema.records.get(record as usize);
+        let def = rec.and_then(|r| r.fields.get(field as usize));
+        let name = def.map_or("?", |f| f.name.as_str());
+        let ty = def
+            .map(|f| self.schema.type_name(&f.ty))
+            .unwrap_or_default();
+        Problem::new(
+            codes::MISSING_FIELD,
+            format!("missing field `{name}` in {}", self.place(path)),
+        )
+        .at(
+            &self.sources,
+            self.parent_at(path),
+            format!("`{name}` is missing here"),
+        )
+        .help(format!(
+            "add `{name}:` ({ty}); every `{}` needs it",
+            self.record_name(record)
+        ))
+    }
+
+    fn duplicate_name(&self, path: &[Seg], name: &str, record: RecordId, first: &[Seg]) -> Problem {
+        let rec = self.record_name(record);
+        Problem::new(
+            codes::DUPLICATE_NAME,
+            format!("two `{rec}` entries are named `{name}`"),
+        )
+        .at(
+            &self.sources,
+            self.value_at(path),
+            format!("second `{name}`"),
+        )
+        .at(
+            &self.sources,
+            self.value_at(first),
+            format!("first `{name}` here"),
+        )
+        .help(format!(
+            "a `{rec}` is known by its name in plans and findings; give each a different name"
+        ))
+    }
+
+    fn not_a_mapping(&self, found: Found) -> Problem {
+        let root_fields = self.field_names(self.schema.root).join(", ");
+        let help = format!("an inventory is a YAML mapping with the fields: {root_fields}");
+        let blank = self.text.lines().all(|l| {
+            let l = l.trim();
+            l.is_empty() || l.starts_with('#') || l == "---" || l == "..."
+        });
+        if found == Found::Null && blank {
+            return Problem::new(codes::NOT_A_MAPPING, "the inventory is empty")
+                .at(&self.sources, Span::new(0, 0, 0), "nothing here")
+                .help(help);
+        }
+        Problem::new(
+            codes::NOT_A_MAPPING,
+            format!("the inventory should be a mapping, found {found}"),
+        )
+        .at(
+            &self.sources,
+            self.value_at(&[]),
+            format!("{found}, not a mapping"),
+        )
+        .help(help)
+    }
+
+    // --- names ------------------------------------------------------------------
+
+    /// "a version", "a `platform` mapping", "one of global | workload".
+    fn expected(&self, ty: &Type) -> String {
+        match ty.non_null() {
+            Type::Bool => "a boolean".into(),
+            Type::Int => "an integer".into(),
+            Type::Str => "a string".into(),
+            Type::Version => "a version".into(),
+            Type::Enum(id) => format!("one of {}", self.variants(*id).join(" | ")),
+            Type::Record(id) => format!("a `{}` mapping", self.record_name(*id)),
+            list @ Type::List(_) => format!("a sequence ({})", self.schema.type_name(list)),
+            other => self.schema.type_name(other),
+        }
+    }
+
+    fn record_name(&self, id: RecordId) -> &str {
+        self.schema
+            .records
+            .get(id as usize)
+            .map_or("record", |r| r.name.as_str())
+    }
+
+    fn field_names(&self, id: RecordId) -> Vec<String> {
+        self.schema
+            .records
+            .get(id as usize)
+            .map(|r| r.fields.iter().map(|f| f.name.clone()).collect())
+            .unwrap_or_default()
+    }
+
+    fn variants(&self, id: EnumId) -> Vec<String> {
+        self.schema
+            .enums
+            .get(id as usize)
+            .map(|e| e.variants.clone())
+            .unwrap_or_default()
+    }
+
+    /// `clusters.biz-1.kubernetes`: indices shown as entity names where known.
+    fn display(&self, path: &[Seg]) -> String {
+        self.pos.display(path)
+    }
+
+    /// "`clusters.biz-1`", or "the inventory" for the root.
+    fn place(&self, path: &[Seg]) -> String {
+        if path.is_empty() {
+            "the inventory".into()
+        } else {
+            format!("`{}`", self.display(path))
+        }
+    }
+
+    // --- spans ------------------------------------------------------------------
+
+    fn span(&self, r: Range) -> Span {
+        Span::new(0, r.0, r.1)
+    }
+
+    /// The value at `path` (or the deepest node the index reaches).
+    fn value_at(&self, path: &[Seg]) -> Span {
+        match self.pos.walk(path) {
+            Some((at, _)) => self.span(point(&self.pos, self.text, at)),
+            None => Span::new(0, 0, 0),
+        }
+    }
+
+    fn key_range(&self, path: &[Seg]) -> Range {
+        match self.pos.walk(path) {
+            Some((at, true)) if at.key_span.is_some() => at.key_span.unwrap_or_default(),
+            Some((at, _)) => point(&self.pos, self.text, at),
+            None => (0, 0),
+        }
+    }
+
+    /// The key of the entry at `path`.
+    fn key_at(&self, path: &[Seg]) -> Span {
+        self.span(self.key_range(path))
+    }
+
+    /// A mapping, shown by its key, or by its first line when it has none.
+    fn parent_at(&self, path: &[Seg]) -> Span {
+        match self.pos.walk(path) {
+            Some((at, _)) => match at.key_span {
+                Some(k) => self.span(k),
+                None => self.span(first_line(self.text, self.pos.span(at.node))),
+            },
+            None => Span::new(0, 0, 0),
+        }
+    }
+}
+
+/// The span that best shows a node: a scalar itself; an empty value by its key; a
+/// container spanning lines by its key, or else its first line.
+pub(crate) fn point(pos: &Positions, text: &str, at: At) -> Range {
+    let span = pos.span(at.node);
+    if span.0 == span.1 {
+        return at.key_span.unwrap_or(span);
+    }
+    if pos.is_container(at.node) && text.get(span.0..span.1).is_some_and(|s| s.contains('\n')) {
+        return at.key_span.unwrap_or_else(|| first_line(text, span));
+    }
+    span
+}
+
+fn first_line(text: &str, r: Range) -> Range {
+    let end = text
+        .get(r.0..r.1)
+        .and_then(|s| s.find('\n'))
+        .map_or(r.1, |n| r.0 + n);
+    (r.0, end)
+}
+
+fn last_key(path: &[Seg]) -> &str {
+    match path.last() {
+        Some(Seg::Key(k)) => k,
+        _ => "",
+    }
+}
+
+fn parent(path: &[Seg]) -> &[Seg] {
+    path.split_last().map_or(path, |(_, rest)| rest)
+}
+
+/// serde_yaml's messages end in " at line N column M"; the span shows that already.
+fn strip_location(msg: &str) -> String {
+    let mut out = msg.to_owned();
+    while let Some(i) = out.find(" at line ") {
+        let rest = &out[i + " at line ".len()..];
+        let num_end = |s: &str| s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
+        let after_line = num_end(rest);
+        let Some(col) = rest[after_line..].strip_prefix(" column ") else {
+            break;
+        };
+        let cut = i + " at line ".len() + after_line + " column ".len() + num_end(col);
+        out.replace_range(i..cut, "");
+    }
+    out
+}
+
+/// Byte offset of a 1-based line and 1-based (char) column, clamped to the text.
+fn byte_offset(text: &str, line: usize, column: usize) -> usize {
+    let line_start = if line <= 1 {
+        0
+    } else {
+        text.match_indices('\n')
+            .nth(line - 2)
+            .map_or(text.len(), |(i, _)| i + 1)
+    };
+    let rest = text.get(line_start..).unwrap_or("");
+    let in_line = rest
+        .char_indices()
+        .take_while(|(_, c)| *c != '\n')
+        .nth(column.saturating_sub(1))
+        .map_or_else(|| rest.find('\n').unwrap_or(rest.len()), |(i, _)| i);
+    line_start + in_line
+}
+
+/// A one-char span at `at` (empty at the end of a line or of the text).
+fn one_char(text: &str, at: usize) -> Span {
+    let end = match text.get(at..).and_then(|s| s.chars().next()) {
+        Some('\n') | None => at,
+        Some(c) => at + c.len_utf8(),
+    };
+    Span::new(0, at, end)
+}
+
+/// The first " at line N column M" of a serde_yaml message.
+fn location_in(msg: &str) -> Option<(usize, usize)> {
+    let rest = &msg[msg.find(" at line ")? + " at line ".len()..];
+    let (line, rest) = rest.split_once(" column ")?;
+    let column: String = rest.chars().take_while(char::is_ascii_digit).collect();
+    Some((line.parse().ok()?, column.parse().ok()?))
+}
+
+/// Where the second `---` document marker starts, for the two-documents error.
+fn second_document(text: &str) -> usize {
+    let mut starts = text
+        .match_indices("---")
+        .map(|(i, _)| i)
+        .filter(|&i| i == 0 || text.as_bytes().get(i - 1) == Some(&b'\n'));
+    let first = starts.next();
+    let has_content_before = |i: usize| {
+        text[..i]
+            .lines()
+            .any(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
+    };
+    match first {
+        Some(i) if has_content_before(i) => i,
+        Some(_) => starts.next().unwrap_or(0),
+        None => 0,
+    }
+}

@@ -1,0 +1,618 @@
+//! The one-pass loader: a schema-aware `DeserializeSeed` that serde_yaml drives, building
+//! [`Value`]s directly and collecting every fault instead of stopping at the first.
+//!
+//! Every node is read with `deserialize_any`, so a value of the wrong shape never makes
+//! serde_yaml fail: the visitor records a [`Fault`] with its path, consumes the node and
+//! leaves `Value::Null` in its place. Only malformed YAML ends the pass early.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::Arc;
+
+use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+
+use super::positions::Seg;
+use crate::model::{EnumId, RecordDef, RecordId, Schema, Type, Value, Version};
+
+/// Something wrong with one node, found during the pass; turned into a diagnostic later
+/// (only then are positions computed).
+#[derive(Debug)]
+pub(crate) struct Fault {
+    /// Where: keys and sequence indices from the root. For `UnknownField` and
+    /// `DuplicateKey` the last segment is the offending key.
+    pub path: Vec<Seg>,
+    pub kind: FaultKind,
+}
+
+#[derive(Debug)]
+pub(crate) enum FaultKind {
+    UnknownField {
+        record: RecordId,
+    },
+    DuplicateKey,
+    WrongType {
+        expected: Type,
+        found: Found,
+    },
+    /// A field of type `range`: rule files write ranges, inventories do not.
+    RangeField,
+    BadVersion {
+        text: String,
+        reason: &'static str,
+    },
+    /// A YAML float where a version belongs: `1.30` read as `1.3`.
+    FloatVersion {
+        value: f64,
+    },
+    UnknownVariant {
+        found: String,
+        enum_id: EnumId,
+    },
+    MissingField {
+        record: RecordId,
+        field: u16,
+    },
+    DuplicateName {
+        name: String,
+        record: RecordId,
+        first: Vec<Seg>,
+    },
+    NotAMapping {
+        found: Found,
+    },
+}
+
+/// The shape of a YAML node, for "expected X, found Y".
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Found {
+    Null,
+    Bool,
+    Int,
+    Float,
+    Str,
+    Map,
+    Seq,
+}
+
+impl fmt::Display for Found {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Found::Null => "null",
+            Found::Bool => "a boolean",
+            Found::Int => "an integer",
+            Found::Float => "a number",
+            Found::Str => "a string",
+            Found::Map => "a mapping",
+            Found::Seq => "a sequence",
+        })
+    }
+}
+
+/// A scalar as serde_yaml resolved it.
+#[derive(Clone, Copy)]
+enum Scalar<'a> {
+    Null,
+    Bool(bool),
+    Int(i128),
+    Float(f64),
+    Str(&'a str),
+}
+
+impl Scalar<'_> {
+    fn found(&self) -> Found {
+        match self {
+            Scalar::Null => Found::Null,
+            Scalar::Bool(_) => Found::Bool,
+            Scalar::Int(_) => Found::Int,
+            Scalar::Float(_) => Found::Float,
+            Scalar::Str(_) => Found::Str,
+        }
+    }
+
+    /// The scalar as text, for names that YAML happened to read as something else.
+    fn text(&self) -> Option<String> {
+        match self {
+            Scalar::Bool(b) => Some(b.to_string()),
+            Scalar::Int(n) => Some(n.to_string()),
+            Scalar::Str(s) => Some((*s).to_owned()),
+            Scalar::Null | Scalar::Float(_) => None,
+        }
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Step<'s> {
+    Key(&'s str),
+    Index(usize),
+}
+
+/// The state of one pass: the schema, the path to the node being read, the faults.
+pub(crate) struct Cx<'s> {
+    schema: &'s Schema,
+    path: RefCell<Vec<Step<'s>>>,
+    faults: RefCell<Vec<Fault>>,
+}
+
+impl<'s> Cx<'s> {
+    pub(crate) fn new(schema: &'s Schema) -> Cx<'s> {
+        Cx {
+            schema,
+            path: RefCell::new(Vec::with_capacity(8)),
+            faults: RefCell::new(Vec::new()),
+        }
+    }
+
+    pub(crate) fn into_faults(self) -> Vec<Fault> {
+        self.faults.into_inner()
+    }
+
+    fn path(&self) -> Vec<Seg> {
+        self.path
+            .borrow()
+            .iter()
+            .map(|s| match s {
+                Step::Key(k) => Seg::Key((*k).to_owned()),
+                Step::Index(i) => Seg::Index(*i),
+            })
+            .collect()
+    }
+
+    fn at_root(&self) -> bool {
+        self.path.borrow().is_empty()
+    }
+
+    fn fault(&self, kind: FaultKind) {
+        self.fault_with(None, kind);
+    }
+
+    /// A fault at the current path extended by `extra`.
+    fn fault_with(&self, extra: Option<Seg>, kind: FaultKind) {
+        let mut path = self.path();
+        path.extend(extra);
+        self.faults.borrow_mut().push(Fault { path, kind });
+    }
+
+    /// Runs `f` with `step` appended to the path.
+    fn within<T>(&self, step: Step<'s>, f: impl FnOnce() -> T) -> T {
+        self.path.borrow_mut().push(step);
+        let out = f();
+        self.path.borrow_mut().pop();
+        out
+    }
+}
+
+/// The seed for one node of type `ty`; `default` replaces an explicit `null`.
+#[derive(Clone, Copy)]
+pub(crate) struct Node<'c, 's> {
+    cx: &'c Cx<'s>,
+    ty: &'s Type,
+    default: Option<&'s Value>,
+}
+
+impl<'c, 's> Node<'c, 's> {
+    pub(crate) fn root(cx: &'c Cx<'s>, ty: &'s Type) -> Node<'c, 's> {
+        Node {
+            cx,
+            ty,
+            default: None,
+        }
+    }
+
+    fn child(self, ty: &'s Type, default: Option<&'s Value>) -> Node<'c, 's> {
+        Node {
+            ty,
+            default,
+            ..self
+        }
+    }
+
+    fn wrong(self, found: Found) -> Value {
+        let kind = if self.cx.at_root() {
+            FaultKind::NotAMapping { found }
+        } else if *self.ty.non_null() == Type::Range {
+            FaultKind::RangeField
+        } else {
+            FaultKind::WrongType {
+                expected: self.ty.clone(),
+                found,
+            }
+        };
+        self.cx.fault(kind);
+        Value::Null
+    }
+
+    fn null(self) -> Value {
+        match self.default {
+            Some(d) => d.clone(),
+            None if self.ty.is_optional() => Value::Null,
+            None => self.wrong(Found::Null),
+        }
+    }
+
+    fn scalar(self, s: Scalar<'_>) -> Value {
+        match (self.ty.non_null(), s) {
+            (_, Scalar::Null) => self.null(),
+            (Type::Bool, Scalar::Bool(b)) => Value::Bool(b),
+            (Type::Int, Scalar::Int(n)) => match i64::try_from(n) {
+                Ok(n) => Value::Int(n),
+                Err(_) => self.wrong(Found::Int),
+            },
+            (Type::Str, Scalar::Str(text)) => Value::Str(Arc::from(text)),
+            (Type::Version, _) => self.version(s),
+            (Type::Enum(id), _) => self.variant(*id, s),
+            _ => self.wrong(s.found()),
+        }
+    }
+
+    fn version(self, s: Scalar<'_>) -> Value {
+        let text = match s {
+            Scalar::Str(text) => text,
+            Scalar::Int(n) => match u64::try_from(n) {
+                Ok(n) => return Value::Version(Version::new(n, 0, 0, 1)),
+                Err(_) => {
+                    self.cx.fault(FaultKind::BadVersion {
+                        text: n.to_string(),
+                        reason: "a version cannot be negative",
+                    });
+                    return Value::Null;
+                }
+            },
+            Scalar::Float(value) => {
+                self.cx.fault(FaultKind::FloatVersion { value });
+                return Value::Null;
+            }
+            other => return self.wrong(other.found()),
+        };
+        match Version::parse(text) {
+            Ok(v) => Value::Version(v),
+            Err(e) => {
+                self.cx.fault(FaultKind::BadVersion {
+                    text: text.to_owned(),
+                    reason: e.reason,
+                });
+                Value::Null
+            }
+        }
+    }
+
+    fn variant(self, enum_id: EnumId, s: Scalar<'_>) -> Value {
+        let Some(text) = s.text() else {
+            return self.wrong(s.found());
+        };
+        match self
+            .cx
+            .schema
+            .enums
+            .get(enum_id as usize)
+            .and_then(|e| e.variant(&text))
+        {
+            Some(i) => Value::Enum(i),
+            None => {
+                self.cx.fault(FaultKind::UnknownVariant {
+                    found: text,
+                    enum_id,
+                });
+                Value::Null
+            }
+        }
+    }
+
+    fn record<'de, A: MapAccess<'de>>(self, id: RecordId, mut map: A) -> Result<Value, A::Error> {
+        let Some(rec) = self.cx.schema.records.get(id as usize) else {
+            drain_map(&mut map)?;
+            return Ok(Value::Null);
+        };
+        let mut values = vec![Value::Null; rec.fields.len()];
+        let mut seen = Seen::new(rec.fields.len());
+        while let Some(key) = map.next_key_seed(KeySeed { rec })? {
+            let i = match key {
+                Key::Field(i) => i,
+                Key::Other(name) => {
+                    let kind = FaultKind::UnknownField { record: id };
+                    self.cx.fault_with(Some(Seg::Key(name)), kind);
+                    map.next_value::<IgnoredAny>()?;
+                    continue;
+                }
+            };
+            let field = &rec.fields[i];
+            if !seen.insert(i) {
+                self.cx
+                    .fault_with(Some(Seg::Key(field.name.clone())), FaultKind::DuplicateKey);
+                map.next_value::<IgnoredAny>()?;
+                continue;
+            }
+            let seed = self.child(&field.ty, field.default.as_ref());
+            values[i] = self
+                .cx
+                .within(Step::Key(&field.name), || map.next_value_seed(seed))?;
+        }
+        self.fill_defaults(id, rec, &mut values, &seen);
+        Ok(Value::Record(values.into_boxed_slice()))
+    }
+
+    fn fill_defaults(self, id: RecordId, rec: &RecordDef, values: &mut [Value], seen: &Seen) {
+        for (i, field) in rec.fields.iter().enumerate() {
+            if seen.contains(i) {
+                continue;
+            }
+            match &field.default {
+                Some(d) => values[i] = d.clone(),
+                None if field.ty.is_optional() => {}
+                None => self.cx.fault(FaultKind::MissingField {
+                    record: id,
+                    field: i as u16,
+                }),
+            }
+        }
+    }
+
+    fn list<'de, A: SeqAccess<'de>>(self, inner: &'s Type, mut seq: A) -> Result<Value, A::Error> {
+        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(4096));
+        loop {
+            let seed = self.child(inner, None);
+            let next = self
+                .cx
+                .within(Step::Index(items.len()), || seq.next_element_seed(seed))?;
+            match next {
+                Some(v) => items.push(v),
+                None => break,
+            }
+        }
+        if let Type::Record(id) = inner {
+            self.check_names(*id, &items);
+        }
+        Ok(Value::List(items))
+    }
+
+    /// Entities are identified by their key field: two with the same name are a fault.
+    fn check_names(self, id: RecordId, items: &[Value]) {
+        let Some(rec) = self.cx.schema.records.get(id as usize) else {
+            return;
+        };
+        let Some(key) = rec.entity.as_ref().map(|e| e.key_field as usize) else {
+            return;
+        };
+        let key_name = rec.fields.get(key).map_or("name", |f| f.name.as_str());
+        let mut first: HashMap<&str, usize> = HashMap::with_capacity(items.len());
+        for (i, item) in items.iter().enumerate() {
+            let Some(name) = item
+                .as_record()
+                .and_then(|r| r.get(key))
+                .and_then(Value::as_str)
+            else {
+                continue;
+            };
+            let Some(&j) = first.get(name) else {
+                first.insert(name, i);
+                continue;
+            };
+            let mut earlier = self.cx.path();
+            earlier.extend([Seg::Index(j), Seg::Key(key_name.to_owned())]);
+            self.cx.within(Step::Index(i), || {
+                self.cx.fault_with(
+                    Some(Seg::Key(key_name.to_owned())),
+                    FaultKind::DuplicateName {
+                        name: name.to_owned(),
+                        record: id,
+                        first: earlier,
+                    },
+                )
+            });
+        }
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for Node<'_, '_> {
+    type Value = Value;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Node<'_, '_> {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a YAML value")
+    }
+
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Value, E> {
+        Ok(self.scalar(Scalar::Bool(v)))
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Value, E> {
+        Ok(self.scalar(Scalar::Int(v.into())))
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Value, E> {
+        Ok(self.scalar(Scalar::Int(v.into())))
+    }
+
+    fn visit_i128<E: de::Error>(self, v: i128) -> Result<Value, E> {
+        Ok(self.scalar(Scalar::Int(v)))
+    }
+
+    fn visit_u128<E: de::Error>(self, v: u128) -> Result<Value, E> {
+        Ok(self.scalar(Scalar::Int(i128::try_from(v).unwrap_or(i128::MAX))))
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Value, E> {
+        Ok(self.scalar(Scalar::Float(v)))
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Value, E> {
+        Ok(self.scalar(Scalar::Str(v)))
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Value, E> {
+        Ok(self.scalar(Scalar::Null))
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<Value, E> {
+        Ok(self.scalar(Scalar::Null))
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        d.deserialize_any(self)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        match self.ty.non_null() {
+            Type::Record(id) => self.record(*id, map),
+            _ => {
+                drain_map(&mut map)?;
+                Ok(self.wrong(Found::Map))
+            }
+        }
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        match self.ty.non_null() {
+            Type::List(inner) => self.list(inner, seq),
+            _ => {
+                while seq.next_element::<IgnoredAny>()?.is_some() {}
+                Ok(self.wrong(Found::Seq))
+            }
+        }
+    }
+
+    /// A custom tag (`!foo value`): read the value as if untagged.
+    fn visit_enum<A: de::EnumAccess<'de>>(self, data: A) -> Result<Value, A::Error> {
+        let (IgnoredAny, variant) = data.variant::<IgnoredAny>()?;
+        de::VariantAccess::newtype_variant_seed(variant, self)
+    }
+}
+
+fn drain_map<'de, A: MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
+    while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+    Ok(())
+}
+
+/// Which fields of a record were given (a bitset; records rarely exceed 64 fields).
+struct Seen {
+    small: u64,
+    large: Vec<bool>,
+}
+
+impl Seen {
+    fn new(n: usize) -> Seen {
+        Seen {
+            small: 0,
+            large: if n > 64 { vec![false; n] } else { Vec::new() },
+        }
+    }
+
+    fn contains(&self, i: usize) -> bool {
+        if self.large.is_empty() {
+            i < 64 && self.small & (1 << i) != 0
+        } else {
+            self.large.get(i).copied().unwrap_or(false)
+        }
+    }
+
+    /// Marks field `i`; false when it was already marked.
+    fn insert(&mut self, i: usize) -> bool {
+        if self.contains(i) {
+            return false;
+        }
+        if self.large.is_empty() {
+            self.small |= 1u64.checked_shl(i as u32).unwrap_or(0);
+        } else if let Some(slot) = self.large.get_mut(i) {
+            *slot = true;
+        }
+        true
+    }
+}
+
+/// A mapping key: one of the record's fields (by index) or anything else (kept as
+/// text for the diagnostic; allocated only then).
+enum Key {
+    Field(usize),
+    Other(String),
+}
+
+struct KeySeed<'s> {
+    rec: &'s RecordDef,
+}
+
+impl<'de> DeserializeSeed<'de> for KeySeed<'_> {
+    type Value = Key;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Key, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl KeySeed<'_> {
+    fn named(&self, name: &str) -> Key {
+        match self.rec.fields.iter().position(|f| f.name == name) {
+            Some(i) => Key::Field(i),
+            None => Key::Other(name.to_owned()),
+        }
+    }
+}
+
+impl<'de> Visitor<'de> for KeySeed<'_> {
+    type Value = Key;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a field name")
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Key, E> {
+        Ok(self.named(v))
+    }
+
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Key, E> {
+        Ok(Key::Other(v.to_string()))
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Key, E> {
+        Ok(Key::Other(v.to_string()))
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Key, E> {
+        Ok(Key::Other(v.to_string()))
+    }
+
+    fn visit_i128<E: de::Error>(self, v: i128) -> Result<Key, E> {
+        Ok(Key::Other(v.to_string()))
+    }
+
+    fn visit_u128<E: de::Error>(self, v: u128) -> Result<Key, E> {
+        Ok(Key::Other(v.to_string()))
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Key, E> {
+        Ok(Key::Other(v.to_string()))
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Key, E> {
+        Ok(Key::Other("null".into()))
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<Key, E> {
+        Ok(Key::Other("null".into()))
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Key, D::Error> {
+        d.deserialize_any(self)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Key, A::Error> {
+        drain_map(&mut map)?;
+        Ok(Key::Other(String::new()))
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Key, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(Key::Other(String::new()))
+    }
+
+    fn visit_enum<A: de::EnumAccess<'de>>(self, data: A) -> Result<Key, A::Error> {
+        let (IgnoredAny, variant) = data.variant::<IgnoredAny>()?;
+        de::VariantAccess::newtype_variant_seed(variant, self)
+    }
+}

@@ -1,0 +1,478 @@
+//! Grammar tests: each construct parses into the AST shape it should.
+
+use super::ast::*;
+use super::parse;
+use crate::diagnostics::Problems;
+use crate::model::{CmpOp, Quantifier};
+use crate::source::Sources;
+
+fn parse_text(text: &str) -> Result<Module, Problems> {
+    let mut sources = Sources::default();
+    let file = sources.add("test.uplan", text);
+    parse(&sources, file)
+}
+
+fn module(text: &str) -> Module {
+    match parse_text(text) {
+        Ok(m) => m,
+        Err(p) => panic!("parse failed:\n{}", crate::diagnostics::render(&p, false)),
+    }
+}
+
+fn fails(text: &str) -> Problems {
+    match parse_text(text) {
+        Ok(m) => panic!("expected a syntax error, got {m:?}"),
+        Err(p) => p,
+    }
+}
+
+/// The `when` expression of a one-clause rule.
+fn expr(text: &str) -> Expr {
+    let m = module(&format!("rule r {{ when {text} }}"));
+    let Some(Decl::Rule(r)) = m.decls.into_iter().next() else {
+        panic!("not a rule");
+    };
+    match r.clauses.into_iter().next().map(|c| c.kind) {
+        Some(ClauseKind::When(e)) => e,
+        other => panic!("not a when: {other:?}"),
+    }
+}
+
+/// An expression as an s-expression, to assert structure in one line.
+fn sexp(e: &Expr) -> String {
+    match &e.kind {
+        ExprKind::Null => "null".into(),
+        ExprKind::Bool(b) => b.to_string(),
+        ExprKind::Int(n) => n.to_string(),
+        ExprKind::Str(s) => format!("{:?}", s.plain().unwrap_or_else(|| "<template>".into())),
+        ExprKind::Version(v) => format!("v{v}"),
+        ExprKind::Range { lo, hi, inclusive } => format!("(range v{lo} v{hi} {inclusive})"),
+        ExprKind::Name(n) => n.clone(),
+        ExprKind::Field(b, f) => format!("{}.{}", sexp(b), f.name),
+        ExprKind::Not(x) => format!("(not {})", sexp(x)),
+        ExprKind::And(a, b) => format!("(and {} {})", sexp(a), sexp(b)),
+        ExprKind::Or(a, b) => format!("(or {} {})", sexp(a), sexp(b)),
+        ExprKind::Cmp(op, a, b) => format!("({op:?} {} {})", sexp(a), sexp(b)),
+        ExprKind::In { item, set, negated } => {
+            format!(
+                "({} {} {})",
+                if *negated { "not-in" } else { "in" },
+                sexp(item),
+                sexp(set)
+            )
+        }
+        ExprKind::Like(a, p) => format!("(like {} {:?})", sexp(a), p.plain().unwrap_or_default()),
+        ExprKind::Coalesce(a, b) => format!("(?? {} {})", sexp(a), sexp(b)),
+        ExprKind::Quant {
+            kind,
+            var,
+            list,
+            body,
+        } => {
+            format!("({kind:?} {} {} {})", var.name, sexp(list), sexp(body))
+        }
+        ExprKind::HopIs { from, to } => {
+            let end = |v: &Option<VersionLit>| {
+                v.as_ref()
+                    .map_or("*".to_string(), |v| v.version.to_string())
+            };
+            format!("(hop {} {})", end(from), end(to))
+        }
+        ExprKind::List(items) => {
+            format!("[{}]", items.iter().map(sexp).collect::<Vec<_>>().join(" "))
+        }
+    }
+}
+
+fn check_sexp(text: &str, want: &str) {
+    assert_eq!(sexp(&expr(text)), want, "{text}");
+}
+
+#[test]
+fn the_mini_rulebook_parses() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/mini");
+    let mut n = 0;
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        let text = std::fs::read_to_string(&path).unwrap();
+        let m = module(&text);
+        assert!(!m.decls.is_empty(), "{}", path.display());
+        n += 1;
+    }
+    assert!(n >= 3);
+}
+
+#[test]
+fn boolean_precedence_is_not_and_or() {
+    check_sexp("a or b and c", "(or a (and b c))");
+    check_sexp("a and b or c", "(or (and a b) c)");
+    check_sexp("not a and b", "(and (not a) b)");
+    check_sexp("not (a or b)", "(not (or a b))");
+    check_sexp("a or b or c", "(or (or a b) c)");
+}
+
+#[test]
+fn comparisons_bind_tighter_than_and_and_looser_than_coalesce() {
+    check_sexp(
+        "c.x >= 1.28 and c.y == global",
+        "(and (Ge c.x v1.28) (Eq c.y global))",
+    );
+    check_sexp("c.mesh ?? v2 != v1", "(Ne (?? c.mesh v2) v1)");
+    check_sexp("a ?? b ?? c", "(?? (?? a b) c)");
+    check_sexp("not c.x == 1", "(not (Eq c.x 1))");
+    for op in ["==", "!=", "<", "<=", ">", ">="] {
+        let e = expr(&format!("a {op} b"));
+        assert!(matches!(e.kind, ExprKind::Cmp(..)), "{op}");
+    }
+    assert!(matches!(expr("a <= b").kind, ExprKind::Cmp(CmpOp::Le, ..)));
+}
+
+#[test]
+fn comparisons_do_not_chain() {
+    fails("rule r { when a == b == c }");
+}
+
+#[test]
+fn in_not_in_and_like() {
+    check_sexp("x in [\"eks\", \"aks\"]", r#"(in x ["eks" "aks"])"#);
+    check_sexp("x not in [a]", "(not-in x [a])");
+    check_sexp("c.k in 1.31..=1.34", "(in c.k (range v1.31 v1.34 true))");
+    check_sexp("c.k in 1.31..1.35", "(in c.k (range v1.31 v1.35 false))");
+    check_sexp(
+        "p.name like \"log-storage-*\"",
+        r#"(like p.name "log-storage-*")"#,
+    );
+    check_sexp("[]", "[]");
+}
+
+#[test]
+fn version_literals() {
+    check_sexp("x == 1.28", "(Eq x v1.28)");
+    check_sexp("x == 3.18.2", "(Eq x v3.18.2)");
+    check_sexp("x == v1.30.4", "(Eq x v1.30.4)");
+    check_sexp("x == 4.0.x", "(Eq x v4.0)");
+    check_sexp("x == 120", "(Eq x 120)");
+    // `v1` alone is a name (an enum variant like `service_mesh: v1 | v2`)
+    check_sexp("x == v1", "(Eq x v1)");
+    check_sexp("v1.name == y", "(Eq v1.name y)");
+    let p = fails("rule r { when x == 1.2.3.4 }");
+    assert_eq!(p.codes(), vec!["uplan::syntax::bad_literal"]);
+}
+
+#[test]
+fn hop_atoms_and_hop_fields() {
+    check_sexp("hop 3.16 -> 4.0", "(hop 3.16 4.0)");
+    check_sexp("hop * -> 4.0", "(hop * 4.0)");
+    check_sexp("hop 4.2->*", "(hop 4.2 *)");
+    check_sexp("hop.from < 4.0", "(Lt hop.from v4.0)");
+    check_sexp("hop.target.kubernetes", "hop.target.kubernetes");
+}
+
+#[test]
+fn quantifiers() {
+    check_sexp(
+        "any(p in c.plugins: p.kind == operator)",
+        "(Any p c.plugins (Eq p.kind operator))",
+    );
+    check_sexp(
+        "all(d in c.disks: d.free_gb >= 50)",
+        "(All d c.disks (Ge d.free_gb 50))",
+    );
+    check_sexp(
+        "count(d in c.disks: true) > 2",
+        "(Gt (Count d c.disks true) 2)",
+    );
+    let Expr {
+        kind: ExprKind::Quant { kind, .. },
+        ..
+    } = expr("count(x in y: x)")
+    else {
+        panic!()
+    };
+    assert_eq!(kind, Quantifier::Count);
+    // `count` without a parenthesis is a plain name
+    check_sexp("count == 1", "(Eq count 1)");
+}
+
+#[test]
+fn identifiers_take_dashes_but_not_arrows() {
+    check_sexp("c.type == on-premises", "(Eq c.type on-premises)");
+    check_sexp(
+        "x in [log-storage-clickhouse]",
+        "(in x [log-storage-clickhouse])",
+    );
+    // keywords are whole words only: `install-docs`, `order-x`, `notes`
+    check_sexp("install-docs == notes", "(Eq install-docs notes)");
+    check_sexp("a == b or ordered", "(or (Eq a b) ordered)");
+    check_sexp("not-a and android", "(and not-a android)");
+    let m = module("procedure p { source \"s\" do a(c)->b(c) -> c-d(c) }");
+    let Some(Decl::Procedure(p)) = m.decls.first() else {
+        panic!()
+    };
+    let Some(ClauseKind::Do(chain)) = p
+        .clauses
+        .iter()
+        .map(|c| &c.kind)
+        .find(|k| matches!(k, ClauseKind::Do(_)))
+    else {
+        panic!()
+    };
+    let names: Vec<&str> = chain.calls.iter().map(|c| c.step.name.as_str()).collect();
+    assert_eq!(names, ["a", "b", "c-d"]);
+    assert!(chain.ordered);
+}
+
+#[test]
+fn rule_ids_may_have_dots() {
+    let m = module("rule k8s-floor-3.16 { source \"s\" }");
+    let Some(Decl::Rule(r)) = m.decls.first() else {
+        panic!()
+    };
+    assert_eq!(r.id.name, "k8s-floor-3.16");
+}
+
+#[test]
+fn interpolated_strings() {
+    let m = module(
+        r#"step s(c: cluster) { title "Upgrade {c.name} to {c.k ?? 1.0} \{literal\} \"q\"" }"#,
+    );
+    let Some(Decl::Step(s)) = m.decls.first() else {
+        panic!()
+    };
+    let StepClauseKind::Title(t) = &s.clauses[0].kind else {
+        panic!()
+    };
+    let shape: Vec<String> = t
+        .parts
+        .iter()
+        .map(|p| match p {
+            StrPart::Text(t) => format!("text:{t}"),
+            StrPart::Hole(e) => format!("hole:{}", sexp(e)),
+        })
+        .collect();
+    assert_eq!(
+        shape,
+        [
+            "text:Upgrade ",
+            "hole:c.name",
+            "text: to ",
+            "hole:(?? c.k v1.0)",
+            "text: {literal} \"q\""
+        ]
+    );
+    assert_eq!(t.plain(), None);
+}
+
+#[test]
+fn durations() {
+    for (text, minutes) in [("2h", 120), ("30m", 30), ("1h30m", 90), ("45m", 45)] {
+        let m = module(&format!("step s() {{ title \"t\" duration {text} }}"));
+        let Some(Decl::Step(s)) = m.decls.first() else {
+            panic!()
+        };
+        let StepClauseKind::Duration(d) = s.clauses[1].kind else {
+            panic!()
+        };
+        assert_eq!(d, minutes, "{text}");
+    }
+    fails("step s() { duration 2d }");
+    fails("step s() { duration 90 }");
+}
+
+#[test]
+fn schema_declarations() {
+    let m = module(
+        r#"
+        record plugin { name: string  version: version?  kind: a | b = a, tags: [string] = [] }
+        entity cluster { name: string mesh: (v1 | v2)? dr: primary | standby | null }
+        inventory { clusters: [cluster] }
+        path from platform.version to target
+        release fields { k: version  compat: range? }
+        release 4.0 { k = 1.31  compat = 1.31..=1.34 }
+        hop fields { flow: script | cvo }
+        hop 3.16 -> 4.0 { flow = script }
+        hop 4.0 -> 4.3
+        phases prepare, mesh, post
+        "#,
+    );
+    assert_eq!(m.decls.len(), 10);
+    let Decl::Record(plugin) = &m.decls[0] else {
+        panic!()
+    };
+    assert_eq!(plugin.fields.fields.len(), 4);
+    assert!(plugin.fields.fields[1].ty.optional);
+    assert!(matches!(&plugin.fields.fields[2].ty.kind, TypeKind::Enum(v) if v.len() == 2));
+    assert!(plugin.fields.fields[2].default.is_some());
+    let Decl::Record(cluster) = &m.decls[1] else {
+        panic!()
+    };
+    assert!(cluster.entity);
+    assert!(cluster.fields.fields[1].ty.optional);
+    // `| null` makes an enum optional and is not a variant
+    let dr = &cluster.fields.fields[2].ty;
+    assert!(dr.optional);
+    assert!(matches!(&dr.kind, TypeKind::Enum(v) if v.len() == 2));
+    let Decl::Path(p) = &m.decls[3] else { panic!() };
+    assert_eq!(p.from.parts.len(), 2);
+    let Decl::Hop(h) = &m.decls[8] else { panic!() };
+    assert!(h.fields.is_empty());
+}
+
+#[test]
+fn steps_with_every_clause() {
+    let m = module(
+        r#"step upgrade-kubernetes(c: cluster, to: version) {
+          title    "Upgrade {c.name}"
+          phase    kubernetes
+          manual
+          automatic
+          duration 30m
+          command  "kubectl get nodes"
+          command  "x" when platform.registry == external
+          note     "All pods restart" when to >= 1.31
+          effect   c.kubernetes = to
+          effect   remove p in c.plugins where p.name == "costmanager"
+          effect   add c.plugins { name = "topolvm" }
+          effect   for d in c.disks where d.path == "/cpaas/minio": d.free_gb = 120
+          effect   c.istio = null when c.istio != null
+          stepwise c.kubernetes to
+        }"#,
+    );
+    let Some(Decl::Step(s)) = m.decls.first() else {
+        panic!()
+    };
+    assert_eq!(s.params.len(), 2);
+    assert_eq!(s.clauses.len(), 14);
+    let effects: Vec<&str> = s
+        .clauses
+        .iter()
+        .filter_map(|c| match &c.kind {
+            StepClauseKind::Effect(e, _) => Some(match e {
+                EffectKind::Set { .. } => "set",
+                EffectKind::Remove { .. } => "remove",
+                EffectKind::Add { .. } => "add",
+                EffectKind::ForEach { .. } => "for",
+            }),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(effects, ["set", "remove", "add", "for", "set"]);
+}
+
+#[test]
+fn rules_with_every_outcome() {
+    let m = module(
+        r#"
+        rule a { source "s" each cluster c where c.x each p in c.plugins require c.k >= 1.28
+                 else step up(c, 1.28) before up-cluster(g) where g.role == global
+                 then step re(c) after up-cluster(c)
+                 message "m" }
+        rule b { source "s" require true else block message "m" }
+        rule c { source "s" warn at up(c, _) where true message "m" }
+        rule d { source "s" note message "m" }
+        rule e { source "s" require x else note at up(c) message "m" }
+        "#,
+    );
+    let outcomes: Vec<(bool, &str)> = m
+        .decls
+        .iter()
+        .filter_map(|d| match d {
+            Decl::Rule(r) => r.clauses.iter().find_map(|c| match &c.kind {
+                ClauseKind::Outcome { has_else, outcome } => Some((
+                    *has_else,
+                    match outcome {
+                        Outcome::Block => "block",
+                        Outcome::Warn { at: Some(_), .. } => "warn-at",
+                        Outcome::Warn { .. } => "warn",
+                        Outcome::Note { at: Some(_), .. } => "note-at",
+                        Outcome::Note { .. } => "note",
+                        Outcome::Step {
+                            before: Some(_),
+                            filter: Some(_),
+                            ..
+                        } => "step-before-where",
+                        Outcome::Step { .. } => "step",
+                    },
+                )),
+                _ => None,
+            }),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        outcomes,
+        [
+            (true, "step-before-where"),
+            (true, "block"),
+            (false, "warn-at"),
+            (false, "note"),
+            (true, "note-at")
+        ]
+    );
+}
+
+#[test]
+fn orders_limits_procedures() {
+    let m = module(
+        r#"
+        order o { source "s" when hop * -> 4.0 up(g) before up(w) where g.role == global }
+        limit l { source "s" up(c), k8s(c, _) where c.role == workload to 20 at once }
+        procedure p { source "s" when hop * -> 4.0 each cluster c do a(c), b(c) when hop.from < 4.0 }
+        "#,
+    );
+    let Decl::Limit(l) = &m.decls[1] else {
+        panic!()
+    };
+    let Some(ClauseKind::LimitBody(body)) = l.clauses.iter().map(|c| &c.kind).last() else {
+        panic!()
+    };
+    assert_eq!(body.patterns.len(), 2);
+    assert_eq!(body.max, 20);
+    assert!(matches!(body.patterns[1].args[1], PatArg::Any(_)));
+    let Decl::Procedure(p) = &m.decls[2] else {
+        panic!()
+    };
+    let Some(ClauseKind::Do(d)) = p.clauses.iter().map(|c| &c.kind).last() else {
+        panic!()
+    };
+    assert!(!d.ordered);
+    assert!(d.when.is_some());
+}
+
+#[test]
+fn comments_are_ignored_but_not_inside_strings() {
+    let m = module("# header\nrule r { # why\n source \"a # b\" }\n# end");
+    let Some(Decl::Rule(r)) = m.decls.first() else {
+        panic!()
+    };
+    let ClauseKind::Source(s) = &r.clauses[0].kind else {
+        panic!()
+    };
+    assert_eq!(s.plain().as_deref(), Some("a # b"));
+}
+
+#[test]
+fn syntax_errors_point_at_the_unexpected_token() {
+    let text = "rule r {\n  sourc \"x\"\n}";
+    let p = fails(text);
+    assert_eq!(p.codes(), vec!["uplan::syntax::parse"]);
+    let span = p.0[0].span.unwrap();
+    assert_eq!(&text[span.start as usize..span.end as usize], "sourc");
+    assert!(p.0[0].message.contains("expected"), "{}", p.0[0].message);
+    assert!(p.0[0].help.is_some());
+}
+
+#[test]
+fn an_unclosed_string_gets_a_hint() {
+    let p = fails("rule r { source \"x }");
+    assert!(p.0[0].help.as_deref().unwrap_or("").contains("not closed"));
+}
+
+#[test]
+fn every_node_has_a_span_inside_the_file() {
+    let text = "rule r { when c.a >= 1.0 and hop * -> 2.0 }";
+    let e = expr("c.a >= 1.0 and hop * -> 2.0");
+    assert!(e.span.end > e.span.start);
+    let m = module(text);
+    assert_eq!(m.span.end as usize, text.len());
+}
