@@ -8,7 +8,6 @@
 //! schema in `engine/inventory/tests.rs`, which needs no checker.
 
 use std::fs;
-use std::path::Path;
 
 use uplan::diagnostics::render;
 
@@ -25,7 +24,7 @@ fn expected_codes(text: &str) -> Vec<String> {
 fn bad_inventories_report_their_codes_and_render() {
     let rulebook = uplan::rulebooks::embedded_acp()
         .unwrap_or_else(|p| panic!("the ACP rulebook does not compile:\n{}", render(&p, false)));
-    insta::glob!("bad-inventories/*.yaml", |path: &Path| {
+    insta::glob!("bad-inventories/*.yaml", |path| {
         let text = fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         let file = path
             .file_name()

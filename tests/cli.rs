@@ -1,7 +1,8 @@
 //! The `uplan` binary end to end: exit codes, diagnostic codes on stderr, `-o`.
 //!
-//! Tests marked `#[ignore = "needs evaluator"]` need the parser, checker, inventory
-//! loader, evaluator and the ACP rulebook; run them with `cargo test -- --ignored`.
+//! The `fleet_*` tests run the whole pipeline on the small generic rulebook of
+//! `tests/fixtures/fleet`. Tests marked `#[ignore = "needs evaluator"]` need the ACP
+//! rulebook and its examples to plan; run them with `cargo test -- --ignored`.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -400,7 +401,6 @@ fn bad_inventory_points_at_the_yaml_line() {
 }
 
 #[test]
-#[ignore = "needs evaluator"]
 fn bad_rule_file_is_a_syntax_diagnostic() {
     let dir = scratch("bad-rule-file");
     let rules = dir.join("rules");
@@ -413,4 +413,197 @@ fn bad_rule_file_is_a_syntax_diagnostic() {
     assert!(run.stderr.contains("broken.uplan:1:"), "{run:#?}");
     let run = uplan(&["lint", s(&rules)]);
     assert_bad_input(&run, "uplan::syntax::");
+}
+
+// ── the whole pipeline on the generic fleet rulebook ────────────────────────────
+
+const FLEET_RULES: &str = "tests/fixtures/fleet";
+
+/// hub-a's kernel (line 3) is below the 1.0 floor: the plan fixes it, so the plan is
+/// ready and has ordered steps within a hop.
+const FLEET_INVENTORY: &str = r#"platform: {version: "1.0.3"}
+nodes:
+  - {name: hub-a, role: hub, kernel: "5.0.2", addons: [{name: legacy}, {name: other}]}
+  - {name: spoke-1, role: spoke, kernel: "5.2.7"}
+  - {name: spoke-2, role: spoke, kernel: "5.2"}
+"#;
+
+fn fleet_inventory(dir: &Path) -> PathBuf {
+    let path = dir.join("fleet.yaml");
+    write(&path, FLEET_INVENTORY);
+    path
+}
+
+#[test]
+fn fleet_plans_are_byte_identical_in_every_format() {
+    let dir = scratch("fleet-identical");
+    let inv = fleet_inventory(&dir);
+    for format in ["text", "md", "json", "dot"] {
+        let args = [
+            "plan",
+            s(&inv),
+            "--to",
+            "3.0",
+            "--rules",
+            FLEET_RULES,
+            "--format",
+            format,
+        ];
+        let (a, b) = (uplan(&args), uplan(&args));
+        assert_eq!(a.code, Some(0), "{args:?}: {a:#?}");
+        assert!(!a.stdout.is_empty());
+        assert_eq!(a.stdout, b.stdout, "{format} differs between runs");
+    }
+}
+
+#[test]
+fn fleet_plan_json_follows_the_contract_and_o_writes_it() {
+    let dir = scratch("fleet-json");
+    let inv = fleet_inventory(&dir);
+    let out = dir.join("plan.json");
+    write(&out, "OLD\n");
+    let args = [
+        "plan",
+        s(&inv),
+        "--to",
+        "3.0",
+        "--rules",
+        FLEET_RULES,
+        "--format",
+        "json",
+    ];
+    let direct = uplan(&args);
+    let mut with_o = args.to_vec();
+    with_o.extend(["-o", s(&out)]);
+    let run = uplan(&with_o);
+    assert_eq!(run.code, Some(0), "{run:#?}");
+    assert!(run.stdout.is_empty(), "{run:#?}");
+    let written = fs::read_to_string(&out).unwrap_or_default();
+    assert_eq!(written, direct.stdout);
+    let plan: serde_json::Value =
+        serde_json::from_str(&written).unwrap_or_else(|e| panic!("bad JSON: {e}\n{written}"));
+    assert_eq!(plan["schema"], "uplan.plan/v1");
+    assert_eq!(plan["status"], "ready");
+    assert_eq!(plan["path"], serde_json::json!(["1.0", "2.0", "3.0"]));
+}
+
+#[test]
+fn fleet_check_points_at_the_inventory_line() {
+    let dir = scratch("fleet-check");
+    let inv = fleet_inventory(&dir);
+    let run = uplan(&["check", s(&inv), "--to", "3.0", "--rules", FLEET_RULES]);
+    assert_eq!(run.code, Some(0), "{run:#?}");
+    assert!(run.stdout.contains("kernel-floor"), "{run:#?}");
+    assert!(run.stdout.contains("fleet.yaml:3:"), "{run:#?}");
+    assert!(run.stdout.contains("nothing blocks"), "{run:#?}");
+    let run = uplan(&[
+        "check",
+        s(&inv),
+        "--to",
+        "3.0",
+        "--rules",
+        FLEET_RULES,
+        "--format",
+        "json",
+    ]);
+    let report: serde_json::Value =
+        serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("bad JSON: {e}\n{run:#?}"));
+    assert_eq!(report["schema"], "uplan.check/v1");
+    assert_eq!(report["status"], "ready");
+    assert!(report.get("steps").is_none());
+}
+
+#[test]
+fn fleet_validate_accepts_the_plan_and_rejects_a_reordering() {
+    let dir = scratch("fleet-validate");
+    let inv = fleet_inventory(&dir);
+    let plan = dir.join("plan.json");
+    let run = uplan(&[
+        "plan",
+        s(&inv),
+        "--to",
+        "3.0",
+        "--rules",
+        FLEET_RULES,
+        "--format",
+        "json",
+        "-o",
+        s(&plan),
+    ]);
+    assert_eq!(run.code, Some(0), "{run:#?}");
+    let run = uplan(&[
+        "validate",
+        s(&plan),
+        "--inventory",
+        s(&inv),
+        "--rules",
+        FLEET_RULES,
+    ]);
+    assert_eq!(run.code, Some(0), "{run:#?}");
+    assert!(run.stdout.contains("plan is valid"), "{run:#?}");
+
+    let text = fs::read_to_string(&plan).unwrap_or_default();
+    let mut value: serde_json::Value =
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}"));
+    let steps = value["steps"]
+        .as_array_mut()
+        .unwrap_or_else(|| panic!("no steps: {text}"));
+    let (later, earlier) =
+        first_ordered_pair(steps).unwrap_or_else(|| panic!("no ordered pair in {text}"));
+    let moved = steps.remove(later);
+    steps.insert(earlier, moved);
+    let reordered = dir.join("reordered.json");
+    write(&reordered, &value.to_string());
+    let run = uplan(&[
+        "validate",
+        s(&reordered),
+        "--inventory",
+        s(&inv),
+        "--rules",
+        FLEET_RULES,
+    ]);
+    assert_eq!(run.code, Some(1), "{run:#?}");
+    assert!(run.stdout.contains("uplan::validate::"), "{run:#?}");
+    assert!(run.stdout.contains("plan is invalid"), "{run:#?}");
+}
+
+#[test]
+fn fleet_bad_inventory_points_at_the_yaml_line() {
+    let dir = scratch("fleet-bad-inventory");
+    let inv = dir.join("inv.yaml");
+    write(
+        &inv,
+        &FLEET_INVENTORY.replace("role: spoke, kernel: \"5.2\"", "role: spoke, colour: blue"),
+    );
+    let run = uplan(&["plan", s(&inv), "--to", "3.0", "--rules", FLEET_RULES]);
+    assert_bad_input(&run, "uplan::inventory::");
+    assert!(run.stderr.contains("inv.yaml:5:"), "{run:#?}");
+}
+
+#[test]
+fn fleet_lint_summarises() {
+    let run = uplan(&["lint", FLEET_RULES]);
+    assert_eq!(run.code, Some(0), "{run:#?}");
+    assert!(run.stdout.contains("1 file,"), "{run:#?}");
+    for word in ["rules", "steps", "hops"] {
+        assert!(run.stdout.contains(word), "{run:#?}");
+    }
+}
+
+#[test]
+fn lint_warns_about_a_step_nothing_adds() {
+    let dir = scratch("lint-unused-step");
+    let fleet = fs::read_to_string(Path::new(FLEET_RULES).join("fleet.uplan"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    write(&dir.join("fleet.uplan"), &fleet);
+    write(
+        &dir.join("extra.uplan"),
+        "step orphan(n: node) {\n  title \"Orphan {n.name}\"\n}\n",
+    );
+    let run = uplan(&["lint", s(&dir)]);
+    assert_eq!(run.code, Some(0), "{run:#?}");
+    assert!(run.stdout.contains("2 files,"), "{run:#?}");
+    assert!(run.stdout.contains("1 warning"), "{run:#?}");
+    assert!(run.stderr.contains("uplan::lint::unused_step"), "{run:#?}");
+    assert!(run.stderr.contains("extra.uplan:1:1"), "{run:#?}");
 }

@@ -2,7 +2,8 @@
 //! it. The codes are stable: tests, scripts and people search for them.
 //!
 //! The parser's codes live with the parser: `uplan::syntax::parse` (`rule r { sourc "x" }`),
-//! `uplan::syntax::bad_literal` (`hop 1.2.3.4 -> 2.0`), `uplan::syntax::internal` (a bug).
+//! `uplan::syntax::bad_literal` (`hop 1.2.3.4 -> 2.0`), `uplan::syntax::too_deep`
+//! (brackets nested more than 24 deep), `uplan::syntax::internal` (a bug).
 
 /// `require c.kubernetes >= 1.28` with no variable or root field `c` in scope.
 pub const UNKNOWN_NAME: &str = "uplan::check::unknown_name";

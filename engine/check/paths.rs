@@ -102,7 +102,12 @@ impl Cx<'_> {
             span,
             "not a variable, a root fact or an enum variant here",
         );
-        let help = help.or_else(|| Some(format!("names in scope: {}", candidates.join(", "))));
+        let entity_help = self
+            .record_named(n)
+            .map(|_| format!("`{n}` is a record type; bind a variable with `each {n} x` and use `x`"));
+        let help = entity_help
+            .or(help)
+            .or_else(|| Some(format!("names in scope: {}", candidates.join(", "))));
         self.report(p, help);
         None
     }

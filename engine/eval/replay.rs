@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use super::bindings::{self, Chosen};
-use super::hop::{guard_pattern, requirement_holds};
+use super::hop::requirement_holds;
 use super::instances::{Graph, Origin};
 use super::interp::{Env, HopCtx};
 use super::naming::{hop_name, step_id};
@@ -248,31 +248,33 @@ fn guards_of(
                 failing.push(bindings::remember(env, &rule.each, keys, idx));
             }
         });
+        let independent = before
+            .as_ref()
+            .is_some_and(|p| patterns::binding_independent(p, filter.as_ref()));
+        let mut shared: Option<Vec<u32>> = None;
         for binding in failing {
             let Some(pattern) = before else {
                 at_end.push((ri as u16, binding));
                 continue;
             };
-            let _ = guard_pattern;
-            let mut env = Env::new(&rb.schema, state, ctx, rule.num_vars);
-            if !bindings::rebind(&mut env, &rule.each, keys, &binding) {
-                continue;
-            }
-            let step = &rb.steps[pattern.step as usize];
-            for m in patterns::matches(
-                &mut env,
-                &ev.graph,
-                pos,
-                pattern,
-                filter.as_ref(),
-                step,
-                &rb.schema,
-            ) {
+            let hits = match &shared {
+                Some(hits) => hits.clone(),
+                None => {
+                    let mut env = Env::new(&rb.schema, state, ctx, rule.num_vars);
+                    if !bindings::rebind(&mut env, &rule.each, keys, &binding) {
+                        continue;
+                    }
+                    let step = &rb.steps[pattern.step as usize];
+                    let hits = patterns::matches(&mut env, &ev.graph, pos, pattern, filter.as_ref(), step, &rb.schema);
+                    if independent {
+                        shared = Some(hits.clone());
+                    }
+                    hits
+                }
+            };
+            for m in hits {
                 if at.get(m as usize).is_some_and(|&n| n != usize::MAX) {
-                    guards
-                        .entry(m)
-                        .or_default()
-                        .push((ri as u16, binding.clone()));
+                    guards.entry(m).or_default().push((ri as u16, binding.clone()));
                 }
             }
         }

@@ -1,6 +1,7 @@
 //! Stage 1: rule files → AST (pest grammar; nothing outside this module sees pest).
 
 pub mod ast;
+mod depth;
 mod error;
 mod lower;
 
@@ -19,6 +20,7 @@ struct Grammar;
 /// (pest reports the furthest point it reached); literal errors are all collected.
 pub fn parse(sources: &Sources, file: u32) -> Result<ast::Module, Problems> {
     let text = sources.get(file).text.clone();
+    depth::check(sources, file, &text)?;
     let mut pairs = match Grammar::parse(Rule::module, &text) {
         Ok(pairs) => pairs,
         Err(e) => return Err(error::from_pest(sources, file, &text, e).into()),
