@@ -20,7 +20,6 @@ fn expected_codes(text: &str) -> Vec<String> {
 }
 
 #[test]
-#[ignore = "needs the checker: remove once `rulebooks::embedded_acp()` compiles"]
 fn bad_inventories_report_their_codes_and_render() {
     let rulebook = uplan::rulebooks::embedded_acp()
         .unwrap_or_else(|p| panic!("the ACP rulebook does not compile:\n{}", render(&p, false)));

@@ -44,7 +44,10 @@ fn primary_text<'a>(files: &'a [(String, String)], problems: &Problems) -> (&'a 
     let p = &problems.0[0];
     let span = p.span.expect("a primary span");
     let source = p.source.as_ref().expect("a source file");
-    let (name, text) = files.iter().find(|(n, _)| n == source.name()).expect("a known file");
+    let (name, text) = files
+        .iter()
+        .find(|(n, _)| n == source.name())
+        .expect("a known file");
     (name, &text[span.start as usize..span.end as usize])
 }
 
@@ -67,7 +70,11 @@ fn every_bad_rule_file_fails_with_its_code_at_its_span() {
             Err(p) => p,
         };
         let rendered = render(&problems, false);
-        assert_eq!(problems.codes(), vec![header(&text, "expect")], "{name}:\n{rendered}");
+        assert_eq!(
+            problems.codes(),
+            vec![header(&text, "expect")],
+            "{name}:\n{rendered}"
+        );
         let (file, under) = primary_text(&files, &problems);
         assert_eq!(file, name, "{rendered}");
         assert_eq!(under, header(&text, "at"), "{name}:\n{rendered}");

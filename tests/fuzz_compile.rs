@@ -9,7 +9,11 @@ use proptest::prelude::*;
 
 fn mini() -> Vec<(String, String)> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/mini");
-    let mut paths: Vec<_> = fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
+    let mut paths: Vec<_> = fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "uplan"))
+        .collect();
     paths.sort();
     paths
         .into_iter()
@@ -18,15 +22,105 @@ fn mini() -> Vec<(String, String)> {
 }
 
 const TOKENS: &[&str] = &[
-    "rule", "step", "order", "limit", "procedure", "record", "entity", "inventory", "path", "from", "to",
-    "release", "hop", "fields", "phases", "source", "when", "each", "require", "else", "block", "warn",
-    "note", "at", "before", "after", "then", "message", "do", "title", "phase", "manual", "duration",
-    "command", "effect", "remove", "add", "for", "stepwise", "where", "in", "not", "and", "or", "like",
-    "any", "all", "count", "null", "true", "_", "c", "cluster", "clusters", "c.kubernetes", "c.istio",
-    "c.plugins", "p.name", "hop.from", "hop.target.kubernetes", "platform.version", "upgrade-cluster",
-    "backup", "global", "workload", "1.28", "v1.30.4", "4.0.x", "2.0", "3.0", "120", "2h", "1h30m",
-    "1.29..=1.30", "\"text\"", "\"{c.name}\"", "\"{\"", "{", "}", "(", ")", "[", "]", ",", ":", "=",
-    "==", "!=", "<", ">=", "->", "??", "?", "|", "*", ".", "\n", "#", "\\",
+    "rule",
+    "step",
+    "order",
+    "limit",
+    "procedure",
+    "record",
+    "entity",
+    "inventory",
+    "path",
+    "from",
+    "to",
+    "release",
+    "hop",
+    "fields",
+    "phases",
+    "source",
+    "when",
+    "each",
+    "require",
+    "else",
+    "block",
+    "warn",
+    "note",
+    "at",
+    "before",
+    "after",
+    "then",
+    "message",
+    "do",
+    "title",
+    "phase",
+    "manual",
+    "duration",
+    "command",
+    "effect",
+    "remove",
+    "add",
+    "for",
+    "stepwise",
+    "where",
+    "in",
+    "not",
+    "and",
+    "or",
+    "like",
+    "any",
+    "all",
+    "count",
+    "null",
+    "true",
+    "_",
+    "c",
+    "cluster",
+    "clusters",
+    "c.kubernetes",
+    "c.istio",
+    "c.plugins",
+    "p.name",
+    "hop.from",
+    "hop.target.kubernetes",
+    "platform.version",
+    "upgrade-cluster",
+    "backup",
+    "global",
+    "workload",
+    "1.28",
+    "v1.30.4",
+    "4.0.x",
+    "2.0",
+    "3.0",
+    "120",
+    "2h",
+    "1h30m",
+    "1.29..=1.30",
+    "\"text\"",
+    "\"{c.name}\"",
+    "\"{\"",
+    "{",
+    "}",
+    "(",
+    ")",
+    "[",
+    "]",
+    ",",
+    ":",
+    "=",
+    "==",
+    "!=",
+    "<",
+    ">=",
+    "->",
+    "??",
+    "?",
+    "|",
+    "*",
+    ".",
+    "\n",
+    "#",
+    "\\",
 ];
 
 fn compile_never_panics(files: &[(String, String)]) {
@@ -93,6 +187,8 @@ fn deep_nesting_is_a_diagnostic_not_a_stack_overflow() {
         compile_never_panics(&[("deep.uplan".into(), text)]);
     }
     let text = format!("rule r {{ when {}a{} }}", "(".repeat(40), ")".repeat(40));
-    let p = uplan::compile(&[("deep.uplan".into(), text)]).err().unwrap();
+    let p = uplan::compile(&[("deep.uplan".into(), text)])
+        .err()
+        .unwrap();
     assert_eq!(p.codes(), vec!["uplan::syntax::too_deep"]);
 }

@@ -266,6 +266,7 @@ pub const RULES: &[&str] = &[
     "costmanager-removed",
     "kubecost-removed",
     "clickhouse-reinstall-3.16",
+    "clickhouse-reinstall-3.16-workload",
     "topolvm-package-4.0",
     "log-essentials-upload",
     "operator-packages-per-cluster",
@@ -460,8 +461,13 @@ pub fn check<'a>(inv: &'a Inventory, to: Ver) -> Vec<Hit<'a>> {
             }
         }
         if from_3_16 && has_plugin("log-storage-clickhouse") {
-            hit("clickhouse-reinstall-3.16", Some(c), "fix", format!(
-                "{0} stores logs in ClickHouse; on 3.16 → 4.0 that plugin must be uninstalled before the upgrade and installed again once {0} runs 4.0", c.name));
+            if global {
+                hit("clickhouse-reinstall-3.16", Some(c), "fix", format!(
+                    "Global cluster {0} stores logs in ClickHouse; on 3.16 → 4.0 that plugin must be uninstalled before the upgrade and installed again once {0} runs 4.0", c.name));
+            } else {
+                hit("clickhouse-reinstall-3.16-workload", Some(c), "fix", format!(
+                    "Workload cluster {0} stores logs in ClickHouse; on 3.16 → 4.0 that plugin must be uninstalled before the upgrade and installed again once {0} runs 4.0", c.name));
+            }
         }
         if cvo && from.eq_short(V4_0) && has_plugin("topolvm") {
             hit("topolvm-package-4.0", Some(c), "fix", format!(

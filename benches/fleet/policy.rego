@@ -12,37 +12,30 @@
 package uplan.acp
 
 # ─── versions ───
+# A version is parsed once into an array of numbers; two parsed versions compare at the
+# shorter precision of the two ([1, 30, 4] vs [1, 30] compares [1, 30] with [1, 30]),
+# and arrays of numbers compare element by element, numerically.
 
 vparts(v) := [to_number(p) | some p in split(trim_prefix(v, "v"), ".")]
 
-# Both sides cut to the shorter precision, padded to three components, as one number.
-vkeys(a, b) := [vkey(pa, n), vkey(pb, n)] if {
-	pa := vparts(a)
-	pb := vparts(b)
-	n := min([count(pa), count(pb)])
-}
+# Against a floor written major.minor (every floor of the rules is), the shorter
+# precision is two components: [major, minor] compares directly.
+mm(v) := [to_number(x[0]), to_number(x[1])] if x := split(trim_prefix(v, "v"), ".")
 
-vkey(p, n) := sum([x * pow10 |
-	some i in numbers.range(0, 2)
-	x := vcomp(p, i, n)
-	pow10 := [1000000, 1000, 1][i]
-])
-
-vcomp(p, i, n) := p[i] if i < n
-vcomp(_, i, n) := 0 if i >= n
+vcut(a, b) := [array.slice(a, 0, n), array.slice(b, 0, n)] if n := min([count(a), count(b)])
 
 vlt(a, b) if {
-	[x, y] := vkeys(a, b)
+	[x, y] := vcut(a, b)
 	x < y
 }
 
 vle(a, b) if {
-	[x, y] := vkeys(a, b)
+	[x, y] := vcut(a, b)
 	x <= y
 }
 
 veq(a, b) if {
-	[x, y] := vkeys(a, b)
+	[x, y] := vcut(a, b)
 	x == y
 }
 
@@ -53,58 +46,52 @@ vin(v, list) if {
 
 # ─── the hop ───
 
-from := concat(".", array.slice(split(trim_prefix(input.platform.version, "v"), "."), 0, 2))
+from := array.slice(vparts(input.platform.version), 0, 2)
 
-to := data.params.to
+from_text := concat(".", [format_int(x, 10) | some x in from])
+
+to := vparts(data.params.to)
 
 default script := false
 
 script if {
-	vin(from, ["3.16", "3.18"])
-	veq(to, "4.0")
+	vin(from, [[3, 16], [3, 18]])
+	veq(to, [4, 0])
 }
 
 default cvo := false
 
 cvo if {
-	vin(from, ["4.0", "4.1", "4.2"])
-	veq(to, "4.3")
+	vin(from, [[4, 0], [4, 1], [4, 2]])
+	veq(to, [4, 3])
 }
 
 default hop_3_16 := false
 
 hop_3_16 if {
 	script
-	veq(from, "3.16")
+	veq(from, [3, 16])
 }
 
 default hop_3_18 := false
 
 hop_3_18 if {
 	script
-	veq(from, "3.18")
+	veq(from, [3, 18])
 }
 
 default from_below_4_0 := false
 
-from_below_4_0 if vlt(from, "4.0")
+from_below_4_0 if vlt(from, [4, 0])
 
 default to_4_3 := false
 
 to_4_3 if {
 	cvo
-	veq(to, "4.3")
+	veq(to, [4, 3])
 }
 
 # ─── defaults of the schema ───
-
-dr(c) := object.get(c, "dr", "none")
-
-ctype(c) := object.get(c, "type", "on-premises")
-
-runtime(c) := object.get(c, "runtime", "containerd")
-
-plugins(c) := object.get(c, "plugins", [])
 
 provider(c) := p if {
 	p := object.get(c, "provider", null)
@@ -112,11 +99,12 @@ provider(c) := p if {
 } else := "its cloud provider"
 
 has_plugin(c, name) if {
-	some p in plugins(c)
+	some p in object.get(c, "plugins", [])
 	p.name == name
 }
 
-cluster_version(c) := v if {
+# The ACP version of a cluster, parsed: its own `version`, else the platform's.
+cluster_version(c) := vparts(v) if {
 	v := object.get(c, "version", null)
 	v != null
 } else := from
@@ -141,7 +129,7 @@ findings contains f("cluster-version-path-4.0", c, "block", msg) if {
 	some c in input.clusters
 	v := object.get(c, "version", null)
 	v != null
-	not vin(v, ["3.16", "3.18"])
+	not vin(vparts(v), [[3, 16], [3, 18]])
 	msg := sprintf("%s is recorded at ACP %s, but only 3.16 and 3.18 upgrade to 4.0: bring this cluster to 3.16 or 3.18 first (not covered by this plan), or correct its version in the inventory", [c.name, v])
 }
 
@@ -150,47 +138,68 @@ findings contains f("cluster-version-path-4.3", c, "block", msg) if {
 	some c in input.clusters
 	v := object.get(c, "version", null)
 	v != null
-	not vin(v, ["4.0", "4.1", "4.2"])
+	not vin(vparts(v), [[4, 0], [4, 1], [4, 2]])
 	msg := sprintf("%s is recorded at ACP %s, but only 4.0, 4.1 and 4.2 upgrade to 4.3: bring this cluster to one of them first (not covered by this plan), or correct its version in the inventory", [c.name, v])
+}
+
+global_versions := [cluster_version(g) | some g in input.clusters; g.role == "global"]
+
+# A workload without a recorded version is at the platform's version: one comparison
+# for all of them.
+default platform_beyond_global := false
+
+platform_beyond_global if {
+	some gv in global_versions
+	not vle(from, gv)
+}
+
+findings contains f("workload-not-beyond-global", w, "block", msg) if {
+	platform_beyond_global
+	some w in input.clusters
+	w.role == "workload"
+	object.get(w, "version", null) == null
+	msg := sprintf("Workload cluster %s is recorded at ACP %s, ahead of its global tier; a workload cluster may only run a version the global has already reached: correct the inventory", [w.name, from_text])
 }
 
 findings contains f("workload-not-beyond-global", w, "block", msg) if {
 	some w in input.clusters
 	w.role == "workload"
-	some g in input.clusters
-	g.role == "global"
-	not vle(cluster_version(w), cluster_version(g))
-	msg := sprintf("Workload cluster %s is recorded at ACP %s, ahead of its global tier; a workload cluster may only run a version the global has already reached: correct the inventory", [w.name, cluster_version(w)])
+	v := object.get(w, "version", null)
+	v != null
+	wv := vparts(v)
+	some gv in global_versions
+	not vle(wv, gv)
+	msg := sprintf("Workload cluster %s is recorded at ACP %s, ahead of its global tier; a workload cluster may only run a version the global has already reached: correct the inventory", [w.name, v])
 }
 
 # ─── Kubernetes and Istio floors of 3.x ───
 
 k8s_floors := [
-	{"on": hop_3_16, "floor": "1.28", "onprem": "k8s-floor-3.16", "managed": "k8s-floor-3.16-managed"},
-	{"on": hop_3_18, "floor": "1.30", "onprem": "k8s-floor-3.18", "managed": "k8s-floor-3.18-managed"},
+	{"on": hop_3_16, "floor": [1, 28], "text": "1.28", "onprem": "k8s-floor-3.16", "managed": "k8s-floor-3.16-managed"},
+	{"on": hop_3_18, "floor": [1, 30], "text": "1.30", "onprem": "k8s-floor-3.18", "managed": "k8s-floor-3.18-managed"},
 ]
 
 findings contains f(r.onprem, c, "fix", msg) if {
 	some r in k8s_floors
 	r.on
 	some c in input.clusters
-	ctype(c) == "on-premises"
-	vlt(c.kubernetes, r.floor)
-	msg := sprintf("%s runs Kubernetes %s; %s → 4.0 needs every cluster on %s first: upgrade its Kubernetes one minor at a time before the ACP upgrade starts", [c.name, c.kubernetes, from, r.floor])
+	object.get(c, "type", "on-premises") == "on-premises"
+	mm(c.kubernetes) < r.floor
+	msg := sprintf("%s runs Kubernetes %s; %s → 4.0 needs every cluster on %s first: upgrade its Kubernetes one minor at a time before the ACP upgrade starts", [c.name, c.kubernetes, from_text, r.text])
 }
 
 findings contains f(r.managed, c, "fix", msg) if {
 	some r in k8s_floors
 	r.on
 	some c in input.clusters
-	ctype(c) == "managed"
-	vlt(c.kubernetes, r.floor)
-	msg := sprintf("Managed cluster %s runs Kubernetes %s; %s → 4.0 needs %s first: upgrade it through %s before the ACP upgrade starts", [c.name, c.kubernetes, from, r.floor, provider(c)])
+	object.get(c, "type", "on-premises") == "managed"
+	mm(c.kubernetes) < r.floor
+	msg := sprintf("Managed cluster %s runs Kubernetes %s; %s → 4.0 needs %s first: upgrade it through %s before the ACP upgrade starts", [c.name, c.kubernetes, from_text, r.text, provider(c)])
 }
 
 istio_floors := [
-	{"on": hop_3_16, "floor": "1.20", "rule": "istio-floor-3.16"},
-	{"on": hop_3_18, "floor": "1.22", "rule": "istio-floor-3.18"},
+	{"on": hop_3_16, "floor": [1, 20], "text": "1.20", "rule": "istio-floor-3.16"},
+	{"on": hop_3_18, "floor": [1, 22], "text": "1.22", "rule": "istio-floor-3.18"},
 ]
 
 findings contains f(r.rule, c, "fix", msg) if {
@@ -199,8 +208,8 @@ findings contains f(r.rule, c, "fix", msg) if {
 	some c in input.clusters
 	istio := object.get(c, "istio", null)
 	istio != null
-	vlt(istio, r.floor)
-	msg := sprintf("%s runs Istio %s; %s → 4.0 needs Istio %s or later on every cluster that has it: upgrade Istio and its instances first, before Kubernetes and ACP", [c.name, istio, from, r.floor])
+	mm(istio) < r.floor
+	msg := sprintf("%s runs Istio %s; %s → 4.0 needs Istio %s or later on every cluster that has it: upgrade Istio and its instances first, before Kubernetes and ACP", [c.name, istio, from_text, r.text])
 }
 
 # ─── Elasticsearch ───
@@ -274,8 +283,8 @@ findings contains f("workload-k8s-compatible-4.3", w, "fix", msg) if {
 	to_4_3
 	some w in input.clusters
 	w.role == "workload"
-	ctype(w) == "on-premises"
-	vlt(w.kubernetes, "1.31")
+	object.get(w, "type", "on-premises") == "on-premises"
+	mm(w.kubernetes) < [1, 31]
 	msg := sprintf("Workload cluster %s runs Kubernetes %s, below the 1.31–1.34 that 4.3 accepts: upgrade it to 1.31 (one minor at a time) before the global tier moves to 4.3", [w.name, w.kubernetes])
 }
 
@@ -283,8 +292,8 @@ findings contains f("workload-k8s-compatible-4.3-managed", w, "fix", msg) if {
 	to_4_3
 	some w in input.clusters
 	w.role == "workload"
-	ctype(w) == "managed"
-	vlt(w.kubernetes, "1.31")
+	object.get(w, "type", "on-premises") == "managed"
+	mm(w.kubernetes) < [1, 31]
 	msg := sprintf("Managed workload cluster %s runs Kubernetes %s, below the 1.31–1.34 that 4.3 accepts: upgrade it to 1.31 through %s before the global tier moves to 4.3", [w.name, w.kubernetes, provider(w)])
 }
 
@@ -292,7 +301,7 @@ findings contains f("workload-k8s-above-4.3", w, "block", msg) if {
 	to_4_3
 	some w in input.clusters
 	w.role == "workload"
-	not vle(w.kubernetes, "1.34")
+	mm(w.kubernetes) > [1, 34]
 	msg := sprintf("Workload cluster %s runs Kubernetes %s, newer than the 1.31–1.34 that 4.3 accepts; Kubernetes cannot be downgraded, so the global tier cannot go to 4.3 while it manages %s: contact technical support", [w.name, w.kubernetes, w.name])
 }
 
@@ -300,7 +309,7 @@ findings contains f("preflight-k8s-supported", c, "fix", msg) if {
 	to_4_3
 	some c in input.clusters
 	c.role == "global"
-	vlt(c.kubernetes, "1.31")
+	mm(c.kubernetes) < [1, 31]
 	msg := sprintf("Global cluster %s runs Kubernetes %s; the 4.3 preflight (KubernetesVersionSupported) expects 1.31–1.34: upgrade it to 1.31 first", [c.name, c.kubernetes])
 }
 
@@ -309,14 +318,14 @@ findings contains f("preflight-k8s-supported", c, "fix", msg) if {
 findings contains f("preflight-docker-runtime", c, "block", msg) if {
 	to_4_3
 	some c in input.clusters
-	runtime(c) != "containerd"
+	object.get(c, "runtime", "containerd") != "containerd"
 	msg := sprintf("%s still uses the Docker container runtime, which 4.3 rejects (preflight DockerRuntimeUnsupported): move its nodes to containerd before planning this upgrade; the guides give no in-place procedure, so this plan cannot add it", [c.name])
 }
 
-exempt_for(rp) := v if {
+exempt_for(rp) := vparts(v) if {
 	v := object.get(rp, "exempt_for", null)
 	v != null
-} else := "0.0"
+} else := [0, 0]
 
 findings contains f("preflight-resource-patches", c, "fix", msg) if {
 	to_4_3
@@ -345,13 +354,22 @@ findings contains f("kubecost-removed", c, "fix", msg) if {
 findings contains f("clickhouse-reinstall-3.16", c, "fix", msg) if {
 	hop_3_16
 	some c in input.clusters
+	c.role == "global"
 	has_plugin(c, "log-storage-clickhouse")
-	msg := sprintf("%s stores logs in ClickHouse; on 3.16 → 4.0 that plugin must be uninstalled before the upgrade and installed again once %s runs 4.0", [c.name, c.name])
+	msg := sprintf("Global cluster %s stores logs in ClickHouse; on 3.16 → 4.0 that plugin must be uninstalled before the upgrade and installed again once %s runs 4.0", [c.name, c.name])
+}
+
+findings contains f("clickhouse-reinstall-3.16-workload", c, "fix", msg) if {
+	hop_3_16
+	some c in input.clusters
+	c.role == "workload"
+	has_plugin(c, "log-storage-clickhouse")
+	msg := sprintf("Workload cluster %s stores logs in ClickHouse; on 3.16 → 4.0 that plugin must be uninstalled before the upgrade and installed again once %s runs 4.0", [c.name, c.name])
 }
 
 findings contains f("topolvm-package-4.0", c, "fix", msg) if {
 	cvo
-	veq(from, "4.0")
+	veq(from, [4, 0])
 	some c in input.clusters
 	has_plugin(c, "topolvm")
 	msg := sprintf("%s runs TopoLVM; from 4.0 the TopoLVM package must be pushed to it before the upgrade (not needed from 4.1 or 4.2)", [c.name])
@@ -359,17 +377,17 @@ findings contains f("topolvm-package-4.0", c, "fix", msg) if {
 
 any_log_storage if {
 	some x in input.clusters
-	some p in plugins(x)
+	some p in object.get(x, "plugins", [])
 	startswith(p.name, "log-storage-")
 }
 
 findings contains f("log-essentials-upload", g, "fix", msg) if {
 	to_4_3
-	vlt(from, "4.2")
+	vlt(from, [4, 2])
 	any_log_storage
 	some g in input.clusters
 	g.role == "global"
-	dr(g) != "standby"
+	object.get(g, "dr", "none") != "standby"
 	msg := sprintf("A cluster of this platform runs a log storage plugin; 4.3 also needs the Log Essentials plugin (new in 4.2): upload its package through %s before the upgrade", [g.name])
 }
 
@@ -377,7 +395,7 @@ findings contains f("operator-packages-per-cluster", c, "fix", msg) if {
 	cvo
 	some c in input.clusters
 	c.role == "workload"
-	some p in plugins(c)
+	some p in object.get(c, "plugins", [])
 	object.get(p, "kind", "cluster-plugin") == "operator"
 	object.get(p, "source", "alauda") == "alauda"
 	msg := sprintf("%s runs platform operators; operator packages are per cluster, so the target versions must be pushed for %s before its upgrade", [c.name, c.name])
@@ -396,36 +414,37 @@ findings contains f("application-services-3x", g, "fix", msg) if {
 	object.get(x, "application_services", false)
 	some g in input.clusters
 	g.role == "global"
-	dr(g) != "standby"
+	object.get(g, "dr", "none") != "standby"
 	msg := sprintf("Application Services are installed: the Application Services upgrade guide has steps that must be done before global cluster %s is upgraded", [g.name])
 }
 
 # ─── DR ───
 
+dr_members := [c | some c in input.clusters; object.get(c, "dr", "none") != "none"]
+
 findings contains {"rule": "dr-pair-complete", "cluster": null, "severity": "block", "message": msg} if {
-	some c in input.clusters
-	dr(c) != "none"
+	count(dr_members) > 0
 	not dr_pair_ok
 	msg := "A DR environment is one primary and one standby global cluster; the inventory marks a different number of clusters as primary or standby: fix the dr fields"
 }
 
 dr_pair_ok if {
-	count([c | some c in input.clusters; dr(c) == "primary"]) == 1
-	count([c | some c in input.clusters; dr(c) == "standby"]) == 1
+	count([c | some c in dr_members; c.dr == "primary"]) == 1
+	count([c | some c in dr_members; c.dr == "standby"]) == 1
 }
 
 findings contains f("dr-only-on-global", c, "block", msg) if {
 	some c in input.clusters
 	c.role == "workload"
-	dr(c) != "none"
-	msg := sprintf("Workload cluster %s is marked dr: %s; only the two global clusters take part in global DR: set it to none", [c.name, dr(c)])
+	object.get(c, "dr", "none") != "none"
+	msg := sprintf("Workload cluster %s is marked dr: %s; only the two global clusters take part in global DR: set it to none", [c.name, object.get(c, "dr", "none")])
 }
 
 findings contains f("dr-machines-running-3x", c, "block", msg) if {
 	script
 	some c in input.clusters
 	c.role == "global"
-	dr(c) != "none"
+	object.get(c, "dr", "none") != "none"
 	object.get(c, "machines_not_running", 0) != 0
 	msg := sprintf("DR global cluster %s has %d Machine(s) not Running; technical support must resolve them before the DR upgrade can start", [c.name, c.machines_not_running])
 }
@@ -434,7 +453,7 @@ findings contains f("dr-machines-running-4x", c, "fix", msg) if {
 	cvo
 	some c in input.clusters
 	c.role == "global"
-	dr(c) != "none"
+	object.get(c, "dr", "none") != "none"
 	object.get(c, "machines_not_running", 0) != 0
 	msg := sprintf("DR global cluster %s has %d Machine(s) not Running; bring them back to Running before the DR checks", [c.name, c.machines_not_running])
 }

@@ -144,12 +144,14 @@ impl Cx<'_> {
         None
     }
 
-    fn edge(&mut self, from: u16, to: u16, origin: String, span: Span) {
+    pub fn edge(&mut self, from: u16, to: u16, origin: &str, span: Span, tight: bool) {
+        let origin = origin.to_string();
         self.edges.push(Edge {
             from,
             to,
             origin,
             span,
+            tight,
         });
     }
 
@@ -226,7 +228,8 @@ fn chain(cx: &mut Cx, sc: &mut Scope, d: &ast::DoChain, origin: &str, span: Span
     let calls: Vec<_> = calls.into_iter().collect::<Option<_>>()?;
     if d.ordered {
         for pair in calls.windows(2) {
-            cx.edge(pair[0].step, pair[1].step, origin.to_string(), span);
+            let tight = cx.tight_calls(&pair[0], &pair[1]);
+            cx.edge(pair[0].step, pair[1].step, origin, span, tight);
         }
     }
     Some(Chain {
@@ -262,12 +265,9 @@ fn order(cx: &mut Cx, decl: &ast::ClauseDecl) -> Option<Order> {
         None => None,
     };
     let (first, then) = (first?, then?);
-    cx.edge(
-        first.step,
-        then.step,
-        format!("order `{}`", decl.id.name),
-        span,
-    );
+    let tight = cx.tight_patterns(&first, &then);
+    let origin = format!("order `{}`", decl.id.name);
+    cx.edge(first.step, then.step, &origin, span, tight);
     let (filter_first, filter_then, filter_pair) =
         split_filter(filter, &bound_vars(&first), &bound_vars(&then));
     Some(Order {

@@ -170,7 +170,7 @@ impl Cx<'_> {
         if walk.is_empty() {
             return self.bad_place(dotted, "an effect writes a field, like `c.kubernetes`");
         }
-        let (fields, ty) = self.walk_fields(sc, record, key, walk)?;
+        let (fields, ty) = self.walk_fields(sc, record, key, first.span, walk)?;
         Some((Place { base, fields }, ty))
     }
 
@@ -202,7 +202,7 @@ impl Cx<'_> {
             );
             return self.bad_place(target, &help);
         }
-        self.walk_fields(sc, record, format!("${slot}"), rest)
+        self.walk_fields(sc, record, format!("${slot}"), first.span, rest)
     }
 
     /// Follows field names from `record`; an optional record on the way must have
@@ -212,13 +212,14 @@ impl Cx<'_> {
         sc: &Scope,
         mut record: RecordId,
         mut key: String,
+        start: Span,
         parts: &[ast::Ident],
     ) -> Option<(Vec<u16>, Type)> {
         let mut fields = Vec::new();
         let mut ty = Type::Record(record);
         for (n, part) in parts.iter().enumerate() {
             if n > 0 {
-                record = self.record_through(sc, &ty, &key, parts[n - 1].span)?;
+                record = self.record_through(sc, &ty, &key, start.to(parts[n - 1].span))?;
             }
             let Some((i, def)) = self.schema.record(record).field(&part.name) else {
                 self.unknown_field(record, part);

@@ -121,6 +121,9 @@ pub(crate) struct Edge {
     /// `rule `k8s-floor``, `order `global-first``, `procedure `standard``.
     pub origin: String,
     pub span: Span,
+    /// Orders two steps of one subject entity (see `ordering`): only tight edges
+    /// make a compile-time cycle.
+    pub tight: bool,
 }
 
 /// The checker's state shared by every pass.

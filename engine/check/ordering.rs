@@ -1,22 +1,27 @@
 //! The static ordering graph over step declarations, and its cycles.
 //!
 //! Edges come from `order`, ordered `do` chains, `step S before P` and
-//! `then step S after P`. Filters are ignored here (the evaluator orders instances),
-//! so a cycle between two step names is reported even if no inventory could make
-//! it bite: a rulebook should not rely on its filters to stay acyclic. Self-loops
-//! (`upgrade(g) before upgrade(w)`) are fine: they order instances of one step.
+//! `then step S after P`. Only *tight* edges count: those that order two steps of
+//! the same subject entity (the same variable in both subject arguments), or that
+//! involve a step with no entity parameter (one instance per hop). A cycle of tight
+//! edges orders some entity's steps in a circle whatever the inventory, so it is a
+//! compile error. Loose edges relate different entities (`install-docs(standby)
+//! before trigger-upgrade(primary)`, `upgrade(g) before upgrade(w)`): a name-level
+//! cycle through them is usually fine at the instance level, and the evaluator
+//! checks instances. Filters and `when` are ignored here.
 
 use petgraph::algo::tarjan_scc;
 use petgraph::graph::{DiGraph, NodeIndex};
 
 use super::{Cx, Edge, codes};
 use crate::diagnostics::Problem;
+use crate::model::{Expr, PatArg, Pattern, StepCall, StepId, Type};
 
 pub fn reject_cycles(cx: &mut Cx) {
     let mut g: DiGraph<u16, usize> = DiGraph::new();
     let nodes: Vec<NodeIndex> = (0..cx.steps.len()).map(|i| g.add_node(i as u16)).collect();
     for (i, e) in cx.edges.iter().enumerate() {
-        if e.from != e.to {
+        if e.tight && e.from != e.to {
             g.add_edge(nodes[e.from as usize], nodes[e.to as usize], i);
         }
     }
@@ -28,7 +33,9 @@ pub fn reject_cycles(cx: &mut Cx) {
         let mut edges: Vec<&Edge> = cx
             .edges
             .iter()
-            .filter(|e| e.from != e.to && members.contains(&e.from) && members.contains(&e.to))
+            .filter(|e| {
+                e.tight && e.from != e.to && members.contains(&e.from) && members.contains(&e.to)
+            })
             .collect();
         edges.sort_by_key(|e| e.span);
         let p = cycle_problem(cx, &members, &edges);
@@ -81,4 +88,69 @@ fn cycle_problem(cx: &Cx, members: &[u16], edges: &[&Edge]) -> Problem {
         }
     }
     p.with_related(related)
+}
+
+/// What a step's subject argument is bound to, as far as tightness goes.
+#[derive(PartialEq)]
+enum Subject {
+    /// The step has no entity parameter: one instance per hop.
+    None,
+    Var(u16),
+    /// Any entity (a fresh pattern variable, `_`, another expression).
+    Other,
+}
+
+impl Cx<'_> {
+    /// The index of a step's first entity parameter.
+    fn subject_index(&self, step: StepId) -> Option<usize> {
+        self.steps[step as usize]
+            .params
+            .iter()
+            .position(|p| match p.ty {
+                Type::Record(r) => self.schema.record(r).entity.is_some(),
+                _ => false,
+            })
+    }
+
+    fn call_subject(&self, c: &StepCall) -> Subject {
+        match self.subject_index(c.step).map(|i| c.args.get(i)) {
+            None => Subject::None,
+            Some(Some(Expr::Var(v))) => Subject::Var(*v),
+            Some(_) => Subject::Other,
+        }
+    }
+
+    /// A pattern's subject: `Equal(var)` and `Bind(var)` both name one variable;
+    /// the caller decides whether that variable is shared.
+    fn pattern_subject(&self, p: &Pattern) -> Subject {
+        match self.subject_index(p.step).map(|i| p.args.get(i)) {
+            None => Subject::None,
+            Some(Some(PatArg::Equal(Expr::Var(v)) | PatArg::Bind(v))) => Subject::Var(*v),
+            Some(_) => Subject::Other,
+        }
+    }
+
+    pub fn tight_calls(&self, a: &StepCall, b: &StepCall) -> bool {
+        tight(self.call_subject(a), self.call_subject(b))
+    }
+
+    /// `step S(c) before P(c)`: tight when the pattern's subject is the call's own
+    /// variable (`Equal`), not a fresh one.
+    pub fn tight_call_pattern(&self, c: &StepCall, p: &Pattern) -> bool {
+        let fresh = p.args.iter().any(|a| matches!((a, self.pattern_subject(p)), (PatArg::Bind(v), Subject::Var(s)) if *v == s));
+        !fresh && tight(self.call_subject(c), self.pattern_subject(p))
+    }
+
+    /// `A(c) before B(c)` in an `order`: a name in both patterns is one slot.
+    pub fn tight_patterns(&self, a: &Pattern, b: &Pattern) -> bool {
+        tight(self.pattern_subject(a), self.pattern_subject(b))
+    }
+}
+
+fn tight(a: Subject, b: Subject) -> bool {
+    match (a, b) {
+        (Subject::None, _) | (_, Subject::None) => true,
+        (Subject::Var(x), Subject::Var(y)) => x == y,
+        _ => false,
+    }
 }

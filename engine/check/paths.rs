@@ -102,9 +102,9 @@ impl Cx<'_> {
             span,
             "not a variable, a root fact or an enum variant here",
         );
-        let entity_help = self
-            .record_named(n)
-            .map(|_| format!("`{n}` is a record type; bind a variable with `each {n} x` and use `x`"));
+        let entity_help = self.record_named(n).map(|_| {
+            format!("`{n}` is a type, not a value: bind a variable with `each {n} x` and use `x`")
+        });
         let help = entity_help
             .or(help)
             .or_else(|| Some(format!("names in scope: {}", candidates.join(", "))));

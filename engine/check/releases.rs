@@ -145,9 +145,7 @@ pub fn record_value(
         }
         seen.push((i, init.name.span));
         values[i] = cx.constant(&init.value, &ty);
-        if values[i].is_none() {
-            return None;
-        }
+        values[i].as_ref()?;
     }
     fill_defaults(cx, record, values, span, what)
 }

@@ -4,7 +4,7 @@ use super::decls::{Clauses, sort};
 use super::facts::fact_refs;
 use super::scope::Scope;
 use super::{Cx, Decls, codes};
-use crate::model::{FollowUp, Outcome, Rule, Template};
+use crate::model::{FollowUp, Outcome, Rule};
 use crate::source::Span;
 use crate::syntax::ast;
 
@@ -41,7 +41,7 @@ fn rule(cx: &mut Cx, decl: &ast::ClauseDecl) -> Option<Rule> {
     Some(Rule {
         id: decl.id.name.clone(),
         source: source?,
-        message: message.unwrap_or_else(Template::default),
+        message: message.unwrap_or_default(),
         when: when?,
         each: each?,
         facts: require.as_ref().map(fact_refs).unwrap_or_default(),
@@ -114,12 +114,8 @@ fn outcome(
             let filter = filter.as_ref().map(|f| cx.bool_expr(sc, f));
             let (call, before, filter) = (call?, flip(before)?, flip(filter)?);
             if let Some(b) = &before {
-                cx.edges.push(super::Edge {
-                    from: call.step,
-                    to: b.step,
-                    origin: origin.to_string(),
-                    span,
-                });
+                let tight = cx.tight_call_pattern(&call, b);
+                cx.edge(call.step, b.step, origin, span, tight);
             }
             Some(Outcome::Step {
                 call,
@@ -145,12 +141,8 @@ fn follow_up(
     let filter = f.filter.as_ref().map(|e| cx.bool_expr(sc, e));
     sc.reset(mark);
     let (call, after, filter) = (call?, after?, flip(filter)?);
-    cx.edges.push(super::Edge {
-        from: after.step,
-        to: call.step,
-        origin: origin.to_string(),
-        span,
-    });
+    let tight = cx.tight_call_pattern(&call, &after);
+    cx.edge(after.step, call.step, origin, span, tight);
     Some(FollowUp {
         call,
         after,

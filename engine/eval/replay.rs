@@ -265,7 +265,15 @@ fn guards_of(
                         continue;
                     }
                     let step = &rb.steps[pattern.step as usize];
-                    let hits = patterns::matches(&mut env, &ev.graph, pos, pattern, filter.as_ref(), step, &rb.schema);
+                    let hits = patterns::matches(
+                        &mut env,
+                        &ev.graph,
+                        pos,
+                        pattern,
+                        filter.as_ref(),
+                        step,
+                        &rb.schema,
+                    );
                     if independent {
                         shared = Some(hits.clone());
                     }
@@ -274,7 +282,10 @@ fn guards_of(
             };
             for m in hits {
                 if at.get(m as usize).is_some_and(|&n| n != usize::MAX) {
-                    guards.entry(m).or_default().push((ri as u16, binding.clone()));
+                    guards
+                        .entry(m)
+                        .or_default()
+                        .push((ri as u16, binding.clone()));
                 }
             }
         }

@@ -60,8 +60,12 @@ pub(crate) fn syntax(schema: &Schema, name: &str, text: &str, err: &serde_yaml::
             format!("{what} starts here"),
         );
     }
-    p.help("check indentation, quotes and brackets: an unclosed `[`, `{` or quote often shows up lines later")
-        .into()
+    let help = if text.get(at..).is_some_and(|s| s.starts_with('\t')) {
+        "YAML indents with spaces, never tabs: replace the tab with spaces"
+    } else {
+        "check indentation, quotes and brackets: an unclosed `[`, `{` or quote often shows up lines later"
+    };
+    p.help(help).into()
 }
 
 impl<'a> Reporter<'a> {
@@ -104,6 +108,9 @@ impl<'a> Reporter<'a> {
         let fields = self.field_names(record);
         let mut help = match closest(key, fields.iter().map(String::as_str)) {
             Some(s) => format!("did you mean `{s}`? "),
+            None if key == "<<" => {
+                "YAML merge keys are not supported; write the fields out. ".into()
+            }
             None => String::new(),
         };
         help.push_str(&format!(

@@ -837,3 +837,25 @@ fn the_bad_inventory_corpus_gives_its_codes() {
         }
     }
 }
+
+#[test]
+fn aliases_are_followed_and_merge_keys_explained() {
+    let text = VALID
+        .replace("kubernetes: \"1.30.4\"", "kubernetes: &k8s \"1.30.4\"")
+        .replace("kubernetes: v1.28", "kubernetes: *k8s");
+    let inv = load(&rulebook(), "inv.yaml", &text).unwrap();
+    assert_eq!(
+        fact(&inv.facts, "clusters.1.kubernetes"),
+        &version("1.30.4")
+    );
+    let text = VALID.replace(
+        "    role: workload\n",
+        "    role: workload\n    <<: {dr: none}\n",
+    );
+    let p = single(&text, codes::UNKNOWN_FIELD);
+    assert!(
+        p.help
+            .unwrap()
+            .starts_with("YAML merge keys are not supported")
+    );
+}

@@ -161,7 +161,7 @@ pub enum StepClauseKind {
     Duration(u32),
     Command(StrLit, Option<Expr>),
     Note(StrLit, Option<Expr>),
-    Effect(EffectKind, Option<Expr>),
+    Effect(Box<EffectKind>, Option<Expr>),
     Stepwise(Dotted, Ident),
 }
 

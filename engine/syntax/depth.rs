@@ -32,9 +32,7 @@ pub fn check(sources: &Sources, file: u32, text: &str) -> Result<(), Problem> {
             }
             (true, _) => {}
             (false, '"') => in_string = true,
-            (false, '#') => {
-                while chars.next_if(|(_, c)| *c != '\n').is_some() {}
-            }
+            (false, '#') => while chars.next_if(|(_, c)| *c != '\n').is_some() {},
             (false, '(' | '[' | '{') => stack.push(Open::Code),
             (false, ')' | ']' | '}') => in_string = stack.pop() == Some(Open::Hole),
             _ => {}

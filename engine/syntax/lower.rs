@@ -295,11 +295,7 @@ impl<'s> Lower<'s> {
         match Version::parse(text) {
             Ok(v) => v,
             Err(e) => {
-                self.bad_literal(
-                    span,
-                    format!("`{text}` is not a version"),
-                    &format!("{}", e.reason),
-                );
+                self.bad_literal(span, format!("`{text}` is not a version"), e.reason);
                 Version::new(0, 0, 0, 1)
             }
         }
@@ -397,7 +393,7 @@ impl<'s> Lower<'s> {
             }
             Rule::effect => {
                 let effect = self.effect(k.next()?)?;
-                StepClauseKind::Effect(effect, self.suffix(&mut k, Rule::when_suffix)?)
+                StepClauseKind::Effect(Box::new(effect), self.suffix(&mut k, Rule::when_suffix)?)
             }
             Rule::stepwise => {
                 let place = self.dotted(k.next()?);

@@ -1,0 +1,284 @@
+//! Fleet-scale benchmark: uplan against a Rego peer (regorus) and a hand-written floor,
+//! on generated ACP fleets of 10 … 10,000 clusters (benches/fleet/gen.rs).
+//!
+//! ```text
+//! cargo bench --bench fleet                     # everything (N = 10, 100, 1000, 10000)
+//! cargo bench --bench fleet -- --quick          # N ≤ 1000, fewer iterations (or UPLAN_BENCH_QUICK=1)
+//! cargo bench --bench fleet -- --sizes 1000 --sources 4.1
+//! cargo bench --bench fleet -- --write-inventories target/fleets   # write the YAML, then stop
+//! ```
+//!
+//! Every measurement is warmed up once, then repeated until it has run for `--time`
+//! seconds (default 1) and at least `--iters` times (default 10), or has spent
+//! `--max-time` seconds (default 20) with at least 3 runs; the median is reported.
+//! Before timing, the three implementations' findings are compared (tests/crosscheck.rs
+//! does the same in `cargo test`).
+
+#[path = "fleet/floor.rs"]
+mod floor;
+#[path = "fleet/gen.rs"]
+mod fleet_gen;
+#[path = "fleet/peers.rs"]
+mod peers;
+
+use std::hint::black_box;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use fleet_gen::{Fleet, Source};
+use uplan::eval::{self, Mode};
+use uplan::model::Version;
+
+const SEED: u64 = 2026;
+
+struct Opts {
+    sizes: Vec<usize>,
+    sources: Vec<Source>,
+    time: Duration,
+    max_time: Duration,
+    iters: usize,
+    write: Option<PathBuf>,
+}
+
+fn opts() -> Opts {
+    let mut args = std::env::args().skip(1);
+    let quick_env = std::env::var("UPLAN_BENCH_QUICK").is_ok_and(|v| !v.is_empty() && v != "0");
+    let mut o = Opts {
+        sizes: vec![10, 100, 1000, 10_000],
+        sources: vec![Source::V4_1, Source::V3_18],
+        time: Duration::from_secs(1),
+        max_time: Duration::from_secs(20),
+        iters: 10,
+        write: None,
+    };
+    let quick = |o: &mut Opts| {
+        o.sizes.retain(|&n| n <= 1000);
+        o.time = Duration::from_millis(300);
+        o.max_time = Duration::from_secs(3);
+        o.iters = 5;
+    };
+    if quick_env {
+        quick(&mut o);
+    }
+    let secs = |v: Option<String>| Duration::from_secs_f64(v.and_then(|v| v.parse().ok()).expect("a number of seconds"));
+    while let Some(a) = args.next() {
+        match a.as_str() {
+            "--quick" => quick(&mut o),
+            "--sizes" => {
+                o.sizes = args
+                    .next()
+                    .expect("--sizes 10,100")
+                    .split(',')
+                    .map(|n| n.trim().parse().expect("a number of clusters"))
+                    .collect()
+            }
+            "--sources" => {
+                o.sources = args
+                    .next()
+                    .expect("--sources 4.1,3.18")
+                    .split(',')
+                    .map(|s| Source::parse(s.trim()).expect("a source: 3.16, 3.18, 4.0, 4.1 or 4.2"))
+                    .collect()
+            }
+            "--time" => o.time = secs(args.next()),
+            "--max-time" => o.max_time = secs(args.next()),
+            "--iters" => o.iters = args.next().and_then(|v| v.parse().ok()).expect("--iters N"),
+            "--write-inventories" => o.write = Some(args.next().expect("--write-inventories DIR").into()),
+            // what `cargo bench` passes to every bench target
+            "--bench" => {}
+            other if other.starts_with('-') => eprintln!("fleet bench: ignoring unknown option {other}"),
+            _ => {}
+        }
+    }
+    o
+}
+
+/// Median of repeated runs, after one warm-up run.
+fn measure<T>(o: &Opts, mut f: impl FnMut() -> T) -> Duration {
+    black_box(f());
+    let mut runs = Vec::new();
+    let start = Instant::now();
+    loop {
+        let t = Instant::now();
+        black_box(f());
+        runs.push(t.elapsed());
+        let spent = start.elapsed();
+        if (spent >= o.time && runs.len() >= o.iters) || (spent >= o.max_time && runs.len() >= 3) || runs.len() >= 100_000 {
+            break;
+        }
+    }
+    runs.sort();
+    runs[runs.len() / 2]
+}
+
+fn fmt(d: Duration) -> String {
+    let us = d.as_secs_f64() * 1e6;
+    if us < 1000.0 {
+        format!("{us:.1} µs")
+    } else if us < 1e6 {
+        format!("{:.2} ms", us / 1000.0)
+    } else {
+        format!("{:.2} s", us / 1e6)
+    }
+}
+
+fn ratio(a: Duration, b: Duration) -> String {
+    let r = a.as_secs_f64() / b.as_secs_f64();
+    if r >= 10.0 { format!("{r:.0}×") } else { format!("{r:.2}×") }
+}
+
+/// One column of the table: every median for one fleet.
+struct Column {
+    clusters: usize,
+    bytes: usize,
+    findings: usize,
+    steps: usize,
+    bare_parse: Duration,
+    json_parse: Duration,
+    load: Duration,
+    check_eval: Duration,
+    check: Duration,
+    plan: Duration,
+    to_plan: Duration,
+    end_to_end: Duration,
+    rego: Duration,
+    rego_vm: Duration,
+    hand: Duration,
+}
+
+fn run(o: &Opts, rb: &uplan::model::Rulebook, source: Source, n: usize) -> Column {
+    let fleet = Fleet::new(source, n, SEED);
+    let yaml = fleet.yaml();
+    let to_text = source.target();
+    let to = Version::parse(to_text).unwrap();
+    let to_ver = floor::Ver::parse(to_text).unwrap();
+
+    // The comparison first: the same findings, or no timing at all.
+    let inv = uplan::inventory::load(rb, "fleet.yaml", &yaml)
+        .unwrap_or_else(|p| panic!("{}", uplan::diagnostics::render(&p, false)));
+    let (_, findings) = peers::uplan_check(rb, &inv, &to);
+    let uplan_keys = peers::uplan_keys(&findings);
+    let input = peers::rego_input(&yaml);
+    let json = peers::json_text(&yaml);
+    let mut engine = peers::rego_engine(to_text);
+    let program = peers::rego_program(to_text);
+    let mut vm = peers::rego_vm(&program, to_text);
+    let plain = floor::parse(&yaml);
+    assert_eq!(uplan_keys, peers::rego_keys(&peers::rego_eval(&mut engine, &input)), "Rego ≠ uplan");
+    assert_eq!(uplan_keys, peers::rego_keys(&peers::rego_vm_eval(&mut vm, &input)), "RVM ≠ uplan");
+    assert_eq!(uplan_keys, peers::floor_keys(&floor::check(&plain, to_ver)), "hand loop ≠ uplan");
+    let plan_eval = eval::evaluate(rb, &inv, Some(&to), Mode::Plan)
+        .unwrap_or_else(|p| panic!("{}", uplan::diagnostics::render(&p, false)));
+    let steps = plan_eval.step_count();
+
+    let progress = |what: &str| eprint!("\r  {} N={n}: {what:<28}", source.name());
+    progress("bare serde_yaml parse");
+    let bare_parse = measure(o, || floor::parse(&yaml));
+    progress("JSON parse (regorus input)");
+    let json_parse = measure(o, || regorus::Value::from_json_str(&json).unwrap());
+    progress("inventory::load");
+    let load = measure(o, || uplan::inventory::load(rb, "fleet.yaml", &yaml).unwrap());
+    progress("evaluate(Check)");
+    let check_eval = measure(o, || eval::evaluate(rb, &inv, Some(&to), Mode::Check).unwrap());
+    progress("check + findings");
+    let check = measure(o, || peers::uplan_check(rb, &inv, &to));
+    progress("evaluate(Plan)");
+    let plan = measure(o, || eval::evaluate(rb, &inv, Some(&to), Mode::Plan).unwrap());
+    progress("to_plan");
+    let to_plan = measure(o, || plan_eval.to_plan(rb, &inv));
+    progress("end to end");
+    let end_to_end = measure(o, || {
+        let inv = uplan::inventory::load(rb, "fleet.yaml", &yaml).unwrap();
+        let ev = eval::evaluate(rb, &inv, Some(&to), Mode::Plan).unwrap();
+        ev.to_plan(rb, &inv)
+    });
+    progress("regorus (interpreter)");
+    let rego = measure(o, || peers::rego_eval(&mut engine, &input));
+    progress("regorus (RVM)");
+    let rego_vm = measure(o, || peers::rego_vm_eval(&mut vm, &input));
+    progress("hand loop");
+    let hand = measure(o, || floor::check(&plain, to_ver));
+    eprint!("\r{:60}\r", "");
+    Column {
+        clusters: n,
+        bytes: yaml.len(),
+        findings: uplan_keys.len(),
+        steps,
+        bare_parse,
+        json_parse,
+        load,
+        check_eval,
+        check,
+        plan,
+        to_plan,
+        end_to_end,
+        rego,
+        rego_vm,
+        hand,
+    }
+}
+
+fn print_table(source: Source, cols: &[Column]) {
+    let head: Vec<String> = cols.iter().map(|c| format!("N = {}", c.clusters)).collect();
+    println!("\n### {} → {} (seed {SEED})\n", source.name(), source.target());
+    println!("| median | {} |", head.join(" | "));
+    println!("|---|{}", "---:|".repeat(cols.len()));
+    let row = |name: &str, f: &dyn Fn(&Column) -> String| {
+        let cells: Vec<String> = cols.iter().map(f).collect();
+        println!("| {name} | {} |", cells.join(" | "));
+    };
+    row("inventory YAML", &|c| format!("{} KiB", c.bytes / 1024));
+    row("block/fix findings (all three agree)", &|c| c.findings.to_string());
+    row("plan steps", &|c| c.steps.to_string());
+    row("bare `serde_yaml` parse into structs", &|c| fmt(c.bare_parse));
+    row("JSON parse into `regorus::Value`", &|c| fmt(c.json_parse));
+    row("uplan `inventory::load`", &|c| fmt(c.load));
+    row("uplan `evaluate(Check)`", &|c| fmt(c.check_eval));
+    row("**uplan check** (evaluate + findings)", &|c| fmt(c.check));
+    row("uplan `evaluate(Plan)`", &|c| fmt(c.plan));
+    row("uplan `to_plan`", &|c| fmt(c.to_plan));
+    row("**uplan end to end** (load + plan + to_plan)", &|c| fmt(c.end_to_end));
+    row("regorus interpreter", &|c| fmt(c.rego));
+    row("regorus RVM (bytecode)", &|c| fmt(c.rego_vm));
+    row("hand loop", &|c| fmt(c.hand));
+    row("ratio check / regorus (target ≤ 1/20)", &|c| ratio(c.check, c.rego));
+    row("ratio check / RVM", &|c| ratio(c.check, c.rego_vm));
+    row("ratio check / hand loop (target ≤ 2×)", &|c| ratio(c.check, c.hand));
+    row("ratio end to end / bare parse (target ≤ 2×)", &|c| ratio(c.end_to_end, c.bare_parse));
+    row("check per cluster", &|c| fmt(c.check / c.clusters as u32));
+    row("plan per cluster", &|c| fmt(c.plan / c.clusters as u32));
+    row("end to end per cluster", &|c| fmt(c.end_to_end / c.clusters as u32));
+    row("regorus per cluster", &|c| fmt(c.rego / c.clusters as u32));
+}
+
+fn main() {
+    let o = opts();
+    if let Some(dir) = &o.write {
+        std::fs::create_dir_all(dir).expect("create the output directory");
+        for &source in &o.sources {
+            for &n in &o.sizes {
+                let path = dir.join(format!("fleet-{}-{n}.yaml", source.name()));
+                std::fs::write(&path, Fleet::new(source, n, SEED).yaml()).expect("write the inventory");
+                println!("{} (plan it with: uplan plan {} --to {})", path.display(), path.display(), source.target());
+            }
+        }
+        return;
+    }
+    let files = uplan::rulebooks::embedded_acp_files();
+    let rb = uplan::compile(&files).unwrap_or_else(|p| panic!("{}", uplan::diagnostics::render(&p, false)));
+    let compile = measure(&o, || uplan::compile(&files).unwrap());
+    let rego_compile = measure(&o, || peers::rego_program("4.3"));
+    println!("## uplan fleet benchmark\n");
+    println!("- ACP rulebook compile (parse + check, {} rules): **{}** (target ≤ 5 ms)", rb.rules.len(), fmt(compile));
+    println!("- Rego policy load + compile to RVM bytecode: {}", fmt(rego_compile));
+    println!(
+        "- each value: median of ≥ {} runs and ≥ {:.1} s (at most {:.0} s), after a warm-up run",
+        o.iters,
+        o.time.as_secs_f64(),
+        o.max_time.as_secs_f64()
+    );
+    for &source in &o.sources {
+        let cols: Vec<Column> = o.sizes.iter().map(|&n| run(&o, &rb, source, n)).collect();
+        print_table(source, &cols);
+    }
+}
