@@ -1,7 +1,7 @@
 //! The `uplan` binary end to end: exit codes, diagnostic codes on stderr, `-o`.
 //!
 //! The `fleet_*` tests run the whole pipeline on the small generic rulebook of
-//! `tests/fixtures/fleet`. Tests marked `#[ignore = "needs evaluator"]` need the ACP
+//! `tests/fixtures/fleet`.
 //! rulebook and its examples to plan; run them with `cargo test -- --ignored`.
 
 use std::fs;
@@ -230,7 +230,6 @@ fn output_file_is_not_clobbered_on_failure() {
 }
 
 #[test]
-#[ignore = "needs evaluator"]
 fn output_file_is_written_on_success() {
     let dir = scratch("output-written");
     let out = dir.join("plan.json");
@@ -254,7 +253,6 @@ fn output_file_is_written_on_success() {
 // ── needs the whole pipeline ────────────────────────────────────────────────────
 
 #[test]
-#[ignore = "needs evaluator"]
 fn readme_example_is_ready() {
     let run = uplan(&["plan", README_EXAMPLE, "--to", "4.3"]);
     assert_eq!(run.code, Some(0), "{run:#?}");
@@ -262,7 +260,6 @@ fn readme_example_is_ready() {
 }
 
 #[test]
-#[ignore = "needs evaluator"]
 fn plans_are_byte_identical_twice() {
     for example in examples() {
         for format in ["text", "md", "json", "dot"] {
@@ -276,7 +273,6 @@ fn plans_are_byte_identical_twice() {
 }
 
 #[test]
-#[ignore = "needs evaluator"]
 fn plan_json_follows_the_contract() {
     for example in examples() {
         let run = uplan(&["plan", s(&example), "--to", "4.3", "--format", "json"]);
@@ -297,7 +293,6 @@ fn plan_json_follows_the_contract() {
 }
 
 #[test]
-#[ignore = "needs evaluator"]
 fn check_json_and_exit_code_agree() {
     for example in examples() {
         let run = uplan(&["check", s(&example), "--to", "4.3", "--format", "json"]);
@@ -318,7 +313,6 @@ fn check_json_and_exit_code_agree() {
 }
 
 #[test]
-#[ignore = "needs evaluator"]
 fn validate_accepts_its_own_plan() {
     let dir = scratch("validate-own");
     let plan = dir.join("plan.json");
@@ -351,7 +345,6 @@ fn first_ordered_pair(steps: &[serde_json::Value]) -> Option<(usize, usize)> {
 }
 
 #[test]
-#[ignore = "needs evaluator"]
 fn validate_rejects_a_reordered_plan() {
     let dir = scratch("validate-reordered");
     let run = uplan(&["plan", README_EXAMPLE, "--to", "4.3", "--format", "json"]);
@@ -375,7 +368,6 @@ fn validate_rejects_a_reordered_plan() {
 }
 
 #[test]
-#[ignore = "needs evaluator"]
 fn lint_summarises_the_embedded_rulebook() {
     for args in [&["lint"][..], &["lint", "rules/acp"]] {
         let run = uplan(args);
@@ -387,7 +379,6 @@ fn lint_summarises_the_embedded_rulebook() {
 }
 
 #[test]
-#[ignore = "needs evaluator"]
 fn bad_inventory_points_at_the_yaml_line() {
     let dir = scratch("inventory-line");
     let inventory = dir.join("inv.yaml");

@@ -20,7 +20,7 @@ use fleet_gen::{Fleet, Source};
 use uplan::model::{Rulebook, Severity, Version};
 
 const CLUSTERS: usize = 50;
-const SEEDS: [u64; 4] = [1, 2, 3, 4];
+const SEEDS: [u64; 5] = [1, 2, 3, 4, 5];
 
 fn acp() -> Rulebook {
     uplan::rulebooks::embedded_acp().unwrap_or_else(|p| panic!("{}", uplan::diagnostics::render(&p, false)))

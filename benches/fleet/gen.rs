@@ -191,8 +191,9 @@ fn version3(rng: &mut Rng, major: u32, minor: u32) -> String {
 fn kubernetes(rng: &mut Rng, src: Source, global: bool) -> String {
     let ships = src.k8s_minor();
     let floor = src.k8s_floor();
+    // A tenth of the workloads and a fifth of the global clusters lag behind the floor.
     let r = rng.below(1000);
-    let minor = if r < 100 {
+    let minor = if r < if global { 200 } else { 100 } {
         // below the hop's floor
         floor - 1 - rng.below(2) as u32
     } else if r < 115 && !global {
@@ -208,7 +209,7 @@ fn kubernetes(rng: &mut Rng, src: Source, global: bool) -> String {
 
 fn cluster(rng: &mut Rng, src: Source, name: String, global: bool, dr: &'static str) -> Cluster {
     let platform_plugin_version = format!("{}.{}", src.name(), rng.below(4));
-    let managed = if !global && rng.chance(0.08) {
+    let managed = if !global && rng.chance(0.1) {
         Some(if rng.chance(0.9) { Some(*rng.pick(PROVIDERS)) } else { None })
     } else {
         None
@@ -367,7 +368,7 @@ fn generate(f: &Fleet) -> String {
     } else {
         globals.push(cluster(&mut rng, src, "global".into(), true, "none"));
     }
-    if rng.chance(0.15) {
+    if rng.chance(0.25) {
         globals[0].application_services = true;
     }
 
