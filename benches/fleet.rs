@@ -14,10 +14,10 @@
 //! Before timing, the three implementations' findings are compared (tests/crosscheck.rs
 //! does the same in `cargo test`).
 
-#[path = "fleet/floor.rs"]
-mod floor;
 #[path = "fleet/gen.rs"]
 mod fleet_gen;
+#[path = "fleet/floor.rs"]
+mod floor;
 #[path = "fleet/peers.rs"]
 mod peers;
 
@@ -60,7 +60,9 @@ fn opts() -> Opts {
     if quick_env {
         quick(&mut o);
     }
-    let secs = |v: Option<String>| Duration::from_secs_f64(v.and_then(|v| v.parse().ok()).expect("a number of seconds"));
+    let secs = |v: Option<String>| {
+        Duration::from_secs_f64(v.and_then(|v| v.parse().ok()).expect("a number of seconds"))
+    };
     while let Some(a) = args.next() {
         match a.as_str() {
             "--quick" => quick(&mut o),
@@ -77,16 +79,22 @@ fn opts() -> Opts {
                     .next()
                     .expect("--sources 4.1,3.18")
                     .split(',')
-                    .map(|s| Source::parse(s.trim()).expect("a source: 3.16, 3.18, 4.0, 4.1 or 4.2"))
+                    .map(|s| {
+                        Source::parse(s.trim()).expect("a source: 3.16, 3.18, 4.0, 4.1 or 4.2")
+                    })
                     .collect()
             }
             "--time" => o.time = secs(args.next()),
             "--max-time" => o.max_time = secs(args.next()),
             "--iters" => o.iters = args.next().and_then(|v| v.parse().ok()).expect("--iters N"),
-            "--write-inventories" => o.write = Some(args.next().expect("--write-inventories DIR").into()),
+            "--write-inventories" => {
+                o.write = Some(args.next().expect("--write-inventories DIR").into())
+            }
             // what `cargo bench` passes to every bench target
             "--bench" => {}
-            other if other.starts_with('-') => eprintln!("fleet bench: ignoring unknown option {other}"),
+            other if other.starts_with('-') => {
+                eprintln!("fleet bench: ignoring unknown option {other}")
+            }
             _ => {}
         }
     }
@@ -103,7 +111,10 @@ fn measure<T>(o: &Opts, mut f: impl FnMut() -> T) -> Duration {
         black_box(f());
         runs.push(t.elapsed());
         let spent = start.elapsed();
-        if (spent >= o.time && runs.len() >= o.iters) || (spent >= o.max_time && runs.len() >= 3) || runs.len() >= 100_000 {
+        if (spent >= o.time && runs.len() >= o.iters)
+            || (spent >= o.max_time && runs.len() >= 3)
+            || runs.len() >= 100_000
+        {
             break;
         }
     }
@@ -124,7 +135,11 @@ fn fmt(d: Duration) -> String {
 
 fn ratio(a: Duration, b: Duration) -> String {
     let r = a.as_secs_f64() / b.as_secs_f64();
-    if r >= 10.0 { format!("{r:.0}×") } else { format!("{r:.2}×") }
+    if r >= 10.0 {
+        format!("{r:.0}×")
+    } else {
+        format!("{r:.2}×")
+    }
 }
 
 /// One column of the table: every median for one fleet.
@@ -164,9 +179,21 @@ fn run(o: &Opts, rb: &uplan::model::Rulebook, source: Source, n: usize) -> Colum
     let program = peers::rego_program(to_text);
     let mut vm = peers::rego_vm(&program, to_text);
     let plain = floor::parse(&yaml);
-    assert_eq!(uplan_keys, peers::rego_keys(&peers::rego_eval(&mut engine, &input)), "Rego ≠ uplan");
-    assert_eq!(uplan_keys, peers::rego_keys(&peers::rego_vm_eval(&mut vm, &input)), "RVM ≠ uplan");
-    assert_eq!(uplan_keys, peers::floor_keys(&floor::check(&plain, to_ver)), "hand loop ≠ uplan");
+    assert_eq!(
+        uplan_keys,
+        peers::rego_keys(&peers::rego_eval(&mut engine, &input)),
+        "Rego ≠ uplan"
+    );
+    assert_eq!(
+        uplan_keys,
+        peers::rego_keys(&peers::rego_vm_eval(&mut vm, &input)),
+        "RVM ≠ uplan"
+    );
+    assert_eq!(
+        uplan_keys,
+        peers::floor_keys(&floor::check(&plain, to_ver)),
+        "hand loop ≠ uplan"
+    );
     let plan_eval = eval::evaluate(rb, &inv, Some(&to), Mode::Plan)
         .unwrap_or_else(|p| panic!("{}", uplan::diagnostics::render(&p, false)));
     let steps = plan_eval.step_count();
@@ -177,13 +204,19 @@ fn run(o: &Opts, rb: &uplan::model::Rulebook, source: Source, n: usize) -> Colum
     progress("JSON parse (regorus input)");
     let json_parse = measure(o, || regorus::Value::from_json_str(&json).unwrap());
     progress("inventory::load");
-    let load = measure(o, || uplan::inventory::load(rb, "fleet.yaml", &yaml).unwrap());
+    let load = measure(o, || {
+        uplan::inventory::load(rb, "fleet.yaml", &yaml).unwrap()
+    });
     progress("evaluate(Check)");
-    let check_eval = measure(o, || eval::evaluate(rb, &inv, Some(&to), Mode::Check).unwrap());
+    let check_eval = measure(o, || {
+        eval::evaluate(rb, &inv, Some(&to), Mode::Check).unwrap()
+    });
     progress("check + findings");
     let check = measure(o, || peers::uplan_check(rb, &inv, &to));
     progress("evaluate(Plan)");
-    let plan = measure(o, || eval::evaluate(rb, &inv, Some(&to), Mode::Plan).unwrap());
+    let plan = measure(o, || {
+        eval::evaluate(rb, &inv, Some(&to), Mode::Plan).unwrap()
+    });
     progress("to_plan");
     let to_plan = measure(o, || plan_eval.to_plan(rb, &inv));
     progress("end to end");
@@ -220,7 +253,11 @@ fn run(o: &Opts, rb: &uplan::model::Rulebook, source: Source, n: usize) -> Colum
 
 fn print_table(source: Source, cols: &[Column]) {
     let head: Vec<String> = cols.iter().map(|c| format!("N = {}", c.clusters)).collect();
-    println!("\n### {} → {} (seed {SEED})\n", source.name(), source.target());
+    println!(
+        "\n### {} → {} (seed {SEED})\n",
+        source.name(),
+        source.target()
+    );
     println!("| median | {} |", head.join(" | "));
     println!("|---|{}", "---:|".repeat(cols.len()));
     let row = |name: &str, f: &dyn Fn(&Column) -> String| {
@@ -228,26 +265,40 @@ fn print_table(source: Source, cols: &[Column]) {
         println!("| {name} | {} |", cells.join(" | "));
     };
     row("inventory YAML", &|c| format!("{} KiB", c.bytes / 1024));
-    row("block/fix findings (all three agree)", &|c| c.findings.to_string());
+    row("block/fix findings (all three agree)", &|c| {
+        c.findings.to_string()
+    });
     row("plan steps", &|c| c.steps.to_string());
-    row("bare `serde_yaml` parse into structs", &|c| fmt(c.bare_parse));
+    row("bare `serde_yaml` parse into structs", &|c| {
+        fmt(c.bare_parse)
+    });
     row("JSON parse into `regorus::Value`", &|c| fmt(c.json_parse));
     row("uplan `inventory::load`", &|c| fmt(c.load));
     row("uplan `evaluate(Check)`", &|c| fmt(c.check_eval));
     row("**uplan check** (evaluate + findings)", &|c| fmt(c.check));
     row("uplan `evaluate(Plan)`", &|c| fmt(c.plan));
     row("uplan `to_plan`", &|c| fmt(c.to_plan));
-    row("**uplan end to end** (load + plan + to_plan)", &|c| fmt(c.end_to_end));
+    row("**uplan end to end** (load + plan + to_plan)", &|c| {
+        fmt(c.end_to_end)
+    });
     row("regorus interpreter", &|c| fmt(c.rego));
     row("regorus RVM (bytecode)", &|c| fmt(c.rego_vm));
     row("hand loop", &|c| fmt(c.hand));
-    row("ratio check / regorus (target ≤ 1/20)", &|c| ratio(c.check, c.rego));
+    row("ratio check / regorus (target ≤ 1/20)", &|c| {
+        ratio(c.check, c.rego)
+    });
     row("ratio check / RVM", &|c| ratio(c.check, c.rego_vm));
-    row("ratio check / hand loop (target ≤ 2×)", &|c| ratio(c.check, c.hand));
-    row("ratio end to end / bare parse (target ≤ 2×)", &|c| ratio(c.end_to_end, c.bare_parse));
+    row("ratio check / hand loop (target ≤ 2×)", &|c| {
+        ratio(c.check, c.hand)
+    });
+    row("ratio end to end / bare parse (target ≤ 2×)", &|c| {
+        ratio(c.end_to_end, c.bare_parse)
+    });
     row("check per cluster", &|c| fmt(c.check / c.clusters as u32));
     row("plan per cluster", &|c| fmt(c.plan / c.clusters as u32));
-    row("end to end per cluster", &|c| fmt(c.end_to_end / c.clusters as u32));
+    row("end to end per cluster", &|c| {
+        fmt(c.end_to_end / c.clusters as u32)
+    });
     row("regorus per cluster", &|c| fmt(c.rego / c.clusters as u32));
 }
 
@@ -258,19 +309,33 @@ fn main() {
         for &source in &o.sources {
             for &n in &o.sizes {
                 let path = dir.join(format!("fleet-{}-{n}.yaml", source.name()));
-                std::fs::write(&path, Fleet::new(source, n, SEED).yaml()).expect("write the inventory");
-                println!("{} (plan it with: uplan plan {} --to {})", path.display(), path.display(), source.target());
+                std::fs::write(&path, Fleet::new(source, n, SEED).yaml())
+                    .expect("write the inventory");
+                println!(
+                    "{} (plan it with: uplan plan {} --to {})",
+                    path.display(),
+                    path.display(),
+                    source.target()
+                );
             }
         }
         return;
     }
     let files = uplan::rulebooks::embedded_acp_files();
-    let rb = uplan::compile(&files).unwrap_or_else(|p| panic!("{}", uplan::diagnostics::render(&p, false)));
+    let rb = uplan::compile(&files)
+        .unwrap_or_else(|p| panic!("{}", uplan::diagnostics::render(&p, false)));
     let compile = measure(&o, || uplan::compile(&files).unwrap());
     let rego_compile = measure(&o, || peers::rego_program("4.3"));
     println!("## uplan fleet benchmark\n");
-    println!("- ACP rulebook compile (parse + check, {} rules): **{}** (target ≤ 5 ms)", rb.rules.len(), fmt(compile));
-    println!("- Rego policy load + compile to RVM bytecode: {}", fmt(rego_compile));
+    println!(
+        "- ACP rulebook compile (parse + check, {} rules): **{}** (target ≤ 5 ms)",
+        rb.rules.len(),
+        fmt(compile)
+    );
+    println!(
+        "- Rego policy load + compile to RVM bytecode: {}",
+        fmt(rego_compile)
+    );
     println!(
         "- each value: median of ≥ {} runs and ≥ {:.1} s (at most {:.0} s), after a warm-up run",
         o.iters,

@@ -7,10 +7,10 @@
 //! When a rule of rules/acp changes, this fails until the Rego policy and the loop are
 //! changed the same way; so the benchmark always compares the same work.
 
-#[path = "../benches/fleet/floor.rs"]
-mod floor;
 #[path = "../benches/fleet/gen.rs"]
 mod fleet_gen;
+#[path = "../benches/fleet/floor.rs"]
+mod floor;
 #[path = "../benches/fleet/peers.rs"]
 mod peers;
 
@@ -23,7 +23,8 @@ const CLUSTERS: usize = 50;
 const SEEDS: [u64; 5] = [1, 2, 3, 4, 5];
 
 fn acp() -> Rulebook {
-    uplan::rulebooks::embedded_acp().unwrap_or_else(|p| panic!("{}", uplan::diagnostics::render(&p, false)))
+    uplan::rulebooks::embedded_acp()
+        .unwrap_or_else(|p| panic!("{}", uplan::diagnostics::render(&p, false)))
 }
 
 fn show(keys: &[peers::Key]) -> String {
@@ -61,7 +62,12 @@ fn assert_same(what: &str, name: &str, uplan: &[peers::Key], other: &[peers::Key
 
 /// Runs the three on one fleet; returns uplan's keys.
 fn crosscheck(rb: &Rulebook, vm: &mut regorus::rvm::vm::RegoVM, fleet: Fleet) -> Vec<peers::Key> {
-    let name = format!("{} clusters from {} (seed {})", fleet.clusters, fleet.source.name(), fleet.seed);
+    let name = format!(
+        "{} clusters from {} (seed {})",
+        fleet.clusters,
+        fleet.source.name(),
+        fleet.seed
+    );
     let to = fleet.source.target();
     let yaml = fleet.yaml();
 
@@ -97,7 +103,11 @@ fn uplan_rego_and_the_hand_loop_find_the_same_prerequisite_findings() {
         }
     }
     // Not a vacuous comparison: the fleets make every mirrored rule fire somewhere.
-    let silent: Vec<&str> = floor::RULES.iter().copied().filter(|r| !fired.contains(*r)).collect();
+    let silent: Vec<&str> = floor::RULES
+        .iter()
+        .copied()
+        .filter(|r| !fired.contains(*r))
+        .collect();
     assert!(
         silent.is_empty(),
         "these mirrored rules never fired on the generated fleets, so nothing compares them: {silent:?} \

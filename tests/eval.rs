@@ -179,9 +179,7 @@ fn an_ordering_cycle_between_instances_is_rejected_naming_the_orders() {
     );
     let inv = load(&rb, SMALL);
     let to = Version::parse("2.0").ok();
-    let err = eval::evaluate(&rb, &inv, to.as_ref(), Mode::Plan)
-        .err()
-        .expect("a cycle");
+    let err = eval::evaluate(&rb, &inv, to.as_ref(), Mode::Plan).expect_err("a cycle");
     assert_eq!(err.codes(), vec!["uplan::eval::ordering_cycle"]);
     let text = uplan::diagnostics::render(&err, false);
     assert!(
@@ -228,9 +226,7 @@ fn an_unknown_target_is_bad_input() {
     let rb = rulebook("");
     let inv = load(&rb, SMALL);
     let to = Version::parse("9.9").ok();
-    let err = eval::evaluate(&rb, &inv, to.as_ref(), Mode::Plan)
-        .err()
-        .expect("an error");
+    let err = eval::evaluate(&rb, &inv, to.as_ref(), Mode::Plan).expect_err("an error");
     assert_eq!(err.codes(), vec!["uplan::eval::unknown_target"]);
 }
 

@@ -298,7 +298,8 @@ pub fn check<'a>(inv: &'a Inventory, to: Ver) -> Vec<Hit<'a>> {
     let mut out = Vec::new();
     let from = inv.platform.version.major_minor();
     let script = (from.eq_short(V3_16) || from.eq_short(V3_18)) && to.eq_short(V4_0);
-    let cvo = (from.eq_short(V4_0) || from.eq_short(V4_1) || from.eq_short(V4_2)) && to.eq_short(V4_3);
+    let cvo =
+        (from.eq_short(V4_0) || from.eq_short(V4_1) || from.eq_short(V4_2)) && to.eq_short(V4_3);
     if !script && !cvo {
         return out;
     }
@@ -306,14 +307,15 @@ pub fn check<'a>(inv: &'a Inventory, to: Ver) -> Vec<Hit<'a>> {
     let from_3_16 = from.eq_short(V3_16) && script;
     let from_3_18 = from.eq_short(V3_18) && script;
     let below_4_0 = from.lt(V4_0);
-    let mut hit = |rule: &'static str, c: Option<&'a Cluster>, severity: &'static str, message: String| {
-        out.push(Hit {
-            rule,
-            cluster: c.map(|c| c.name.as_str()),
-            severity,
-            message,
-        })
-    };
+    let mut hit =
+        |rule: &'static str, c: Option<&'a Cluster>, severity: &'static str, message: String| {
+            out.push(Hit {
+                rule,
+                cluster: c.map(|c| c.name.as_str()),
+                severity,
+                message,
+            })
+        };
 
     // Platform-wide facts some rules need.
     let (mut primaries, mut standbys, mut any_dr) = (0, 0, false);
@@ -352,12 +354,26 @@ pub fn check<'a>(inv: &'a Inventory, to: Ver) -> Vec<Hit<'a>> {
 
         if let Some(v) = c.version {
             if script && !(v.eq_short(V3_16) || v.eq_short(V3_18)) {
-                hit("cluster-version-path-4.0", Some(c), "block", format!(
-                    "{} is recorded at ACP {v}, but only 3.16 and 3.18 upgrade to 4.0: bring this cluster to 3.16 or 3.18 first (not covered by this plan), or correct its version in the inventory", c.name));
+                hit(
+                    "cluster-version-path-4.0",
+                    Some(c),
+                    "block",
+                    format!(
+                        "{} is recorded at ACP {v}, but only 3.16 and 3.18 upgrade to 4.0: bring this cluster to 3.16 or 3.18 first (not covered by this plan), or correct its version in the inventory",
+                        c.name
+                    ),
+                );
             }
             if cvo && !(v.eq_short(V4_0) || v.eq_short(V4_1) || v.eq_short(V4_2)) {
-                hit("cluster-version-path-4.3", Some(c), "block", format!(
-                    "{} is recorded at ACP {v}, but only 4.0, 4.1 and 4.2 upgrade to 4.3: bring this cluster to one of them first (not covered by this plan), or correct its version in the inventory", c.name));
+                hit(
+                    "cluster-version-path-4.3",
+                    Some(c),
+                    "block",
+                    format!(
+                        "{} is recorded at ACP {v}, but only 4.0, 4.1 and 4.2 upgrade to 4.3: bring this cluster to one of them first (not covered by this plan), or correct its version in the inventory",
+                        c.name
+                    ),
+                );
             }
         }
         for (on, floor, id_onprem, id_managed) in [
@@ -366,40 +382,97 @@ pub fn check<'a>(inv: &'a Inventory, to: Ver) -> Vec<Hit<'a>> {
         ] {
             if on && k.lt(floor) {
                 if managed {
-                    hit(id_managed, Some(c), "fix", format!(
-                        "Managed cluster {} runs Kubernetes {k}; {from} → 4.0 needs {floor} first: upgrade it through {} before the ACP upgrade starts", c.name, provider()));
+                    hit(
+                        id_managed,
+                        Some(c),
+                        "fix",
+                        format!(
+                            "Managed cluster {} runs Kubernetes {k}; {from} → 4.0 needs {floor} first: upgrade it through {} before the ACP upgrade starts",
+                            c.name,
+                            provider()
+                        ),
+                    );
                 } else {
-                    hit(id_onprem, Some(c), "fix", format!(
-                        "{} runs Kubernetes {k}; {from} → 4.0 needs every cluster on {floor} first: upgrade its Kubernetes one minor at a time before the ACP upgrade starts", c.name));
+                    hit(
+                        id_onprem,
+                        Some(c),
+                        "fix",
+                        format!(
+                            "{} runs Kubernetes {k}; {from} → 4.0 needs every cluster on {floor} first: upgrade its Kubernetes one minor at a time before the ACP upgrade starts",
+                            c.name
+                        ),
+                    );
                 }
             }
         }
         if let Some(istio) = c.istio {
-            for (on, floor, id) in [(from_3_16, I1_20, "istio-floor-3.16"), (from_3_18, I1_22, "istio-floor-3.18")] {
+            for (on, floor, id) in [
+                (from_3_16, I1_20, "istio-floor-3.16"),
+                (from_3_18, I1_22, "istio-floor-3.18"),
+            ] {
                 if on && istio.lt(floor) {
-                    hit(id, Some(c), "fix", format!(
-                        "{} runs Istio {istio}; {from} → 4.0 needs Istio {floor} or later on every cluster that has it: upgrade Istio and its instances first, before Kubernetes and ACP", c.name));
+                    hit(
+                        id,
+                        Some(c),
+                        "fix",
+                        format!(
+                            "{} runs Istio {istio}; {from} → 4.0 needs Istio {floor} or later on every cluster that has it: upgrade Istio and its instances first, before Kubernetes and ACP",
+                            c.name
+                        ),
+                    );
                 }
             }
         }
         if let Some(es) = &c.elasticsearch {
             if below_4_0 && !es.node_role_fix {
-                hit("es-node-role-fix", Some(c), "fix", format!(
-                    "{} logs to Elasticsearch without the node-role fix; apply the Knowledge-base fix for node role settings in big Elasticsearch clusters before the upgrade", c.name));
+                hit(
+                    "es-node-role-fix",
+                    Some(c),
+                    "fix",
+                    format!(
+                        "{} logs to Elasticsearch without the node-role fix; apply the Knowledge-base fix for node role settings in big Elasticsearch clusters before the upgrade",
+                        c.name
+                    ),
+                );
             }
             if from_3_16 && es.version < 8 {
-                hit("es6-from-3.16", Some(c), "block", format!(
-                    "{} still runs the Elasticsearch 6 shipped with 3.16, which cannot move in place to the Elasticsearch 8 of 4.0: run the support checklist, carry out its Elasticsearch instructions, then set elasticsearch.version to 8 in the inventory", c.name));
+                hit(
+                    "es6-from-3.16",
+                    Some(c),
+                    "block",
+                    format!(
+                        "{} still runs the Elasticsearch 6 shipped with 3.16, which cannot move in place to the Elasticsearch 8 of 4.0: run the support checklist, carry out its Elasticsearch instructions, then set elasticsearch.version to 8 in the inventory",
+                        c.name
+                    ),
+                );
             }
         }
-        if global && c.disks.iter().any(|d| d.path == "/cpaas/minio" && d.free_gb < 120) {
+        if global
+            && c.disks
+                .iter()
+                .any(|d| d.path == "/cpaas/minio" && d.free_gb < 120)
+        {
             if script {
-                hit("minio-space-4.0", Some(c), "fix", format!(
-                    "/cpaas/minio on the control plane of global cluster {} has less than 120 GB free; expand it to at least 120 GB before the upgrade", c.name));
+                hit(
+                    "minio-space-4.0",
+                    Some(c),
+                    "fix",
+                    format!(
+                        "/cpaas/minio on the control plane of global cluster {} has less than 120 GB free; expand it to at least 120 GB before the upgrade",
+                        c.name
+                    ),
+                );
             }
             if cvo {
-                hit("minio-space-4.3", Some(c), "fix", format!(
-                    "/cpaas/minio on the control-plane nodes of global cluster {} has less than 120 GB free; expand it to at least 120 GB before the upgrade", c.name));
+                hit(
+                    "minio-space-4.3",
+                    Some(c),
+                    "fix",
+                    format!(
+                        "/cpaas/minio on the control-plane nodes of global cluster {} has less than 120 GB free; expand it to at least 120 GB before the upgrade",
+                        c.name
+                    ),
+                );
             }
         }
         if global
@@ -408,106 +481,269 @@ pub fn check<'a>(inv: &'a Inventory, to: Ver) -> Vec<Hit<'a>> {
             && x.same_disk
             && x.free_gb < 250
         {
-            hit("extraction-space-4.0", Some(c), "fix", format!(
-                "The upgrade package and its extraction path share one disk with less than 250 GB free; free or add space (250 GB) on the control-plane node of {}", c.name));
+            hit(
+                "extraction-space-4.0",
+                Some(c),
+                "fix",
+                format!(
+                    "The upgrade package and its extraction path share one disk with less than 250 GB free; free or add space (250 GB) on the control-plane node of {}",
+                    c.name
+                ),
+            );
         }
-        if c.etcd_backup_tasks.iter().any(|t| t != "etcd-backup-default") {
+        if c.etcd_backup_tasks
+            .iter()
+            .any(|t| t != "etcd-backup-default")
+        {
             if below_4_0 {
-                hit("etcd-backup-tasks-4.0", Some(c), "fix", format!(
-                    "{} has periodic ETCD backup tasks other than etcd-backup-default; 4.0 drops custom tasks: back them up and delete them before the upgrade (snapshots stay)", c.name));
+                hit(
+                    "etcd-backup-tasks-4.0",
+                    Some(c),
+                    "fix",
+                    format!(
+                        "{} has periodic ETCD backup tasks other than etcd-backup-default; 4.0 drops custom tasks: back them up and delete them before the upgrade (snapshots stay)",
+                        c.name
+                    ),
+                );
             }
             if cvo {
-                hit("preflight-custom-etcd-backups", Some(c), "fix", format!(
-                    "{} still has ETCD backup tasks other than etcd-backup-default; the 4.3 preflight (CustomEtcdBackupCronJobsAbsent) fails on them: back them up and delete them first", c.name));
+                hit(
+                    "preflight-custom-etcd-backups",
+                    Some(c),
+                    "fix",
+                    format!(
+                        "{} still has ETCD backup tasks other than etcd-backup-default; the 4.3 preflight (CustomEtcdBackupCronJobsAbsent) fails on them: back them up and delete them first",
+                        c.name
+                    ),
+                );
             }
         }
         if to_4_3 {
             if workload && k.le(K1_34) && k.lt(K1_31) {
                 if managed {
-                    hit("workload-k8s-compatible-4.3-managed", Some(c), "fix", format!(
-                        "Managed workload cluster {} runs Kubernetes {k}, below the 1.31–1.34 that 4.3 accepts: upgrade it to 1.31 through {} before the global tier moves to 4.3", c.name, provider()));
+                    hit(
+                        "workload-k8s-compatible-4.3-managed",
+                        Some(c),
+                        "fix",
+                        format!(
+                            "Managed workload cluster {} runs Kubernetes {k}, below the 1.31–1.34 that 4.3 accepts: upgrade it to 1.31 through {} before the global tier moves to 4.3",
+                            c.name,
+                            provider()
+                        ),
+                    );
                 } else {
-                    hit("workload-k8s-compatible-4.3", Some(c), "fix", format!(
-                        "Workload cluster {} runs Kubernetes {k}, below the 1.31–1.34 that 4.3 accepts: upgrade it to 1.31 (one minor at a time) before the global tier moves to 4.3", c.name));
+                    hit(
+                        "workload-k8s-compatible-4.3",
+                        Some(c),
+                        "fix",
+                        format!(
+                            "Workload cluster {} runs Kubernetes {k}, below the 1.31–1.34 that 4.3 accepts: upgrade it to 1.31 (one minor at a time) before the global tier moves to 4.3",
+                            c.name
+                        ),
+                    );
                 }
             }
             if workload && !k.le(K1_34) {
-                hit("workload-k8s-above-4.3", Some(c), "block", format!(
-                    "Workload cluster {0} runs Kubernetes {k}, newer than the 1.31–1.34 that 4.3 accepts; Kubernetes cannot be downgraded, so the global tier cannot go to 4.3 while it manages {0}: contact technical support", c.name));
+                hit(
+                    "workload-k8s-above-4.3",
+                    Some(c),
+                    "block",
+                    format!(
+                        "Workload cluster {0} runs Kubernetes {k}, newer than the 1.31–1.34 that 4.3 accepts; Kubernetes cannot be downgraded, so the global tier cannot go to 4.3 while it manages {0}: contact technical support",
+                        c.name
+                    ),
+                );
             }
             if global && k.le(K1_34) && k.lt(K1_31) {
-                hit("preflight-k8s-supported", Some(c), "fix", format!(
-                    "Global cluster {} runs Kubernetes {k}; the 4.3 preflight (KubernetesVersionSupported) expects 1.31–1.34: upgrade it to 1.31 first", c.name));
+                hit(
+                    "preflight-k8s-supported",
+                    Some(c),
+                    "fix",
+                    format!(
+                        "Global cluster {} runs Kubernetes {k}; the 4.3 preflight (KubernetesVersionSupported) expects 1.31–1.34: upgrade it to 1.31 first",
+                        c.name
+                    ),
+                );
             }
             if c.runtime != Runtime::Containerd {
-                hit("preflight-docker-runtime", Some(c), "block", format!(
-                    "{} still uses the Docker container runtime, which 4.3 rejects (preflight DockerRuntimeUnsupported): move its nodes to containerd before planning this upgrade; the guides give no in-place procedure, so this plan cannot add it", c.name));
+                hit(
+                    "preflight-docker-runtime",
+                    Some(c),
+                    "block",
+                    format!(
+                        "{} still uses the Docker container runtime, which 4.3 rejects (preflight DockerRuntimeUnsupported): move its nodes to containerd before planning this upgrade; the guides give no in-place procedure, so this plan cannot add it",
+                        c.name
+                    ),
+                );
             }
             for rp in &c.resource_patches {
                 if !rp.exempt_for.unwrap_or(Ver::new(0, 0)).eq_short(to) {
-                    hit("preflight-resource-patches", Some(c), "fix", format!(
-                        "ResourcePatch {} on {} has no config.cpaas.io/exempt-for-ver=4.3.0 annotation, so the preflight stops with UnexemptResourcePatches: review the patch, then annotate it", rp.name, c.name));
+                    hit(
+                        "preflight-resource-patches",
+                        Some(c),
+                        "fix",
+                        format!(
+                            "ResourcePatch {} on {} has no config.cpaas.io/exempt-for-ver=4.3.0 annotation, so the preflight stops with UnexemptResourcePatches: review the patch, then annotate it",
+                            rp.name, c.name
+                        ),
+                    );
                 }
             }
         }
         if below_4_0 {
             if has_plugin("costmanager") {
-                hit("costmanager-removed", Some(c), "fix", format!(
-                    "{} has the CostManager plugin, which 4.0 no longer supports: uninstall it before the upgrade", c.name));
+                hit(
+                    "costmanager-removed",
+                    Some(c),
+                    "fix",
+                    format!(
+                        "{} has the CostManager plugin, which 4.0 no longer supports: uninstall it before the upgrade",
+                        c.name
+                    ),
+                );
             }
             if has_plugin("kubecost") {
-                hit("kubecost-removed", Some(c), "fix", format!(
-                    "{} has the Kubecost plugin, which 4.0 no longer supports: uninstall it before the upgrade", c.name));
+                hit(
+                    "kubecost-removed",
+                    Some(c),
+                    "fix",
+                    format!(
+                        "{} has the Kubecost plugin, which 4.0 no longer supports: uninstall it before the upgrade",
+                        c.name
+                    ),
+                );
             }
         }
         if from_3_16 && has_plugin("log-storage-clickhouse") {
             if global {
-                hit("clickhouse-reinstall-3.16", Some(c), "fix", format!(
-                    "Global cluster {0} stores logs in ClickHouse; on 3.16 → 4.0 that plugin must be uninstalled before the upgrade and installed again once {0} runs 4.0", c.name));
+                hit(
+                    "clickhouse-reinstall-3.16",
+                    Some(c),
+                    "fix",
+                    format!(
+                        "Global cluster {0} stores logs in ClickHouse; on 3.16 → 4.0 that plugin must be uninstalled before the upgrade and installed again once {0} runs 4.0",
+                        c.name
+                    ),
+                );
             } else {
-                hit("clickhouse-reinstall-3.16-workload", Some(c), "fix", format!(
-                    "Workload cluster {0} stores logs in ClickHouse; on 3.16 → 4.0 that plugin must be uninstalled before the upgrade and installed again once {0} runs 4.0", c.name));
+                hit(
+                    "clickhouse-reinstall-3.16-workload",
+                    Some(c),
+                    "fix",
+                    format!(
+                        "Workload cluster {0} stores logs in ClickHouse; on 3.16 → 4.0 that plugin must be uninstalled before the upgrade and installed again once {0} runs 4.0",
+                        c.name
+                    ),
+                );
             }
         }
         if cvo && from.eq_short(V4_0) && has_plugin("topolvm") {
-            hit("topolvm-package-4.0", Some(c), "fix", format!(
-                "{} runs TopoLVM; from 4.0 the TopoLVM package must be pushed to it before the upgrade (not needed from 4.1 or 4.2)", c.name));
+            hit(
+                "topolvm-package-4.0",
+                Some(c),
+                "fix",
+                format!(
+                    "{} runs TopoLVM; from 4.0 the TopoLVM package must be pushed to it before the upgrade (not needed from 4.1 or 4.2)",
+                    c.name
+                ),
+            );
         }
         if to_4_3 && from.lt(V4_2) && any_log_storage && global && c.dr != Dr::Standby {
-            hit("log-essentials-upload", Some(c), "fix", format!(
-                "A cluster of this platform runs a log storage plugin; 4.3 also needs the Log Essentials plugin (new in 4.2): upload its package through {} before the upgrade", c.name));
+            hit(
+                "log-essentials-upload",
+                Some(c),
+                "fix",
+                format!(
+                    "A cluster of this platform runs a log storage plugin; 4.3 also needs the Log Essentials plugin (new in 4.2): upload its package through {} before the upgrade",
+                    c.name
+                ),
+            );
         }
-        if cvo && workload && c.plugins.iter().any(|p| p.is_operator() && p.source() == "alauda") {
-            hit("operator-packages-per-cluster", Some(c), "fix", format!(
-                "{0} runs platform operators; operator packages are per cluster, so the target versions must be pushed for {0} before its upgrade", c.name));
+        if cvo
+            && workload
+            && c.plugins
+                .iter()
+                .any(|p| p.is_operator() && p.source() == "alauda")
+        {
+            hit(
+                "operator-packages-per-cluster",
+                Some(c),
+                "fix",
+                format!(
+                    "{0} runs platform operators; operator packages are per cluster, so the target versions must be pushed for {0} before its upgrade",
+                    c.name
+                ),
+            );
         }
         if script && has_plugin("devops-toolchain") {
-            hit("devops-toolchain-after-upgrade", Some(c), "fix", format!(
-                "{} has DevOps toolchain instances: upgrade them once the cluster itself is upgraded", c.name));
+            hit(
+                "devops-toolchain-after-upgrade",
+                Some(c),
+                "fix",
+                format!(
+                    "{} has DevOps toolchain instances: upgrade them once the cluster itself is upgraded",
+                    c.name
+                ),
+            );
         }
         if below_4_0 && any_app_services && global && c.dr != Dr::Standby {
-            hit("application-services-3x", Some(c), "fix", format!(
-                "Application Services are installed: the Application Services upgrade guide has steps that must be done before global cluster {} is upgraded", c.name));
+            hit(
+                "application-services-3x",
+                Some(c),
+                "fix",
+                format!(
+                    "Application Services are installed: the Application Services upgrade guide has steps that must be done before global cluster {} is upgraded",
+                    c.name
+                ),
+            );
         }
         if workload && c.dr != Dr::None {
-            hit("dr-only-on-global", Some(c), "block", format!(
-                "Workload cluster {} is marked dr: {:?}; only the two global clusters take part in global DR: set it to none", c.name, c.dr));
+            hit(
+                "dr-only-on-global",
+                Some(c),
+                "block",
+                format!(
+                    "Workload cluster {} is marked dr: {:?}; only the two global clusters take part in global DR: set it to none",
+                    c.name, c.dr
+                ),
+            );
         }
         if global && c.dr != Dr::None && c.machines_not_running != 0 {
             if script {
-                hit("dr-machines-running-3x", Some(c), "block", format!(
-                    "DR global cluster {} has {} Machine(s) not Running; technical support must resolve them before the DR upgrade can start", c.name, c.machines_not_running));
+                hit(
+                    "dr-machines-running-3x",
+                    Some(c),
+                    "block",
+                    format!(
+                        "DR global cluster {} has {} Machine(s) not Running; technical support must resolve them before the DR upgrade can start",
+                        c.name, c.machines_not_running
+                    ),
+                );
             }
             if cvo {
-                hit("dr-machines-running-4x", Some(c), "fix", format!(
-                    "DR global cluster {} has {} Machine(s) not Running; bring them back to Running before the DR checks", c.name, c.machines_not_running));
+                hit(
+                    "dr-machines-running-4x",
+                    Some(c),
+                    "fix",
+                    format!(
+                        "DR global cluster {} has {} Machine(s) not Running; bring them back to Running before the DR checks",
+                        c.name, c.machines_not_running
+                    ),
+                );
             }
         }
         if workload {
             let v = c.version.unwrap_or(from);
             if global_versions.iter().any(|g| !v.le(*g)) {
-                hit("workload-not-beyond-global", Some(c), "block", format!(
-                    "Workload cluster {} is recorded at ACP {v}, ahead of its global tier; a workload cluster may only run a version the global has already reached: correct the inventory", c.name));
+                hit(
+                    "workload-not-beyond-global",
+                    Some(c),
+                    "block",
+                    format!(
+                        "Workload cluster {} is recorded at ACP {v}, ahead of its global tier; a workload cluster may only run a version the global has already reached: correct the inventory",
+                        c.name
+                    ),
+                );
             }
         }
     }

@@ -29,7 +29,13 @@ pub enum Source {
 }
 
 impl Source {
-    pub const ALL: [Source; 5] = [Source::V3_16, Source::V3_18, Source::V4_0, Source::V4_1, Source::V4_2];
+    pub const ALL: [Source; 5] = [
+        Source::V3_16,
+        Source::V3_18,
+        Source::V4_0,
+        Source::V4_1,
+        Source::V4_2,
+    ];
 
     /// `major.minor` of the source, as the hop names it.
     pub fn name(self) -> &'static str {
@@ -108,7 +114,11 @@ pub struct Fleet {
 
 impl Fleet {
     pub fn new(source: Source, clusters: usize, seed: u64) -> Fleet {
-        Fleet { source, clusters, seed }
+        Fleet {
+            source,
+            clusters,
+            seed,
+        }
     }
 
     /// The inventory as YAML text.
@@ -153,11 +163,28 @@ impl Rng {
     }
 }
 
-const PREFIXES: &[&str] = &["biz", "ops", "edge", "data", "web", "pay", "iot", "ml", "erp", "crm"];
+const PREFIXES: &[&str] = &[
+    "biz", "ops", "edge", "data", "web", "pay", "iot", "ml", "erp", "crm",
+];
 const PROVIDERS: &[&str] = &["eks", "aks", "gke", "ack", "tke"];
-const ENGINES: &[&str] = &["postgresql", "mysql-pxc", "mysql-mgr", "redis", "kafka", "rabbitmq"];
-const ALAUDA_OPERATORS: &[&str] = &["rds-operator", "alauda-tracing-operator", "middleware-operator"];
-const COMMUNITY_OPERATORS: &[&str] = &["strimzi-kafka-operator", "prometheus-operator", "cert-manager"];
+const ENGINES: &[&str] = &[
+    "postgresql",
+    "mysql-pxc",
+    "mysql-mgr",
+    "redis",
+    "kafka",
+    "rabbitmq",
+];
+const ALAUDA_OPERATORS: &[&str] = &[
+    "rds-operator",
+    "alauda-tracing-operator",
+    "middleware-operator",
+];
+const COMMUNITY_OPERATORS: &[&str] = &[
+    "strimzi-kafka-operator",
+    "prometheus-operator",
+    "cert-manager",
+];
 
 /// One generated cluster, before it is written out.
 struct Cluster {
@@ -210,7 +237,11 @@ fn kubernetes(rng: &mut Rng, src: Source, global: bool) -> String {
 fn cluster(rng: &mut Rng, src: Source, name: String, global: bool, dr: &'static str) -> Cluster {
     let platform_plugin_version = format!("{}.{}", src.name(), rng.below(4));
     let managed = if !global && rng.chance(0.1) {
-        Some(if rng.chance(0.9) { Some(*rng.pick(PROVIDERS)) } else { None })
+        Some(if rng.chance(0.9) {
+            Some(*rng.pick(PROVIDERS))
+        } else {
+            None
+        })
     } else {
         None
     };
@@ -230,7 +261,10 @@ fn cluster(rng: &mut Rng, src: Source, name: String, global: bool, dr: &'static 
     let istio = if rng.chance(0.25) {
         let (lo, hi) = src.istio_minors();
         let minor = rng.range(lo as u64, hi as u64) as u32;
-        Some((version3(rng, 1, minor), if rng.chance(0.4) { "v1" } else { "v2" }))
+        Some((
+            version3(rng, 1, minor),
+            if rng.chance(0.4) { "v1" } else { "v2" },
+        ))
     } else {
         None
     };
@@ -244,9 +278,13 @@ fn cluster(rng: &mut Rng, src: Source, name: String, global: bool, dr: &'static 
     }
     if rng.chance(0.35) {
         if rng.chance(0.45) {
-            plugins.push(format!("{{name: log-storage-clickhouse, version: \"{platform_plugin_version}\"}}"));
+            plugins.push(format!(
+                "{{name: log-storage-clickhouse, version: \"{platform_plugin_version}\"}}"
+            ));
         } else {
-            plugins.push(format!("{{name: log-storage-elasticsearch, version: \"{platform_plugin_version}\"}}"));
+            plugins.push(format!(
+                "{{name: log-storage-elasticsearch, version: \"{platform_plugin_version}\"}}"
+            ));
             let es_version = match src {
                 Source::V3_16 => {
                     if rng.chance(0.6) {
@@ -262,16 +300,24 @@ fn cluster(rng: &mut Rng, src: Source, name: String, global: bool, dr: &'static 
         }
     }
     if src.is_3x() && rng.chance(0.04) {
-        plugins.push(format!("{{name: costmanager, version: \"{platform_plugin_version}\"}}"));
+        plugins.push(format!(
+            "{{name: costmanager, version: \"{platform_plugin_version}\"}}"
+        ));
     }
     if src.is_3x() && rng.chance(0.03) {
-        plugins.push(format!("{{name: kubecost, version: \"{platform_plugin_version}\"}}"));
+        plugins.push(format!(
+            "{{name: kubecost, version: \"{platform_plugin_version}\"}}"
+        ));
     }
     if rng.chance(if global { 0.3 } else { 0.04 }) {
-        plugins.push(format!("{{name: gitops, version: \"{platform_plugin_version}\"}}"));
+        plugins.push(format!(
+            "{{name: gitops, version: \"{platform_plugin_version}\"}}"
+        ));
     }
     if rng.chance(0.04) {
-        plugins.push(format!("{{name: devops-toolchain, version: \"{platform_plugin_version}\"}}"));
+        plugins.push(format!(
+            "{{name: devops-toolchain, version: \"{platform_plugin_version}\"}}"
+        ));
     }
     if rng.chance(0.15) {
         let op = rng.pick(ALAUDA_OPERATORS);
@@ -351,19 +397,39 @@ fn cluster(rng: &mut Rng, src: Source, name: String, global: bool, dr: &'static 
 
 fn generate(f: &Fleet) -> String {
     let src = f.source;
-    let mut rng = Rng::new(f.seed.wrapping_mul(0x2545_F491_4F6C_DD1D) ^ (f.clusters as u64) << 8 ^ src as u64);
+    let mut rng = Rng::new(
+        f.seed.wrapping_mul(0x2545_F491_4F6C_DD1D) ^ (f.clusters as u64) << 8 ^ src as u64,
+    );
     let n = f.clusters.max(2);
 
     // Globals: one, or a DR pair; now and then an incomplete pair.
     let mut globals = Vec::new();
     let dr = rng.chance(0.4);
     if dr {
-        globals.push(cluster(&mut rng, src, "global-primary".into(), true, "primary"));
+        globals.push(cluster(
+            &mut rng,
+            src,
+            "global-primary".into(),
+            true,
+            "primary",
+        ));
         if rng.chance(0.92) {
-            globals.push(cluster(&mut rng, src, "global-standby".into(), true, "standby"));
+            globals.push(cluster(
+                &mut rng,
+                src,
+                "global-standby".into(),
+                true,
+                "standby",
+            ));
         } else {
             // two primaries: dr-pair-complete blocks
-            globals.push(cluster(&mut rng, src, "global-secondary".into(), true, "primary"));
+            globals.push(cluster(
+                &mut rng,
+                src,
+                "global-secondary".into(),
+                true,
+                "primary",
+            ));
         }
     } else {
         globals.push(cluster(&mut rng, src, "global".into(), true, "none"));
@@ -381,13 +447,26 @@ fn generate(f: &Fleet) -> String {
         f.seed,
         src.target()
     );
-    let _ = writeln!(text, "platform:\n  version: \"{}.{}\"", src.name(), rng.below(6));
-    let registry = if rng.chance(0.3) { "external" } else { "builtin" };
+    let _ = writeln!(
+        text,
+        "platform:\n  version: \"{}.{}\"",
+        src.name(),
+        rng.below(6)
+    );
+    let registry = if rng.chance(0.3) {
+        "external"
+    } else {
+        "builtin"
+    };
     let _ = writeln!(text, "  registry: {registry}");
     let _ = writeln!(text, "target: \"{}\"", src.target());
     if rng.chance(0.7) {
         let same = rng.chance(0.5);
-        let _ = writeln!(text, "extraction: {{same_disk: {same}, free_gb: {}}}", rng.range(150, 500));
+        let _ = writeln!(
+            text,
+            "extraction: {{same_disk: {same}, free_gb: {}}}",
+            rng.range(150, 500)
+        );
     }
     text.push_str("clusters:\n");
     for g in &globals {
@@ -406,7 +485,11 @@ fn generate(f: &Fleet) -> String {
 
 fn write_cluster(t: &mut String, c: &Cluster) {
     let _ = writeln!(t, "  - name: {}", c.name);
-    let _ = writeln!(t, "    role: {}", if c.global { "global" } else { "workload" });
+    let _ = writeln!(
+        t,
+        "    role: {}",
+        if c.global { "global" } else { "workload" }
+    );
     if c.dr != "none" || c.global {
         let _ = writeln!(t, "    dr: {}", c.dr);
     }
@@ -459,11 +542,17 @@ fn write_cluster(t: &mut String, c: &Cluster) {
     if !c.data_services.is_empty() {
         t.push_str("    data_services:\n");
         for (engine, strategy) in &c.data_services {
-            let _ = writeln!(t, "      - {{engine: {engine}, update_strategy: {strategy}}}");
+            let _ = writeln!(
+                t,
+                "      - {{engine: {engine}, update_strategy: {strategy}}}"
+            );
         }
     }
     if let Some((v, fix)) = c.elasticsearch {
-        let _ = writeln!(t, "    elasticsearch: {{version: {v}, node_role_fix: {fix}}}");
+        let _ = writeln!(
+            t,
+            "    elasticsearch: {{version: {v}, node_role_fix: {fix}}}"
+        );
     }
     if !c.resource_patches.is_empty() {
         t.push_str("    resource_patches:\n");

@@ -40,9 +40,17 @@ fn prerequisite(severity: &str) -> bool {
 // ─── uplan ───
 
 /// `uplan check`: evaluate in check mode, then the findings (messages, fact paths).
-pub fn uplan_check(rb: &Rulebook, inv: &Inventory, to: &Version) -> (Evaluation, Vec<uplan::plan::Finding>) {
-    let ev = eval::evaluate(rb, inv, Some(to), Mode::Check)
-        .unwrap_or_else(|p| panic!("uplan check failed: {}", uplan::diagnostics::render(&p, false)));
+pub fn uplan_check(
+    rb: &Rulebook,
+    inv: &Inventory,
+    to: &Version,
+) -> (Evaluation, Vec<uplan::plan::Finding>) {
+    let ev = eval::evaluate(rb, inv, Some(to), Mode::Check).unwrap_or_else(|p| {
+        panic!(
+            "uplan check failed: {}",
+            uplan::diagnostics::render(&p, false)
+        )
+    });
     let findings = ev.findings(rb, inv);
     (ev, findings)
 }
@@ -72,7 +80,8 @@ pub fn json_text(yaml: &str) -> String {
 }
 
 fn params(to: &str) -> regorus::Value {
-    regorus::Value::from_json_str(&format!(r#"{{"params": {{"to": "{to}"}}}}"#)).expect("params JSON")
+    regorus::Value::from_json_str(&format!(r#"{{"params": {{"to": "{to}"}}}}"#))
+        .expect("params JSON")
 }
 
 /// The policy loaded in a regorus engine (interpreter) for hops to `to`.
@@ -97,7 +106,9 @@ pub fn rego_eval(engine: &mut regorus::Engine, input: &regorus::Value) -> regoru
 pub fn rego_program(to: &str) -> Arc<Program> {
     let mut engine = rego_engine(to);
     let entry: regorus::Rc<str> = ENTRY.into();
-    let compiled = engine.compile_with_entrypoint(&entry).expect("compile policy");
+    let compiled = engine
+        .compile_with_entrypoint(&entry)
+        .expect("compile policy");
     Compiler::compile_from_policy(&compiled, &[ENTRY]).expect("compile to RVM program")
 }
 
@@ -142,7 +153,13 @@ pub fn rego_keys(findings: &regorus::Value) -> Vec<Key> {
 pub fn floor_keys(hits: &[floor::Hit<'_>]) -> Vec<Key> {
     sorted(
         hits.iter()
-            .map(|h| (h.rule.to_string(), h.cluster.map(str::to_string), h.severity.to_string()))
+            .map(|h| {
+                (
+                    h.rule.to_string(),
+                    h.cluster.map(str::to_string),
+                    h.severity.to_string(),
+                )
+            })
             .collect(),
     )
 }

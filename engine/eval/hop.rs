@@ -53,6 +53,8 @@ pub struct Planner<'a> {
     pub notes: Vec<(u32, u32)>,
     /// Per rule, the key field of each `each` clause's records.
     pub rule_keys: Vec<Vec<Option<u16>>>,
+    /// The remediation instances of the hop being planned, in creation order.
+    remediations: Vec<u32>,
 }
 
 impl<'a> Planner<'a> {
@@ -71,6 +73,7 @@ impl<'a> Planner<'a> {
             findings: Vec::new(),
             notes: Vec::new(),
             rule_keys,
+            remediations: Vec::new(),
         }
     }
 
@@ -79,16 +82,29 @@ impl<'a> Planner<'a> {
     pub fn plan_hop(&mut self, pos: u32, hop: u16, state: &mut Value, full: bool) {
         let rb = self.rb;
         let ctx = HopCtx::new(rb, hop);
-        if full {
-            self.instantiate_procedures(pos, &ctx, state);
-        }
         let mut pending = Vec::new();
+        self.remediations.clear();
         for ri in 0..rb.rules.len() as u16 {
             for binding in self.failing(ri, &ctx, state) {
                 self.handle(ri, pos, &ctx, state, binding, full, &mut pending);
             }
         }
         if full {
+            // Remediations come first in their hop, so the procedure is decided on the
+            // facts as they leave them (a Kubernetes ladder starts where the fix ends).
+            let mut undo = Vec::new();
+            for id in std::mem::take(&mut self.remediations) {
+                let inst = &self.graph.insts[id as usize];
+                let step = &rb.steps[inst.step as usize];
+                let writes = {
+                    let mut env = Env::new(&rb.schema, state, &ctx, step.num_vars);
+                    bind_args(&mut env, &inst.args);
+                    plan_effects(&mut env, step, &inst.args)
+                };
+                apply(state, writes, Some(&mut undo));
+            }
+            self.instantiate_procedures(pos, &ctx, state);
+            revert(state, undo);
             self.resolve(pos, &ctx, state, pending);
             self.apply_orders(pos, &ctx, state);
         }
@@ -187,8 +203,8 @@ impl<'a> Planner<'a> {
                     raw.unfixable = true;
                 } else {
                     let ids = intern_ladder(&mut self.graph, pos, call, rungs, Origin::Rule(ri));
-                    let (first, last) = (ids[0], ids[ids.len() - 1]);
-                    let _ = first;
+                    let last = ids[ids.len() - 1];
+                    self.remediations.extend(ids.iter().copied());
                     raw.fixed_by = Some(last);
                     if full && before.is_some() {
                         pending.push(Pending::Before {

@@ -375,7 +375,29 @@ fn find_cycle(graph: &Graph, inside: &std::collections::HashSet<u32>) -> Vec<(u3
             succ.entry(e.from).or_default().push((e.to, e.origin));
         }
     }
-    // Walk forward from any member; inside a set with no sources we must revisit a node.
+    // Drop members that lead nowhere inside (they only wait on the cycle); then every
+    // member left has a successor, so walking forward must come back to a node.
+    let mut inside = inside.clone();
+    loop {
+        let sinks: Vec<u32> = inside
+            .iter()
+            .copied()
+            .filter(|n| {
+                !succ
+                    .get(n)
+                    .is_some_and(|s| s.iter().any(|(t, _)| inside.contains(t)))
+            })
+            .collect();
+        if sinks.is_empty() {
+            break;
+        }
+        for n in sinks {
+            inside.remove(&n);
+        }
+    }
+    for list in succ.values_mut() {
+        list.retain(|(t, _)| inside.contains(t));
+    }
     let Some(&start) = inside.iter().min() else {
         return Vec::new();
     };
@@ -461,5 +483,16 @@ pub fn validate_plan(
     }
     out.sort_by(|a, b| a.step.cmp(&b.step));
     out.extend(replay(rb, facts, &ev, &order, &wave));
+    // A blocked plan is not executable however its steps are ordered.
+    for f in super::output::findings(&ev, rb, facts) {
+        if f.severity == "block" {
+            out.push(Violation {
+                code: "uplan::validate::blocked",
+                step: None,
+                rule: Some(f.rule),
+                message: format!("the plan is blocked: {}", f.message),
+            });
+        }
+    }
     Ok(out)
 }

@@ -122,7 +122,7 @@ fn step_item(out: &mut String, n: usize, s: &PlannedStep, numbers: &BTreeMap<&st
     );
     let _ = writeln!(out, "  - id: {}", code(&s.id));
     if let Some(rule) = &s.rule {
-        let _ = writeln!(out, "  - added by rule {}", code(rule));
+        let _ = writeln!(out, "  - added by {}", code(rule));
     }
     if !s.after.is_empty() {
         let after: Vec<String> = s.after.iter().map(|a| step_ref(numbers, a)).collect();

@@ -30,9 +30,15 @@ pub(crate) fn duration(minutes: u32) -> String {
     }
 }
 
-/// The sum of the steps' estimates, and how many steps have none.
+/// The plan's estimated length, and how many steps have no estimate: steps of one
+/// wave run side by side, so each wave costs its longest step.
 pub(crate) fn total_duration(plan: &Plan) -> (u32, usize) {
-    let known = plan.steps.iter().filter_map(|s| s.duration_minutes);
+    let mut longest: std::collections::BTreeMap<u32, u32> = std::collections::BTreeMap::new();
+    for s in &plan.steps {
+        let w = longest.entry(s.wave).or_default();
+        *w = (*w).max(s.duration_minutes.unwrap_or(0));
+    }
+    let known = longest.into_values();
     let unknown = plan
         .steps
         .iter()

@@ -251,7 +251,7 @@ impl Text<'_> {
             );
         }
         if let Some(rule) = &s.rule {
-            let _ = writeln!(out, "{pad}{} {rule}", self.paint.dim("added by rule"));
+            let _ = writeln!(out, "{pad}{} {rule}", self.paint.dim("added by"));
         }
     }
 
