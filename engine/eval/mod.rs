@@ -24,7 +24,7 @@ use crate::model::{Rulebook, Value, Version};
 use crate::plan::{Finding, Plan};
 use effects::{apply, bind_args, plan_effects, read};
 use hop::{Planner, RawFinding};
-use instances::{Arg, Graph, Origin};
+use instances::{Arg, Graph};
 use interp::{Env, HopCtx};
 
 pub use replay::Violation;
@@ -385,9 +385,4 @@ pub fn validate(
     plan: &Plan,
 ) -> Result<Vec<Violation>, Problems> {
     replay::validate_plan(rulebook, inventory, plan)
-}
-
-#[allow(dead_code)]
-fn origin_name(rb: &Rulebook, o: Origin) -> String {
-    output::origin_id(rb, o).unwrap_or_default()
 }

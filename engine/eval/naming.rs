@@ -126,7 +126,6 @@ fn expr_path(rb: &Rulebook, e: &Expr, paths: &[Option<String>], rule: &Rule) -> 
 /// The dotted paths of the facts a finding is about.
 pub fn fact_paths(rb: &Rulebook, rule: &Rule, binding: &[Chosen], root: &Value) -> Vec<String> {
     let paths = binding_paths(rb, rule, binding, root);
-    let types = each_var_types(&rb.schema, &rule.each, rule.num_vars);
     let mut out = Vec::new();
     for FactRef { base, fields } in &rule.facts {
         let mut expr = match base {
@@ -136,7 +135,6 @@ pub fn fact_paths(rb: &Rulebook, rule: &Rule, binding: &[Chosen], root: &Value) 
         for f in fields {
             expr = Expr::Field(Box::new(expr), *f);
         }
-        let _ = &types;
         if let Some(p) = expr_path(rb, &expr, &paths, rule)
             && !p.is_empty()
             && !out.contains(&p)

@@ -5,9 +5,9 @@ use super::bindings;
 use super::effects::bind_args;
 use super::instances::Origin;
 use super::interp::{Env, HopCtx};
-use super::naming::{self, binding_subject, fact_paths, hop_name, join_versions, step_id, subject};
+use super::naming::{binding_subject, fact_paths, hop_name, join_versions, step_id, subject};
 use super::{Evaluation, run_step};
-use crate::model::{Rulebook, Severity, Value};
+use crate::model::{Rulebook, Value};
 use crate::plan::{Finding, Plan, PlannedStep, SCHEMA_ID, Status};
 
 pub fn origin_id(rb: &Rulebook, o: Origin) -> Option<String> {
@@ -219,7 +219,5 @@ fn steps(ev: &Evaluation, rb: &Rulebook, initial: &Value) -> Vec<PlannedStep> {
         });
         run_step(rb, graph, hop, i, &mut state);
     }
-    let _ = naming::entity_name;
-    let _ = Severity::Info;
     out
 }
