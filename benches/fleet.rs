@@ -6,6 +6,8 @@
 //! cargo bench --bench fleet -- --quick          # N ≤ 1000, fewer iterations (or UPLAN_BENCH_QUICK=1)
 //! cargo bench --bench fleet -- --sizes 1000 --sources 4.1
 //! cargo bench --bench fleet -- --write-inventories target/fleets   # write the YAML, then stop
+//! cargo bench --bench fleet -- --only plan --sizes 10000 --sources 4.1 --time 10   # one stage, for a profiler
+//! cargo bench --bench fleet -- --only plan --rules /tmp/acp-changed   # same, against another rulebook
 //! ```
 //!
 //! Every measurement is warmed up once, then repeated until it has run for `--time`
@@ -22,6 +24,7 @@ mod floor;
 mod peers;
 
 use std::hint::black_box;
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
@@ -38,6 +41,8 @@ struct Opts {
     max_time: Duration,
     iters: usize,
     write: Option<PathBuf>,
+    only: Option<String>,
+    rules: Option<PathBuf>,
 }
 
 fn opts() -> Opts {
@@ -50,6 +55,8 @@ fn opts() -> Opts {
         max_time: Duration::from_secs(20),
         iters: 10,
         write: None,
+        only: None,
+        rules: None,
     };
     let quick = |o: &mut Opts| {
         o.sizes.retain(|&n| n <= 1000);
@@ -87,6 +94,13 @@ fn opts() -> Opts {
             "--time" => o.time = secs(args.next()),
             "--max-time" => o.max_time = secs(args.next()),
             "--iters" => o.iters = args.next().and_then(|v| v.parse().ok()).expect("--iters N"),
+            "--only" => {
+                o.only = Some(
+                    args.next()
+                        .expect("--only load|check|plan|to-plan|e2e|rego|rvm|hand|parse"),
+                )
+            }
+            "--rules" => o.rules = Some(args.next().expect("--rules DIR").into()),
             "--write-inventories" => {
                 o.write = Some(args.next().expect("--write-inventories DIR").into())
             }
@@ -137,8 +151,10 @@ fn ratio(a: Duration, b: Duration) -> String {
     let r = a.as_secs_f64() / b.as_secs_f64();
     if r >= 10.0 {
         format!("{r:.0}×")
-    } else {
+    } else if r >= 0.1 {
         format!("{r:.2}×")
+    } else {
+        format!("{r:.3}×")
     }
 }
 
@@ -198,7 +214,12 @@ fn run(o: &Opts, rb: &uplan::model::Rulebook, source: Source, n: usize) -> Colum
         .unwrap_or_else(|p| panic!("{}", uplan::diagnostics::render(&p, false)));
     let steps = plan_eval.step_count();
 
-    let progress = |what: &str| eprint!("\r  {} N={n}: {what:<28}", source.name());
+    let tty = std::io::stderr().is_terminal();
+    let progress = |what: &str| {
+        if tty {
+            eprint!("\r  {} N={n}: {what:<28}", source.name());
+        }
+    };
     progress("bare serde_yaml parse");
     let bare_parse = measure(o, || floor::parse(&yaml));
     progress("JSON parse (regorus input)");
@@ -231,7 +252,9 @@ fn run(o: &Opts, rb: &uplan::model::Rulebook, source: Source, n: usize) -> Colum
     let rego_vm = measure(o, || peers::rego_vm_eval(&mut vm, &input));
     progress("hand loop");
     let hand = measure(o, || floor::check(&plain, to_ver));
-    eprint!("\r{:60}\r", "");
+    if tty {
+        eprint!("\r{:60}\r", "");
+    }
     Column {
         clusters: n,
         bytes: yaml.len(),
@@ -284,14 +307,16 @@ fn print_table(source: Source, cols: &[Column]) {
     row("regorus interpreter", &|c| fmt(c.rego));
     row("regorus RVM (bytecode)", &|c| fmt(c.rego_vm));
     row("hand loop", &|c| fmt(c.hand));
-    row("ratio check / regorus (target ≤ 1/20)", &|c| {
-        ratio(c.check, c.rego)
+    row("speed-up of check over regorus (target ≥ 20×)", &|c| {
+        ratio(c.rego, c.check)
     });
-    row("ratio check / RVM", &|c| ratio(c.check, c.rego_vm));
-    row("ratio check / hand loop (target ≤ 2×)", &|c| {
+    row("speed-up of check over regorus RVM", &|c| {
+        ratio(c.rego_vm, c.check)
+    });
+    row("check / hand loop (target ≤ 2×)", &|c| {
         ratio(c.check, c.hand)
     });
-    row("ratio end to end / bare parse (target ≤ 2×)", &|c| {
+    row("end to end / bare parse (target ≤ 2×)", &|c| {
         ratio(c.end_to_end, c.bare_parse)
     });
     row("check per cluster", &|c| fmt(c.check / c.clusters as u32));
@@ -300,6 +325,47 @@ fn print_table(source: Source, cols: &[Column]) {
         fmt(c.end_to_end / c.clusters as u32)
     });
     row("regorus per cluster", &|c| fmt(c.rego / c.clusters as u32));
+    print_growth(cols);
+}
+
+type Stage = fn(&Column) -> Duration;
+
+/// How each cost grows with N: the exponent k of t ∝ N^k between consecutive sizes
+/// (1 = linear; n·log n from 1,000 to 10,000 is k ≈ 1.12; 2 = quadratic).
+fn print_growth(cols: &[Column]) {
+    if cols.len() < 2 {
+        return;
+    }
+    let pairs: Vec<(&Column, &Column)> = cols.windows(2).map(|w| (&w[0], &w[1])).collect();
+    let head: Vec<String> = pairs
+        .iter()
+        .map(|(a, b)| format!("{} → {}", a.clusters, b.clusters))
+        .collect();
+    println!("\nGrowth exponent k (t ∝ N^k) between consecutive sizes:\n");
+    println!("| stage | {} |", head.join(" | "));
+    println!("|---|{}", "---:|".repeat(pairs.len()));
+    let stages: [(&str, Stage); 9] = [
+        ("bare `serde_yaml` parse", |c| c.bare_parse),
+        ("uplan `inventory::load`", |c| c.load),
+        ("uplan check", |c| c.check),
+        ("uplan `evaluate(Plan)`", |c| c.plan),
+        ("uplan `to_plan`", |c| c.to_plan),
+        ("uplan end to end", |c| c.end_to_end),
+        ("regorus interpreter", |c| c.rego),
+        ("regorus RVM", |c| c.rego_vm),
+        ("hand loop", |c| c.hand),
+    ];
+    for (name, get) in stages {
+        let cells: Vec<String> = pairs
+            .iter()
+            .map(|(a, b)| {
+                let k = (get(b).as_secs_f64() / get(a).as_secs_f64()).ln()
+                    / (b.clusters as f64 / a.clusters as f64).ln();
+                format!("{k:.2}")
+            })
+            .collect();
+        println!("| {name} | {} |", cells.join(" | "));
+    }
 }
 
 fn main() {
@@ -321,7 +387,16 @@ fn main() {
         }
         return;
     }
-    let files = uplan::rulebooks::embedded_acp_files();
+    let files = match &o.rules {
+        // an experiment: the same fleets against a changed rulebook
+        Some(dir) => uplan::rulebooks::read_dir_files(dir)
+            .unwrap_or_else(|p| panic!("{}", uplan::diagnostics::render(&p, false))),
+        None => uplan::rulebooks::embedded_acp_files(),
+    };
+    if let Some(stage) = &o.only {
+        only(&o, stage, &files);
+        return;
+    }
     let rb = uplan::compile(&files)
         .unwrap_or_else(|p| panic!("{}", uplan::diagnostics::render(&p, false)));
     let compile = measure(&o, || uplan::compile(&files).unwrap());
@@ -345,5 +420,63 @@ fn main() {
     for &source in &o.sources {
         let cols: Vec<Column> = o.sizes.iter().map(|&n| run(&o, &rb, source, n)).collect();
         print_table(source, &cols);
+    }
+}
+
+/// Runs one stage alone (for `perf record` and friends) and prints its median.
+fn only(o: &Opts, stage: &str, files: &[(String, String)]) {
+    let rb = uplan::compile(files)
+        .unwrap_or_else(|p| panic!("{}", uplan::diagnostics::render(&p, false)));
+    if stage == "compile" {
+        println!(
+            "compile: {}",
+            fmt(measure(o, || uplan::compile(files).unwrap()))
+        );
+        return;
+    }
+    for &source in &o.sources {
+        for &n in &o.sizes {
+            let yaml = Fleet::new(source, n, SEED).yaml();
+            let to = Version::parse(source.target()).unwrap();
+            let inv = uplan::inventory::load(&rb, "fleet.yaml", &yaml).unwrap();
+            let d = match stage {
+                "parse" => measure(o, || floor::parse(&yaml)),
+                "load" => measure(o, || {
+                    uplan::inventory::load(&rb, "fleet.yaml", &yaml).unwrap()
+                }),
+                "check" => measure(o, || peers::uplan_check(&rb, &inv, &to)),
+                "plan" => measure(o, || {
+                    eval::evaluate(&rb, &inv, Some(&to), Mode::Plan).unwrap()
+                }),
+                "to-plan" => {
+                    let ev = eval::evaluate(&rb, &inv, Some(&to), Mode::Plan).unwrap();
+                    measure(o, || ev.to_plan(&rb, &inv))
+                }
+                "e2e" => measure(o, || {
+                    let inv = uplan::inventory::load(&rb, "fleet.yaml", &yaml).unwrap();
+                    eval::evaluate(&rb, &inv, Some(&to), Mode::Plan)
+                        .unwrap()
+                        .to_plan(&rb, &inv)
+                }),
+                "rego" => {
+                    let input = peers::rego_input(&yaml);
+                    let mut engine = peers::rego_engine(source.target());
+                    measure(o, || peers::rego_eval(&mut engine, &input))
+                }
+                "rvm" => {
+                    let input = peers::rego_input(&yaml);
+                    let mut vm =
+                        peers::rego_vm(&peers::rego_program(source.target()), source.target());
+                    measure(o, || peers::rego_vm_eval(&mut vm, &input))
+                }
+                "hand" => {
+                    let plain = floor::parse(&yaml);
+                    let to = floor::Ver::parse(source.target()).unwrap();
+                    measure(o, || floor::check(&plain, to))
+                }
+                other => panic!("unknown stage `{other}`"),
+            };
+            println!("{} N={n} {stage}: {}", source.name(), fmt(d));
+        }
     }
 }

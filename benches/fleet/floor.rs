@@ -328,12 +328,6 @@ pub fn check<'a>(inv: &'a Inventory, to: Ver) -> Vec<Hit<'a>> {
         any_log_storage |= c.plugins.iter().any(|p| p.name.starts_with("log-storage-"));
         any_app_services |= c.application_services;
     }
-    let global_versions: Vec<Ver> = inv
-        .clusters
-        .iter()
-        .filter(|g| g.role == Role::Global)
-        .map(|g| g.version.unwrap_or(from))
-        .collect();
 
     if any_dr && !(primaries == 1 && standbys == 1) {
         hit(
@@ -733,8 +727,9 @@ pub fn check<'a>(inv: &'a Inventory, to: Ver) -> Vec<Hit<'a>> {
             }
         }
         if workload {
+            // the global tier is at the hop's source when the hop starts
             let v = c.version.unwrap_or(from);
-            if global_versions.iter().any(|g| !v.le(*g)) {
+            if !v.le(from) {
                 hit(
                     "workload-not-beyond-global",
                     Some(c),

@@ -285,15 +285,11 @@ fn cluster(rng: &mut Rng, src: Source, name: String, global: bool, dr: &'static 
             plugins.push(format!(
                 "{{name: log-storage-elasticsearch, version: \"{platform_plugin_version}\"}}"
             ));
-            let es_version = match src {
-                Source::V3_16 => {
-                    if rng.chance(0.6) {
-                        6
-                    } else {
-                        8
-                    }
-                }
-                _ => 8,
+            // 3.16 ships Elasticsearch 6; most 3.16 platforms still run it
+            let es_version = if src == Source::V3_16 && rng.chance(0.6) {
+                6
+            } else {
+                8
             };
             let fixed = if src.is_3x() { rng.chance(0.6) } else { true };
             elasticsearch = Some((es_version, fixed));

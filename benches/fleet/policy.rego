@@ -103,12 +103,6 @@ has_plugin(c, name) if {
 	p.name == name
 }
 
-# The ACP version of a cluster, parsed: its own `version`, else the platform's.
-cluster_version(c) := vparts(v) if {
-	v := object.get(c, "version", null)
-	v != null
-} else := from
-
 custom_etcd_tasks(c) if {
 	some t in object.get(c, "etcd_backup_tasks", [])
 	t != "etcd-backup-default"
@@ -142,33 +136,13 @@ findings contains f("cluster-version-path-4.3", c, "block", msg) if {
 	msg := sprintf("%s is recorded at ACP %s, but only 4.0, 4.1 and 4.2 upgrade to 4.3: bring this cluster to one of them first (not covered by this plan), or correct its version in the inventory", [c.name, v])
 }
 
-global_versions := [cluster_version(g) | some g in input.clusters; g.role == "global"]
-
-# A workload without a recorded version is at the platform's version: one comparison
-# for all of them.
-default platform_beyond_global := false
-
-platform_beyond_global if {
-	some gv in global_versions
-	not vle(from, gv)
-}
-
-findings contains f("workload-not-beyond-global", w, "block", msg) if {
-	platform_beyond_global
-	some w in input.clusters
-	w.role == "workload"
-	object.get(w, "version", null) == null
-	msg := sprintf("Workload cluster %s is recorded at ACP %s, ahead of its global tier; a workload cluster may only run a version the global has already reached: correct the inventory", [w.name, from_text])
-}
-
+# The global tier is at the hop's source when the hop starts.
 findings contains f("workload-not-beyond-global", w, "block", msg) if {
 	some w in input.clusters
 	w.role == "workload"
 	v := object.get(w, "version", null)
 	v != null
-	wv := vparts(v)
-	some gv in global_versions
-	not vle(wv, gv)
+	not vle(vparts(v), from)
 	msg := sprintf("Workload cluster %s is recorded at ACP %s, ahead of its global tier; a workload cluster may only run a version the global has already reached: correct the inventory", [w.name, v])
 }
 
