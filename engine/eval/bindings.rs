@@ -151,3 +151,38 @@ pub fn rebind<'a>(
     }
     true
 }
+
+/// The root list an `each` clause iterates when it iterates entities.
+pub fn entity_field(schema: &Schema, each: &Each) -> Option<u16> {
+    match &each.source {
+        EachSource::Entity { root_field, .. } => Some(*root_field),
+        EachSource::List(Expr::Field(base, f)) if matches!(**base, Expr::Root) => {
+            schema.entity_of_root_field(*f).map(|_| *f)
+        }
+        EachSource::List(_) => None,
+    }
+}
+
+/// Like [`for_each`], for the bindings whose first element is entity `index` of the
+/// list the first clause iterates (which must be an entity list).
+pub fn for_each_from<'a>(
+    env: &mut Env<'a>,
+    each: &'a [Each],
+    index: u32,
+    chosen: &mut Vec<u32>,
+    f: &mut dyn FnMut(&mut Env<'a>, &[u32]),
+) {
+    let Some(first) = each.first() else {
+        return;
+    };
+    let (entity, items) = element(env, first);
+    let Some(item) = items.get(index as usize) else {
+        return;
+    };
+    env.set(first.var, val_of(entity, index as usize, item));
+    if env.test_opt(first.filter.as_ref()) {
+        chosen.clear();
+        chosen.push(index);
+        walk(env, each, chosen, f);
+    }
+}

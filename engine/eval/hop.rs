@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 
 use super::bindings::{self, Chosen};
+use super::firing;
 use super::effects::{apply, base_place, bind_args, plan_effects, read, revert};
 use super::graph_args::to_arg;
 use super::instances::{Arg, Graph, Origin};
@@ -84,10 +85,8 @@ impl<'a> Planner<'a> {
         let ctx = HopCtx::new(rb, hop);
         let mut pending = Vec::new();
         self.remediations.clear();
-        for ri in 0..rb.rules.len() as u16 {
-            for binding in self.failing(ri, &ctx, state) {
-                self.handle(ri, pos, &ctx, state, binding, full, &mut pending);
-            }
+        for (ri, binding) in firing::failing(rb, &self.rule_keys, &ctx, state, &|_| true) {
+            self.handle(ri, pos, &ctx, state, binding, full, &mut pending);
         }
         if full {
             // Remediations come first in their hop, so the procedure is decided on the
@@ -140,25 +139,6 @@ impl<'a> Planner<'a> {
                 }
             });
         }
-    }
-
-    /// The bindings of rule `ri` whose requirement does not hold (all bindings when the
-    /// rule has no `require`).
-    fn failing(&self, ri: u16, ctx: &HopCtx<'_>, state: &Value) -> Vec<Vec<Chosen>> {
-        let rule = &self.rb.rules[ri as usize];
-        let mut env = Env::new(&self.rb.schema, state, ctx, rule.num_vars);
-        if !env.test_opt(rule.when.as_ref()) {
-            return Vec::new();
-        }
-        let keys = &self.rule_keys[ri as usize];
-        let mut out = Vec::new();
-        bindings::for_each(&mut env, &rule.each, &mut |env, idx| {
-            let holds = rule.require.as_ref().is_some_and(|r| env.test(r));
-            if !holds {
-                out.push(bindings::remember(env, &rule.each, keys, idx));
-            }
-        });
-        out
     }
 
     #[expect(

@@ -3,6 +3,7 @@
 
 mod bindings;
 mod effects;
+mod firing;
 mod graph_args;
 mod hop;
 mod instances;

@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 
 use super::bindings::{self, Chosen};
+use super::firing;
 use super::hop::requirement_holds;
 use super::instances::{Graph, Origin};
 use super::interp::{Env, HopCtx};
@@ -233,21 +234,20 @@ fn guards_of(
 ) -> (Guards, Vec<(u16, Vec<Chosen>)>) {
     let mut guards: Guards = HashMap::new();
     let mut at_end = Vec::new();
-    for (ri, rule) in rb.rules.iter().enumerate() {
+    let is_fix = |r: &crate::model::Rule| matches!(r.outcome, Outcome::Step { .. });
+    let mut by_rule: Vec<(usize, Vec<Vec<Chosen>>)> = Vec::new();
+    for (ri, binding) in firing::failing(rb, &ev.rule_keys, ctx, state, &is_fix) {
+        match by_rule.last_mut() {
+            Some((last, list)) if *last == ri as usize => list.push(binding),
+            _ => by_rule.push((ri as usize, vec![binding])),
+        }
+    }
+    for (ri, failing) in by_rule {
+        let rule = &rb.rules[ri];
         let Outcome::Step { before, filter, .. } = &rule.outcome else {
             continue;
         };
         let keys = &ev.rule_keys[ri];
-        let mut env = Env::new(&rb.schema, state, ctx, rule.num_vars);
-        if !env.test_opt(rule.when.as_ref()) {
-            continue;
-        }
-        let mut failing = Vec::new();
-        bindings::for_each(&mut env, &rule.each, &mut |env, idx| {
-            if !rule.require.as_ref().is_some_and(|r| env.test(r)) {
-                failing.push(bindings::remember(env, &rule.each, keys, idx));
-            }
-        });
         let independent = before
             .as_ref()
             .is_some_and(|p| patterns::binding_independent(p, filter.as_ref()));
