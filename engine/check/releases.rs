@@ -168,7 +168,7 @@ fn fill_defaults(
         }
     }
     if missing.is_empty() {
-        return Some(Value::Record(out.into_boxed_slice()));
+        return Some(Value::Record(out.into()));
     }
     let p = cx.problem(
         codes::MISSING_FIELD,

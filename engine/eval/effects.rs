@@ -61,7 +61,7 @@ fn read_mut<'v>(root: &'v mut Value, loc: &[u32]) -> Option<&'v mut Value> {
     let mut cur = root;
     for &i in loc {
         cur = match cur {
-            Value::Record(r) => r.get_mut(i as usize)?,
+            record @ Value::Record(_) => record.as_record_mut()?.get_mut(i as usize)?,
             Value::List(l) => l.get_mut(i as usize)?,
             _ => return None,
         };

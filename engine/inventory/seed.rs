@@ -328,7 +328,7 @@ impl<'c, 's> Node<'c, 's> {
                 .within(Step::Key(&field.name), || map.next_value_seed(seed))?;
         }
         self.fill_defaults(id, rec, &mut values, &seen);
-        Ok(Value::Record(values.into_boxed_slice()))
+        Ok(Value::Record(values.into()))
     }
 
     fn fill_defaults(self, id: RecordId, rec: &RecordDef, values: &mut [Value], seen: &Seen) {

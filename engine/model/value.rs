@@ -18,7 +18,9 @@ pub enum Value {
     /// The index of a variant in its enum's declaration.
     Enum(u16),
     List(Vec<Value>),
-    Record(Box<[Value]>),
+    /// Shared: cloning the facts for a simulation copies no record until a step
+    /// writes into it (see [`Value::as_record_mut`]).
+    Record(Arc<[Value]>),
 }
 
 impl Value {
@@ -33,9 +35,16 @@ impl Value {
         }
     }
 
+    /// The record's fields for writing; a record still shared with another copy of the
+    /// facts is copied first (copy on write).
     pub fn as_record_mut(&mut self) -> Option<&mut [Value]> {
         match self {
-            Value::Record(fields) => Some(fields),
+            Value::Record(fields) => {
+                if Arc::get_mut(fields).is_none() {
+                    *fields = Arc::from(&fields[..]);
+                }
+                Arc::get_mut(fields)
+            }
             _ => None,
         }
     }
