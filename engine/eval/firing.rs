@@ -8,7 +8,7 @@
 use std::collections::BTreeMap;
 
 use super::bindings::{self, Chosen};
-use super::interp::{root_list, Env, HopCtx};
+use super::interp::{Env, HopCtx, root_list};
 use crate::model::{Rule, Rulebook, Value};
 
 /// The failing bindings of every rule `wanted` accepts (a rule without `require` fails
@@ -34,13 +34,21 @@ pub fn failing(
     let mut out: Vec<(u16, Vec<Chosen>, Vec<u32>)> = Vec::new();
     for (slot, (ri, env)) in active.iter_mut().enumerate() {
         let rule = &rb.rules[*ri as usize];
-        match rule.each.first().and_then(|e| bindings::entity_field(&rb.schema, e)) {
+        match rule
+            .each
+            .first()
+            .and_then(|e| bindings::entity_field(&rb.schema, e))
+        {
             Some(field) => by_entity.entry(field).or_default().push(slot),
             None => {
                 let ri = *ri;
                 bindings::for_each(env, &rule.each, &mut |env, idx| {
                     if !holds(rule, env) {
-                        out.push((ri, bindings::remember(env, &rule.each, &keys[ri as usize], idx), idx.to_vec()));
+                        out.push((
+                            ri,
+                            bindings::remember(env, &rule.each, &keys[ri as usize], idx),
+                            idx.to_vec(),
+                        ));
                     }
                 });
             }
@@ -56,14 +64,20 @@ pub fn failing(
                 let rule = &rb.rules[ri as usize];
                 bindings::for_each_from(env, &rule.each, i, &mut chosen, &mut |env, idx| {
                     if !holds(rule, env) {
-                        out.push((ri, bindings::remember(env, &rule.each, &keys[ri as usize], idx), idx.to_vec()));
+                        out.push((
+                            ri,
+                            bindings::remember(env, &rule.each, &keys[ri as usize], idx),
+                            idx.to_vec(),
+                        ));
                     }
                 });
             }
         }
     }
     out.sort_by(|a, b| (a.0, &a.2).cmp(&(b.0, &b.2)));
-    out.into_iter().map(|(ri, binding, _)| (ri, binding)).collect()
+    out.into_iter()
+        .map(|(ri, binding, _)| (ri, binding))
+        .collect()
 }
 
 fn holds<'a>(rule: &'a Rule, env: &mut Env<'a>) -> bool {

@@ -1,11 +1,11 @@
 //! Planning one hop: procedure steps, rule firing on the state at the hop's start,
 //! remediations (tried on the facts and taken back), and the edges of the hop.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use super::bindings::{self, Chosen};
-use super::firing;
 use super::effects::{apply, base_place, bind_args, plan_effects, read, revert};
+use super::firing;
 use super::graph_args::to_arg;
 use super::instances::{Arg, Graph, Origin};
 use super::interp::{Env, HopCtx};
@@ -269,7 +269,7 @@ impl<'a> Planner<'a> {
 
     fn resolve(&mut self, pos: u32, ctx: &HopCtx<'_>, state: &Value, pending: Vec<Pending>) {
         let rb = self.rb;
-        let mut cache: HashMap<(u16, u8), Vec<u32>> = HashMap::new();
+        let mut cache: HashMap<(u16, u8), Vec<u32>> = HashMap::default();
         let mut edges = Vec::new();
         let mut notes = Vec::new();
         for p in pending {
@@ -360,7 +360,7 @@ impl<'a> Planner<'a> {
                         .position(|a| matches!(a, PatArg::Bind(w) if w == v))
                 })
                 .collect();
-            let mut groups: HashMap<Vec<&Arg>, Vec<u32>> = HashMap::new();
+            let mut groups: HashMap<Vec<&Arg>, Vec<u32>> = HashMap::default();
             for &a in self.graph.of_step(pos, order.first.step) {
                 let args = &self.graph.insts[a as usize].args;
                 if patterns::bind(&mut env, &order.first, args)

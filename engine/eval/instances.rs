@@ -1,6 +1,6 @@
 //! Step instances and the edges between them, for every hop of a path.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use crate::model::{StepId, Value};
 

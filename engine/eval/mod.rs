@@ -16,7 +16,7 @@ mod replay;
 mod schedule;
 mod types;
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::sync::Arc;
 
 use crate::diagnostics::{Problem, Problems};
@@ -348,7 +348,7 @@ fn limit_slots(
         .iter()
         .map(|lim| {
             let mut env = Env::new(&rb.schema, state, ctx, lim.num_vars);
-            let mut interned: HashMap<Vec<Arg>, u32> = HashMap::new();
+            let mut interned: HashMap<Vec<Arg>, u32> = HashMap::default();
             let key_of = ids
                 .iter()
                 .map(|&id| {

@@ -1,6 +1,8 @@
 //! The upgrade path: shortest route over the hop graph.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
+
+use rustc_hash::FxHashMap as HashMap;
 
 use crate::model::{Rulebook, Version};
 
@@ -35,7 +37,7 @@ pub fn shortest(rb: &Rulebook, from: &Version, to: &Version) -> Option<Vec<u16>>
     if start == goal {
         return Some(Vec::new());
     }
-    let mut came: HashMap<(u64, u64, u64), Option<u16>> = HashMap::new();
+    let mut came: HashMap<(u64, u64, u64), Option<u16>> = HashMap::default();
     came.insert(start, None);
     let mut queue = VecDeque::from([start]);
     while let Some(at) = queue.pop_front() {

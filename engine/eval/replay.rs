@@ -1,7 +1,7 @@
 //! Replay validation: walk an ordered plan from the initial facts and check every
 //! constraint and every requirement at the moment it matters.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use super::bindings::{self, Chosen};
 use super::firing;
@@ -99,7 +99,7 @@ fn check_limits(
     let mut out = Vec::new();
     for lim in &rb.limits {
         // binding -> (first wave, last wave)
-        let mut spans: HashMap<(u32, Vec<super::instances::Arg>), (u32, u32)> = HashMap::new();
+        let mut spans: HashMap<(u32, Vec<super::instances::Arg>), (u32, u32)> = HashMap::default();
         for &i in order {
             let inst = &ev.graph.insts[i as usize];
             let hop = ev.hops[inst.hop as usize];
@@ -232,7 +232,7 @@ fn guards_of(
     state: &Value,
     at: &[usize],
 ) -> (Guards, Vec<(u16, Vec<Chosen>)>) {
-    let mut guards: Guards = HashMap::new();
+    let mut guards: Guards = HashMap::default();
     let mut at_end = Vec::new();
     let is_fix = |r: &crate::model::Rule| matches!(r.outcome, Outcome::Step { .. });
     let mut by_rule: Vec<(usize, Vec<Vec<Chosen>>)> = Vec::new();
@@ -325,7 +325,7 @@ pub fn cycle_problem(
     state: &Value,
     members: &[u32],
 ) -> Problem {
-    let inside: std::collections::HashSet<u32> = members.iter().copied().collect();
+    let inside: rustc_hash::FxHashSet<u32> = members.iter().copied().collect();
     let cycle = find_cycle(graph, &inside);
     let names: Vec<String> = cycle
         .iter()
@@ -368,8 +368,8 @@ fn origin_span(rb: &Rulebook, o: Origin) -> Option<(crate::source::Span, String)
 }
 
 /// A cycle among `inside`, as (instance, origin of the edge leaving it).
-fn find_cycle(graph: &Graph, inside: &std::collections::HashSet<u32>) -> Vec<(u32, Origin)> {
-    let mut succ: HashMap<u32, Vec<(u32, Origin)>> = HashMap::new();
+fn find_cycle(graph: &Graph, inside: &rustc_hash::FxHashSet<u32>) -> Vec<(u32, Origin)> {
+    let mut succ: HashMap<u32, Vec<(u32, Origin)>> = HashMap::default();
     for e in &graph.edges {
         if inside.contains(&e.from) && inside.contains(&e.to) {
             succ.entry(e.from).or_default().push((e.to, e.origin));
@@ -401,7 +401,7 @@ fn find_cycle(graph: &Graph, inside: &std::collections::HashSet<u32>) -> Vec<(u3
     let Some(&start) = inside.iter().min() else {
         return Vec::new();
     };
-    let mut seen: HashMap<u32, usize> = HashMap::new();
+    let mut seen: HashMap<u32, usize> = HashMap::default();
     let mut walk: Vec<(u32, Origin)> = Vec::new();
     let mut cur = start;
     loop {

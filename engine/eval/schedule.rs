@@ -1,7 +1,9 @@
 //! Ordering one hop's instances: a deterministic topological order cut into waves,
 //! where `limit` bounds how many bindings may be in progress at once.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
+
+use rustc_hash::FxHashMap as HashMap;
 
 /// A limit as the scheduler sees it: its bound, and per local instance the binding
 /// (an interned key) that instance holds a slot for.
@@ -54,13 +56,13 @@ pub fn schedule(
         v
     };
     // How many steps each binding still has to run, per limit.
-    let mut remaining: Vec<HashMap<u32, u32>> = limits.iter().map(|_| HashMap::new()).collect();
+    let mut remaining: Vec<HashMap<u32, u32>> = limits.iter().map(|_| HashMap::default()).collect();
     for (l, lim) in limits.iter().enumerate() {
         for k in lim.key_of.iter().flatten() {
             *remaining[l].entry(*k).or_default() += 1;
         }
     }
-    let mut active: Vec<HashMap<u32, ()>> = limits.iter().map(|_| HashMap::new()).collect();
+    let mut active: Vec<HashMap<u32, ()>> = limits.iter().map(|_| HashMap::default()).collect();
     let limited = |i: usize| limits.iter().any(|l| l.key_of[i].is_some());
 
     let fits = |i: usize, active: &[HashMap<u32, ()>]| {
@@ -82,7 +84,7 @@ pub fn schedule(
     let mut free: BTreeSet<u32> = BTreeSet::new();
     let mut waiting: BTreeSet<u32> = BTreeSet::new();
     // Waiting instances by the binding they need a slot for.
-    let mut by_key: HashMap<(usize, u32), BTreeSet<u32>> = HashMap::new();
+    let mut by_key: HashMap<(usize, u32), BTreeSet<u32>> = HashMap::default();
     let make_ready = |i: usize,
                       free: &mut BTreeSet<u32>,
                       waiting: &mut BTreeSet<u32>,
