@@ -299,3 +299,19 @@ fn check_mode_reports_the_same_findings_without_steps() {
         rules(check.findings(&rb, &inv))
     );
 }
+
+#[test]
+fn a_plan_that_fails_its_own_replay_is_reported_not_printed() {
+    // `tamper` runs after the kernel fix and undoes it before `upgrade` starts.
+    let rb = rulebook(
+        "step tamper(n: node) {\n  title \"Tamper with {n.name}\"\n  phase core\n  effect n.kernel = 4.0\n}\n\
+         procedure tampering {\n  source \"test\"\n  each node n\n  do tamper(n) -> upgrade(n)\n}\n\
+         order fix-then-tamper {\n  source \"test\"\n  upgrade-kernel(n, _) before tamper(n)\n}\n",
+    );
+    let inv = load(&rb, SMALL);
+    let to = Version::parse("2.0").ok();
+    let err = eval::evaluate(&rb, &inv, to.as_ref(), Mode::Plan).expect_err("a contradiction");
+    assert_eq!(err.codes(), vec!["uplan::eval::self_validation"]);
+    let text = uplan::diagnostics::render(&err, false);
+    assert!(text.contains("kernel-floor"), "{text}");
+}

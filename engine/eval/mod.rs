@@ -63,6 +63,8 @@ pub struct Evaluation {
     /// The facts at the start of each hop after the first.
     later_states: Vec<Value>,
     rule_keys: Vec<Vec<Option<u16>>>,
+    /// Requirements that failed while the planner walked its own order.
+    walk_violations: Vec<Violation>,
 }
 
 impl Evaluation {
@@ -131,7 +133,9 @@ pub fn evaluate(
     };
     let ev = evaluate_unchecked(rulebook, inventory, &to, mode)?;
     if mode == Mode::Plan && ev.no_path.is_none() {
-        let violations = replay::replay(rulebook, &inventory.facts, &ev, &ev.order, &ev.wave);
+        let mut violations =
+            replay::structure(rulebook, &inventory.facts, &ev, &ev.order, &ev.wave);
+        violations.extend(ev.walk_violations.iter().cloned());
         if !violations.is_empty() {
             return Err(replay::self_validation_problem(rulebook, &violations).into());
         }
@@ -177,6 +181,7 @@ fn evaluate_unchecked(
         wave: Vec::new(),
         later_states: Vec::new(),
         rule_keys: Vec::new(),
+        walk_violations: Vec::new(),
     };
     let start = path::node_of(rb, &from);
     let route = start.as_ref().and_then(|s| path::shortest(rb, s, &goal));
@@ -220,8 +225,33 @@ fn evaluate_unchecked(
             ev.wave[*inst as usize] = wave_base + w;
         }
         wave_base += placed.iter().map(|(_, w)| w + 1).max().unwrap_or(0);
+        // The plan's own replay of requirements rides on this walk: same order, same
+        // facts, so the effects are applied once.
+        let ctx = HopCtx::new(rb, hop);
+        let names = replay::Names {
+            hops: &hops,
+            initial: facts,
+        };
+        let (graph, keys) = (&planner.graph, &planner.rule_keys);
+        let walk = (mode == Mode::Plan)
+            .then(|| replay::RequirementWalk::start(rb, graph, keys, pos, &ctx, &state, &|_| true));
         for (inst, _) in &placed {
-            run_step(rb, &planner.graph, hop, *inst, &mut state);
+            if let Some(w) = &walk {
+                w.before(
+                    rb,
+                    graph,
+                    keys,
+                    &names,
+                    &ctx,
+                    &state,
+                    *inst,
+                    &mut ev.walk_violations,
+                );
+            }
+            run_step(rb, graph, hop, *inst, &mut state);
+        }
+        if let Some(w) = walk {
+            w.finish(rb, keys, hop, &ctx, &state, &mut ev.walk_violations);
         }
         ev.order.extend(placed.iter().map(|(i, _)| *i));
     }

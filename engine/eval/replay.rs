@@ -36,6 +36,24 @@ pub fn replay(
     order: &[u32],
     wave: &[u32],
 ) -> Vec<Violation> {
+    let mut out = structure(rb, initial, ev, order, wave);
+    let mut at = vec![usize::MAX; ev.graph.insts.len()];
+    for (n, &i) in order.iter().enumerate() {
+        at[i as usize] = n;
+    }
+    out.extend(check_requirements(rb, initial, ev, order, &at));
+    out
+}
+
+/// Hop order, edges, waves and limits of an ordered plan: everything but the
+/// requirements, which need the facts replayed step by step.
+pub fn structure(
+    rb: &Rulebook,
+    initial: &Value,
+    ev: &Evaluation,
+    order: &[u32],
+    wave: &[u32],
+) -> Vec<Violation> {
     let graph = &ev.graph;
     let name = |i: u32| step_id(rb, graph, &ev.hops, initial, i);
     let mut out = Vec::new();
@@ -84,7 +102,6 @@ pub fn replay(
         }
     }
     out.extend(check_limits(rb, ev, order, wave, initial));
-    out.extend(check_requirements(rb, initial, ev, order, &at));
     out
 }
 
@@ -162,47 +179,117 @@ fn check_requirements(
     at: &[usize],
 ) -> Vec<Violation> {
     let graph = &ev.graph;
+    let names = Names {
+        hops: &ev.hops,
+        initial,
+    };
     let mut out = Vec::new();
     let mut state = initial.clone();
     let mut next = 0usize;
     for (pos, &hop) in ev.hops.iter().enumerate() {
         let pos = pos as u32;
         let ctx = HopCtx::new(rb, hop);
-        let (guards, at_end) = guards_of(rb, ev, pos, &ctx, &state, at);
+        let present = |m: u32| at.get(m as usize).is_some_and(|&n| n != usize::MAX);
+        let walk = RequirementWalk::start(rb, graph, &ev.rule_keys, pos, &ctx, &state, &present);
         let end = order[next..]
             .iter()
             .position(|&i| graph.insts[i as usize].hop != pos)
             .map_or(order.len(), |n| next + n);
         for &inst in &order[next..end] {
-            if let Some(list) = guards.get(&inst) {
-                for (ri, binding) in list {
-                    let rule = &rb.rules[*ri as usize];
-                    if !requirement_holds(
-                        rb,
-                        rule,
-                        &ev.rule_keys[*ri as usize],
-                        binding,
-                        &ctx,
-                        &state,
-                    ) {
-                        out.push(Violation {
-                            code: "uplan::validate::requirement",
-                            step: Some(step_id(rb, graph, &ev.hops, initial, inst)),
-                            rule: Some(rule.id.clone()),
-                            message: format!(
-                                "rule `{}` does not hold when `{}` starts",
-                                rule.id,
-                                step_id(rb, graph, &ev.hops, initial, inst)
-                            ),
-                        });
-                    }
-                }
-            }
+            walk.before(
+                rb,
+                graph,
+                &ev.rule_keys,
+                &names,
+                &ctx,
+                &state,
+                inst,
+                &mut out,
+            );
             run_step(rb, graph, hop, inst, &mut state);
         }
-        for (ri, binding) in at_end {
+        walk.finish(rb, &ev.rule_keys, hop, &ctx, &state, &mut out);
+        next = end;
+    }
+    out
+}
+
+/// What violation messages need to name steps.
+pub struct Names<'n> {
+    pub hops: &'n [u16],
+    pub initial: &'n Value,
+}
+
+type Guards = HashMap<u32, Vec<(u16, Vec<Chosen>)>>;
+
+/// The requirement checks of one hop while its steps run in order: which (rule,
+/// binding) pairs must hold before which instance, and which by the hop's end
+/// (remediations without `before`). The planner runs it on its own walk; `validate`
+/// runs it on an edited plan.
+pub struct RequirementWalk {
+    guards: Guards,
+    at_end: Vec<(u16, Vec<Chosen>)>,
+}
+
+impl RequirementWalk {
+    /// Fires the remediation rules on the facts at the hop's start; `present` tells
+    /// which instances the plan holds.
+    pub fn start(
+        rb: &Rulebook,
+        graph: &Graph,
+        rule_keys: &[Vec<Option<u16>>],
+        pos: u32,
+        ctx: &HopCtx<'_>,
+        state: &Value,
+        present: &dyn Fn(u32) -> bool,
+    ) -> RequirementWalk {
+        let (guards, at_end) = guards_of(rb, graph, rule_keys, pos, ctx, state, present);
+        RequirementWalk { guards, at_end }
+    }
+
+    /// Checks the requirements guarding `inst`, on the facts just before it runs.
+    #[expect(clippy::too_many_arguments, reason = "the walk's whole context")]
+    pub fn before(
+        &self,
+        rb: &Rulebook,
+        graph: &Graph,
+        rule_keys: &[Vec<Option<u16>>],
+        names: &Names<'_>,
+        ctx: &HopCtx<'_>,
+        state: &Value,
+        inst: u32,
+        out: &mut Vec<Violation>,
+    ) {
+        let Some(list) = self.guards.get(&inst) else {
+            return;
+        };
+        for (ri, binding) in list {
+            let rule = &rb.rules[*ri as usize];
+            if !requirement_holds(rb, rule, &rule_keys[*ri as usize], binding, ctx, state) {
+                let id = step_id(rb, graph, names.hops, names.initial, inst);
+                out.push(Violation {
+                    code: "uplan::validate::requirement",
+                    step: Some(id.clone()),
+                    rule: Some(rule.id.clone()),
+                    message: format!("rule `{}` does not hold when `{id}` starts", rule.id),
+                });
+            }
+        }
+    }
+
+    /// Checks the requirements due by the end of the hop.
+    pub fn finish(
+        self,
+        rb: &Rulebook,
+        rule_keys: &[Vec<Option<u16>>],
+        hop: u16,
+        ctx: &HopCtx<'_>,
+        state: &Value,
+        out: &mut Vec<Violation>,
+    ) {
+        for (ri, binding) in self.at_end {
             let rule = &rb.rules[ri as usize];
-            if !requirement_holds(rb, rule, &ev.rule_keys[ri as usize], &binding, &ctx, &state) {
+            if !requirement_holds(rb, rule, &rule_keys[ri as usize], &binding, ctx, state) {
                 out.push(Violation {
                     code: "uplan::validate::requirement",
                     step: None,
@@ -215,28 +302,23 @@ fn check_requirements(
                 });
             }
         }
-        next = end;
     }
-    out
 }
 
-type Guards = HashMap<u32, Vec<(u16, Vec<Chosen>)>>;
-
-/// For one hop: which (rule, binding) pairs must hold before which planned instance,
-/// and which must hold by the hop's end (remediations without `before`).
 fn guards_of(
     rb: &Rulebook,
-    ev: &Evaluation,
+    graph: &Graph,
+    rule_keys: &[Vec<Option<u16>>],
     pos: u32,
     ctx: &HopCtx<'_>,
     state: &Value,
-    at: &[usize],
+    present: &dyn Fn(u32) -> bool,
 ) -> (Guards, Vec<(u16, Vec<Chosen>)>) {
     let mut guards: Guards = HashMap::default();
     let mut at_end = Vec::new();
     let is_fix = |r: &crate::model::Rule| matches!(r.outcome, Outcome::Step { .. });
     let mut by_rule: Vec<(usize, Vec<Vec<Chosen>>)> = Vec::new();
-    for (ri, binding) in firing::failing(rb, &ev.rule_keys, ctx, state, &is_fix) {
+    for (ri, binding) in firing::failing(rb, rule_keys, ctx, state, &is_fix) {
         match by_rule.last_mut() {
             Some((last, list)) if *last == ri as usize => list.push(binding),
             _ => by_rule.push((ri as usize, vec![binding])),
@@ -247,7 +329,7 @@ fn guards_of(
         let Outcome::Step { before, filter, .. } = &rule.outcome else {
             continue;
         };
-        let keys = &ev.rule_keys[ri];
+        let keys = &rule_keys[ri];
         let independent = before
             .as_ref()
             .is_some_and(|p| patterns::binding_independent(p, filter.as_ref()));
@@ -267,7 +349,7 @@ fn guards_of(
                     let step = &rb.steps[pattern.step as usize];
                     let hits = patterns::matches(
                         &mut env,
-                        &ev.graph,
+                        graph,
                         pos,
                         pattern,
                         filter.as_ref(),
@@ -281,7 +363,7 @@ fn guards_of(
                 }
             };
             for m in hits {
-                if at.get(m as usize).is_some_and(|&n| n != usize::MAX) {
+                if present(m) {
                     guards
                         .entry(m)
                         .or_default()
