@@ -56,6 +56,11 @@ pub struct Planner<'a> {
     pub rule_keys: Vec<Vec<Option<u16>>>,
     /// The remediation instances of the hop being planned, in creation order.
     remediations: Vec<u32>,
+    /// For the hop being planned: (instance, rule, binding) = the rule's requirement
+    /// must hold when the instance starts (its remediation was ordered before it).
+    pub guards: Vec<(u32, u16, Vec<Chosen>)>,
+    /// Remediated requirements with no `before`: they must hold by the hop's end.
+    pub due_at_end: Vec<(u16, Vec<Chosen>)>,
 }
 
 impl<'a> Planner<'a> {
@@ -75,6 +80,8 @@ impl<'a> Planner<'a> {
             notes: Vec::new(),
             rule_keys,
             remediations: Vec::new(),
+            guards: Vec::new(),
+            due_at_end: Vec::new(),
         }
     }
 
@@ -85,6 +92,8 @@ impl<'a> Planner<'a> {
         let ctx = HopCtx::new(rb, hop);
         let mut pending = Vec::new();
         self.remediations.clear();
+        self.guards.clear();
+        self.due_at_end.clear();
         for (ri, binding) in firing::failing(rb, &self.rule_keys, &ctx, state, &|_| true) {
             self.handle(ri, pos, &ctx, state, binding, full, &mut pending);
         }
@@ -192,6 +201,8 @@ impl<'a> Planner<'a> {
                             binding: binding.clone(),
                             inst: last,
                         });
+                    } else if full {
+                        self.due_at_end.push((ri, binding.clone()));
                     }
                     if full && let Some(then) = &rule.then {
                         let rungs = self.rungs_for(ri, &binding, &then.call, ctx, state);
@@ -313,8 +324,13 @@ impl<'a> Planner<'a> {
             };
             let origin = Origin::Rule(ri);
             match p {
-                Pending::Before { inst, .. } => {
-                    found.iter().for_each(|&m| edges.push((inst, m, origin)))
+                Pending::Before {
+                    inst, ref binding, ..
+                } => {
+                    for &m in &found {
+                        edges.push((inst, m, origin));
+                        self.guards.push((m, ri, binding.clone()));
+                    }
                 }
                 Pending::After { inst, .. } => {
                     found.iter().for_each(|&m| edges.push((m, inst, origin)))

@@ -234,7 +234,7 @@ fn evaluate_unchecked(
         };
         let (graph, keys) = (&planner.graph, &planner.rule_keys);
         let walk = (mode == Mode::Plan)
-            .then(|| replay::RequirementWalk::start(rb, graph, keys, pos, &ctx, &state, &|_| true));
+            .then(|| replay::RequirementWalk::recorded(&planner.guards, &planner.due_at_end));
         for (inst, _) in &placed {
             if let Some(w) = &walk {
                 w.before(

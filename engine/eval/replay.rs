@@ -247,6 +247,21 @@ impl RequirementWalk {
         RequirementWalk { guards, at_end }
     }
 
+    /// The walk of a plan the planner just made, from the guards it recorded.
+    pub fn recorded(
+        guards: &[(u32, u16, Vec<Chosen>)],
+        at_end: &[(u16, Vec<Chosen>)],
+    ) -> RequirementWalk {
+        let mut map: Guards = HashMap::default();
+        for (inst, ri, binding) in guards {
+            map.entry(*inst).or_default().push((*ri, binding.clone()));
+        }
+        RequirementWalk {
+            guards: map,
+            at_end: at_end.to_vec(),
+        }
+    }
+
     /// Checks the requirements guarding `inst`, on the facts just before it runs.
     #[expect(clippy::too_many_arguments, reason = "the walk's whole context")]
     pub fn before(
