@@ -331,10 +331,24 @@ fn ranks(rb: &Rulebook, graph: &Graph, ids: &[u32], state: &Value) -> Vec<u32> {
         Str(Arc<str>),
         Other(String),
     }
+    // Entity names by root list, read once (an entity is named many times).
+    let mut names: HashMap<u16, Vec<Arc<str>>> = HashMap::default();
+    for (_, info) in rb.schema.entities() {
+        let n = interp::root_list(state, info.root_field).map_or(0, <[Value]>::len);
+        let list = (0..n as u32)
+            .map(|i| naming::entity_name(&rb.schema, state, info.root_field, i))
+            .collect();
+        names.insert(info.root_field, list);
+    }
+    let name_of = |field: u16, index: u32| -> Arc<str> {
+        names
+            .get(&field)
+            .and_then(|l| l.get(index as usize))
+            .cloned()
+            .unwrap_or_else(|| Arc::from(""))
+    };
     let key_of = |a: &Arg| match a {
-        Arg::Entity { field, index } => {
-            Key::Name(naming::entity_name(&rb.schema, state, *field, *index))
-        }
+        Arg::Entity { field, index } => Key::Name(name_of(*field, *index)),
         Arg::Value(Value::Version(v)) => Key::Ver(v.major, v.minor, v.patch, v.precision),
         Arg::Value(Value::Int(i)) => Key::Int(*i),
         Arg::Value(Value::Str(s)) => Key::Str(s.clone()),
@@ -348,7 +362,14 @@ fn ranks(rb: &Rulebook, graph: &Graph, ids: &[u32], state: &Value) -> Vec<u32> {
         .map(|(local, &id)| {
             let i = &graph.insts[id as usize];
             let step = &rb.steps[i.step as usize];
-            let subject = naming::subject(rb, graph, state, id).unwrap_or_else(|| Arc::from(""));
+            let subject = i
+                .args
+                .iter()
+                .find_map(|a| match a {
+                    Arg::Entity { field, index } => Some(name_of(*field, *index)),
+                    Arg::Value(_) => None,
+                })
+                .unwrap_or_else(|| Arc::from(""));
             (
                 step.phase,
                 subject,
