@@ -10,9 +10,12 @@
 //! cargo bench --bench fleet -- --only plan --rules /tmp/acp-changed   # same, against another rulebook
 //! ```
 //!
-//! Every measurement is warmed up once, then repeated until it has run for `--time`
-//! seconds (default 1) and at least `--iters` times (default 10), or has spent
-//! `--max-time` seconds (default 20) with at least 3 runs; the median is reported.
+//! The stages of one fleet run interleaved, in rounds (each stage a ~50 ms burst per
+//! round, fast stages warmed first), so that load from other processes on a shared
+//! machine hits them alike. After a warm-up round, rounds repeat until every stage has
+//! at least `--iters` runs (default 10) and the rounds took `--time` seconds per stage on
+//! average (default 1), or `--max-time` seconds per stage on average (default 20) with
+//! at least 3 runs each; each stage's median is reported.
 //! Before timing, the three implementations' findings are compared (tests/crosscheck.rs
 //! does the same in `cargo test`).
 
@@ -136,6 +139,62 @@ fn measure<T>(o: &Opts, mut f: impl FnMut() -> T) -> Duration {
     runs[runs.len() / 2]
 }
 
+/// A named stage to time.
+type Timed<'a> = (&'static str, Box<dyn FnMut() + 'a>);
+
+/// Medians of stages run in rounds. Each round gives every stage a burst of about
+/// `BURST` (at least one run); a fast stage first gets one untimed run, so it is timed
+/// with warm caches as when it runs alone. Rounds repeat, after a warm-up round, until
+/// every stage has at least `iters` runs and the rounds took `time` per stage on
+/// average, or `max_time` per stage on average with at least 3 runs each.
+fn measure_rounds(o: &Opts, label: &str, stages: &mut [Timed<'_>]) -> Vec<Duration> {
+    const BURST: Duration = Duration::from_millis(50);
+    let tty = std::io::stderr().is_terminal();
+    let mut last = Vec::new();
+    for (_, f) in stages.iter_mut() {
+        let t = Instant::now();
+        f();
+        last.push(t.elapsed());
+    }
+    let mut runs: Vec<Vec<Duration>> = vec![Vec::new(); stages.len()];
+    let start = Instant::now();
+    let k = stages.len() as u32;
+    loop {
+        for (s, (_, f)) in stages.iter_mut().enumerate() {
+            if last[s] < Duration::from_millis(10) {
+                f();
+            }
+            let burst = Instant::now();
+            loop {
+                let t = Instant::now();
+                f();
+                last[s] = t.elapsed();
+                runs[s].push(last[s]);
+                if burst.elapsed() >= BURST.min(o.time) {
+                    break;
+                }
+            }
+        }
+        let fewest = runs.iter().map(Vec::len).min().unwrap_or(0);
+        let spent = start.elapsed();
+        if tty {
+            eprint!("\r  {label}: {:.0} s   ", spent.as_secs_f64());
+        }
+        if (spent >= o.time * k && fewest >= o.iters) || (spent >= o.max_time * k && fewest >= 3) {
+            break;
+        }
+    }
+    if tty {
+        eprint!("\r{:60}\r", "");
+    }
+    runs.into_iter()
+        .map(|mut r| {
+            r.sort();
+            r[r.len() / 2]
+        })
+        .collect()
+}
+
 fn fmt(d: Duration) -> String {
     let us = d.as_secs_f64() * 1e6;
     if us < 1000.0 {
@@ -214,63 +273,88 @@ fn run(o: &Opts, rb: &uplan::model::Rulebook, source: Source, n: usize) -> Colum
         .unwrap_or_else(|p| panic!("{}", uplan::diagnostics::render(&p, false)));
     let steps = plan_eval.step_count();
 
-    let tty = std::io::stderr().is_terminal();
-    let progress = |what: &str| {
-        if tty {
-            eprint!("\r  {} N={n}: {what:<28}", source.name());
-        }
-    };
-    progress("bare serde_yaml parse");
-    let bare_parse = measure(o, || floor::parse(&yaml));
-    progress("JSON parse (regorus input)");
-    let json_parse = measure(o, || regorus::Value::from_json_str(&json).unwrap());
-    progress("inventory::load");
-    let load = measure(o, || {
-        uplan::inventory::load(rb, "fleet.yaml", &yaml).unwrap()
-    });
-    progress("evaluate(Check)");
-    let check_eval = measure(o, || {
-        eval::evaluate(rb, &inv, Some(&to), Mode::Check).unwrap()
-    });
-    progress("check + findings");
-    let check = measure(o, || peers::uplan_check(rb, &inv, &to));
-    progress("evaluate(Plan)");
-    let plan = measure(o, || {
-        eval::evaluate(rb, &inv, Some(&to), Mode::Plan).unwrap()
-    });
-    progress("to_plan");
-    let to_plan = measure(o, || plan_eval.to_plan(rb, &inv));
-    progress("end to end");
-    let end_to_end = measure(o, || {
-        let inv = uplan::inventory::load(rb, "fleet.yaml", &yaml).unwrap();
-        let ev = eval::evaluate(rb, &inv, Some(&to), Mode::Plan).unwrap();
-        ev.to_plan(rb, &inv)
-    });
-    progress("regorus (interpreter)");
-    let rego = measure(o, || peers::rego_eval(&mut engine, &input));
-    progress("regorus (RVM)");
-    let rego_vm = measure(o, || peers::rego_vm_eval(&mut vm, &input));
-    progress("hand loop");
-    let hand = measure(o, || floor::check(&plain, to_ver));
-    if tty {
-        eprint!("\r{:60}\r", "");
-    }
+    // Interleaved: each round runs every stage once, so a burst of load on this shared
+    // machine hits all stages alike and the ratios stay fair.
+    let mut stages: Vec<Timed<'_>> = vec![
+        (
+            "bare serde_yaml parse",
+            Box::new(|| drop(black_box(floor::parse(&yaml)))),
+        ),
+        (
+            "JSON parse",
+            Box::new(|| drop(black_box(regorus::Value::from_json_str(&json).unwrap()))),
+        ),
+        (
+            "inventory::load",
+            Box::new(|| {
+                drop(black_box(
+                    uplan::inventory::load(rb, "fleet.yaml", &yaml).unwrap(),
+                ))
+            }),
+        ),
+        (
+            "evaluate(Check)",
+            Box::new(|| {
+                drop(black_box(
+                    eval::evaluate(rb, &inv, Some(&to), Mode::Check).unwrap(),
+                ))
+            }),
+        ),
+        (
+            "check",
+            Box::new(|| drop(black_box(peers::uplan_check(rb, &inv, &to)))),
+        ),
+        (
+            "evaluate(Plan)",
+            Box::new(|| {
+                drop(black_box(
+                    eval::evaluate(rb, &inv, Some(&to), Mode::Plan).unwrap(),
+                ))
+            }),
+        ),
+        (
+            "to_plan",
+            Box::new(|| drop(black_box(plan_eval.to_plan(rb, &inv)))),
+        ),
+        (
+            "end to end",
+            Box::new(|| {
+                let inv = uplan::inventory::load(rb, "fleet.yaml", &yaml).unwrap();
+                let ev = eval::evaluate(rb, &inv, Some(&to), Mode::Plan).unwrap();
+                drop(black_box(ev.to_plan(rb, &inv)))
+            }),
+        ),
+        (
+            "regorus",
+            Box::new(|| drop(black_box(peers::rego_eval(&mut engine, &input)))),
+        ),
+        (
+            "regorus RVM",
+            Box::new(|| drop(black_box(peers::rego_vm_eval(&mut vm, &input)))),
+        ),
+        (
+            "hand loop",
+            Box::new(|| drop(black_box(floor::check(&plain, to_ver)))),
+        ),
+    ];
+    let m = measure_rounds(o, &format!("{} N={n}", source.name()), &mut stages);
+    drop(stages);
     Column {
         clusters: n,
         bytes: yaml.len(),
         findings: uplan_keys.len(),
         steps,
-        bare_parse,
-        json_parse,
-        load,
-        check_eval,
-        check,
-        plan,
-        to_plan,
-        end_to_end,
-        rego,
-        rego_vm,
-        hand,
+        bare_parse: m[0],
+        json_parse: m[1],
+        load: m[2],
+        check_eval: m[3],
+        check: m[4],
+        plan: m[5],
+        to_plan: m[6],
+        end_to_end: m[7],
+        rego: m[8],
+        rego_vm: m[9],
+        hand: m[10],
     }
 }
 
@@ -412,7 +496,8 @@ fn main() {
         fmt(rego_compile)
     );
     println!(
-        "- each value: median of ≥ {} runs and ≥ {:.1} s (at most {:.0} s), after a warm-up run",
+        "- each value: median of ≥ {} runs, the stages of a fleet interleaved in rounds of ~50 ms bursts \
+         (≥ {:.1} s, at most {:.0} s, per stage), after a warm-up round",
         o.iters,
         o.time.as_secs_f64(),
         o.max_time.as_secs_f64()
