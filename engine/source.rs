@@ -84,3 +84,72 @@ impl Sources {
         NamedSource::new(f.name.clone(), f.text.to_string())
     }
 }
+
+/// A file as miette source code, with an index of line starts: reading a snippet costs
+/// a binary search instead of a scan from the top of the file. A report with one
+/// diagnostic per finding over a large inventory needs this to stay linear.
+#[derive(Clone, Debug)]
+pub struct IndexedSource {
+    name: Arc<str>,
+    text: Arc<str>,
+    line_starts: Arc<[usize]>,
+}
+
+impl IndexedSource {
+    pub fn new(name: &str, text: Arc<str>) -> IndexedSource {
+        let mut starts = vec![0];
+        starts.extend(
+            text.bytes()
+                .enumerate()
+                .filter(|(_, b)| *b == b'\n')
+                .map(|(i, _)| i + 1),
+        );
+        IndexedSource {
+            name: Arc::from(name),
+            text,
+            line_starts: starts.into(),
+        }
+    }
+
+    fn line_of(&self, offset: usize) -> usize {
+        self.line_starts
+            .partition_point(|&s| s <= offset)
+            .saturating_sub(1)
+    }
+}
+
+impl miette::SourceCode for IndexedSource {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn miette::SpanContents<'a> + 'a>, miette::MietteError> {
+        let (start, len) = (span.offset(), span.len());
+        if start + len > self.text.len() {
+            return Err(miette::MietteError::OutOfBounds);
+        }
+        let first_line = self.line_of(start);
+        let last_line = self.line_of((start + len).saturating_sub(1).max(start));
+        let top = first_line.saturating_sub(context_lines_before);
+        let bottom = (last_line + context_lines_after).min(self.line_starts.len() - 1);
+        let (from, column) = if context_lines_before == 0 {
+            (start, start - self.line_starts[first_line])
+        } else {
+            (self.line_starts[top], 0)
+        };
+        let to = self
+            .line_starts
+            .get(bottom + 1)
+            .copied()
+            .unwrap_or(self.text.len());
+        Ok(Box::new(miette::MietteSpanContents::new_named(
+            self.name.to_string(),
+            &self.text.as_bytes()[from..to],
+            SourceSpan::new(from.into(), to - from),
+            top,
+            column,
+            bottom - top + 1,
+        )))
+    }
+}

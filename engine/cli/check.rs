@@ -3,10 +3,10 @@
 
 use std::fmt::{self, Write};
 
-use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource};
+use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan};
 use uplan::inventory::Inventory;
 use uplan::plan::{Finding, Plan};
-use uplan::source::{Sources, Span};
+use uplan::source::{IndexedSource, Sources, Span};
 
 use super::plural;
 
@@ -29,10 +29,17 @@ fn render(
 ) -> String {
     let mut out = String::new();
     let handler = handler(colour);
+    // One line index per file, shared by every finding's snippet.
+    let indexed: Vec<IndexedSource> = (0..sources.len() as u32)
+        .map(|i| {
+            let file = sources.get(i);
+            IndexedSource::new(&file.name, file.text.clone())
+        })
+        .collect();
     for severity in ["block", "fix"] {
         for f in plan.findings.iter().filter(|f| f.severity == severity) {
             let span = f.facts.first().and_then(|fact| locate(fact));
-            let diagnostic = FindingDiagnostic::new(f, plan, sources, span);
+            let diagnostic = FindingDiagnostic::new(f, plan, &indexed, span);
             let _ = handler.render_report(&mut out, &diagnostic);
             out.push('\n');
         }
@@ -108,12 +115,12 @@ struct FindingDiagnostic {
     message: String,
     blocking: bool,
     help: String,
-    source: Option<NamedSource<String>>,
+    source: Option<IndexedSource>,
     label: Option<LabeledSpan>,
 }
 
 impl FindingDiagnostic {
-    fn new(f: &Finding, plan: &Plan, sources: &Sources, span: Option<Span>) -> Self {
+    fn new(f: &Finding, plan: &Plan, sources: &[IndexedSource], span: Option<Span>) -> Self {
         let blocking = f.severity == "block";
         let label_text = if blocking {
             "blocks the upgrade"
@@ -126,7 +133,7 @@ impl FindingDiagnostic {
             message: f.message.clone(),
             blocking,
             help: help(f, plan),
-            source: known.map(|s| sources.named(s.file)),
+            source: known.and_then(|s| sources.get(s.file as usize).cloned()),
             label: known
                 .map(|s| LabeledSpan::new_with_span(Some(label_text.into()), s.source_span())),
         }

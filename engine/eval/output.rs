@@ -153,6 +153,10 @@ fn steps(ev: &Evaluation, rb: &Rulebook, initial: &Value) -> Vec<PlannedStep> {
     for (n, &i) in ev.order.iter().enumerate() {
         at[i as usize] = n;
     }
+    // Each id is formatted once: a step can be named in many `after` lists.
+    let ids: Vec<String> = (0..graph.insts.len() as u32)
+        .map(|i| step_id(rb, graph, &ev.hops, initial, i))
+        .collect();
     let mut notes_of: Vec<Vec<u32>> = vec![Vec::new(); graph.insts.len()];
     for &(inst, finding) in &ev.notes {
         notes_of[inst as usize].push(finding);
@@ -201,17 +205,14 @@ fn steps(ev: &Evaluation, rb: &Rulebook, initial: &Value) -> Vec<PlannedStep> {
             .collect();
         after.sort_by_key(|p| at[*p as usize]);
         out.push(PlannedStep {
-            id: step_id(rb, graph, &ev.hops, initial, i),
+            id: ids[i as usize].clone(),
             hop: hop_name(&rb.hops[hop as usize]),
             action: step.name.clone(),
             cluster: subject(rb, graph, initial, i).map(|s| s.to_string()),
             title,
             commands,
             manual: step.manual,
-            after: after
-                .iter()
-                .map(|&p| step_id(rb, graph, &ev.hops, initial, p))
-                .collect(),
+            after: after.iter().map(|&p| ids[p as usize].clone()).collect(),
             wave: ev.wave[i as usize] + 1,
             rule: origin_id(rb, inst.origin),
             notes,
