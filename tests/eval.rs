@@ -186,6 +186,7 @@ fn an_ordering_cycle_between_instances_is_rejected_naming_the_orders() {
         text.contains("hub-first") && text.contains("spokes-first"),
         "{text}"
     );
+    insta::assert_snapshot!(text);
 }
 
 #[test]
@@ -314,4 +315,5 @@ fn a_plan_that_fails_its_own_replay_is_reported_not_printed() {
     assert_eq!(err.codes(), vec!["uplan::eval::self_validation"]);
     let text = uplan::diagnostics::render(&err, false);
     assert!(text.contains("kernel-floor"), "{text}");
+    insta::assert_snapshot!(text);
 }

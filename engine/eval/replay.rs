@@ -428,6 +428,8 @@ pub fn cycle_problem(
         .iter()
         .map(|(i, _)| step_id(rb, graph, hops, state, *i))
         .collect();
+    // Close the loop in the message: a → b → a.
+    let names: Vec<String> = names.iter().chain(names.first()).cloned().collect();
     let mut p = Problem::new(
         "uplan::eval::ordering_cycle",
         format!("these steps wait on each other: {}", names.join(" → ")),
