@@ -65,31 +65,31 @@ pub fn subject(rb: &Rulebook, graph: &Graph, root: &Value, inst: u32) -> Option<
 }
 
 /// The dotted path of each variable bound by a rule's `each` clauses.
-pub fn binding_paths(
+fn binding_paths(
     rb: &Rulebook,
     rule: &Rule,
     binding: &[Chosen],
     root: &Value,
+    types: &[Option<Type>],
 ) -> Vec<Option<String>> {
     let mut paths: Vec<Option<String>> = vec![None; rule.num_vars as usize];
     for (e, chosen) in rule.each.iter().zip(binding) {
-        let base = match &e.source {
-            EachSource::Entity { root_field, .. } => Some(
-                rb.schema.record(rb.schema.root).fields[*root_field as usize]
-                    .name
-                    .clone(),
+        let (base, label) = match &e.source {
+            EachSource::Entity { root_field, .. } => (
+                Some(
+                    rb.schema.record(rb.schema.root).fields[*root_field as usize]
+                        .name
+                        .clone(),
+                ),
+                entity_name(&rb.schema, root, *root_field, chosen.index).to_string(),
             ),
-            EachSource::List(expr) => expr_path(rb, expr, &paths, rule),
-        };
-        let label = chosen
-            .key
-            .as_deref()
-            .map_or_else(|| chosen.index.to_string(), str::to_string);
-        let label = match &e.source {
-            EachSource::Entity { root_field, .. } => {
-                entity_name(&rb.schema, root, *root_field, chosen.index).to_string()
-            }
-            _ => label,
+            EachSource::List(expr) => (
+                expr_path(rb, expr, &paths, types),
+                chosen
+                    .key
+                    .as_deref()
+                    .map_or_else(|| chosen.index.to_string(), str::to_string),
+            ),
         };
         if let Some(slot) = paths.get_mut(e.var as usize) {
             *slot = base.map(|b| format!("{b}.{label}"));
@@ -98,21 +98,32 @@ pub fn binding_paths(
     paths
 }
 
-fn expr_path(rb: &Rulebook, e: &Expr, paths: &[Option<String>], rule: &Rule) -> Option<String> {
+fn expr_path(
+    rb: &Rulebook,
+    e: &Expr,
+    paths: &[Option<String>],
+    types: &[Option<Type>],
+) -> Option<String> {
     match e {
         Expr::Root => Some(String::new()),
         Expr::Var(v) => paths.get(*v as usize).cloned().flatten(),
         Expr::Field(base, i) => {
-            let b = expr_path(rb, base, paths, rule)?;
-            let types = each_var_types(&rb.schema, &rule.each, rule.num_vars);
-            let name = match type_of(&rb.schema, base, &types)? {
-                Type::Record(id) => rb.schema.record(id).fields.get(*i as usize)?.name.clone(),
+            let b = expr_path(rb, base, paths, types)?;
+            let record = match type_of(&rb.schema, base, types)? {
+                Type::Record(id) => id,
                 Type::Optional(inner) => match *inner {
-                    Type::Record(id) => rb.schema.record(id).fields.get(*i as usize)?.name.clone(),
+                    Type::Record(id) => id,
                     _ => return None,
                 },
                 _ => return None,
             };
+            let name = rb
+                .schema
+                .record(record)
+                .fields
+                .get(*i as usize)?
+                .name
+                .clone();
             Some(if b.is_empty() {
                 name
             } else {
@@ -125,7 +136,8 @@ fn expr_path(rb: &Rulebook, e: &Expr, paths: &[Option<String>], rule: &Rule) -> 
 
 /// The dotted paths of the facts a finding is about.
 pub fn fact_paths(rb: &Rulebook, rule: &Rule, binding: &[Chosen], root: &Value) -> Vec<String> {
-    let paths = binding_paths(rb, rule, binding, root);
+    let types = each_var_types(&rb.schema, &rule.each, rule.num_vars);
+    let paths = binding_paths(rb, rule, binding, root, &types);
     let mut out = Vec::new();
     for FactRef { base, fields } in &rule.facts {
         let mut expr = match base {
@@ -135,7 +147,7 @@ pub fn fact_paths(rb: &Rulebook, rule: &Rule, binding: &[Chosen], root: &Value) 
         for f in fields {
             expr = Expr::Field(Box::new(expr), *f);
         }
-        if let Some(p) = expr_path(rb, &expr, &paths, rule)
+        if let Some(p) = expr_path(rb, &expr, &paths, &types)
             && !p.is_empty()
             && !out.contains(&p)
         {

@@ -117,14 +117,20 @@ fn check_limits(
     for lim in &rb.limits {
         // binding -> (first wave, last wave)
         let mut spans: HashMap<(u32, Vec<super::instances::Arg>), (u32, u32)> = HashMap::default();
+        // One frame per hop of the path, reused for every instance of that hop.
+        let ctxs: Vec<HopCtx<'_>> = ev.hops.iter().map(|&h| HopCtx::new(rb, h)).collect();
+        let mut envs: Vec<Env<'_>> = ctxs
+            .iter()
+            .map(|ctx| Env::new(&rb.schema, initial, ctx, lim.num_vars))
+            .collect();
         for &i in order {
             let inst = &ev.graph.insts[i as usize];
-            let hop = ev.hops[inst.hop as usize];
-            let ctx = HopCtx::new(rb, hop);
-            let mut env = Env::new(&rb.schema, initial, &ctx, lim.num_vars);
+            let Some(env) = envs.get_mut(inst.hop as usize) else {
+                continue;
+            };
             let hit = lim.patterns.iter().any(|p| {
                 p.step == inst.step
-                    && patterns::bind(&mut env, p, &inst.args)
+                    && patterns::bind(env, p, &inst.args)
                     && env.test_opt(lim.filter.as_ref())
             });
             if !hit {
