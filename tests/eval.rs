@@ -207,28 +207,71 @@ fn a_requirement_no_step_can_meet_blocks_the_plan() {
     assert_eq!(f.facts, vec!["nodes.n1.kernel"]);
 }
 
+/// The one finding of a plan without a path: blocked, rule `uplan.path`.
+fn path_finding(p: &uplan::plan::Plan) -> &uplan::plan::Finding {
+    assert_eq!(p.findings.len(), 1, "{:#?}", p.findings);
+    assert_eq!(p.findings[0].rule, "uplan.path");
+    &p.findings[0]
+}
+
 #[test]
 fn no_path_is_one_blocking_finding_naming_what_is_reachable() {
     let rb = rulebook("");
-    let inv = load(&rb, "platform: {version: \"3.0\"}\nnodes: []\n");
+    // 1.5 only reaches 3.0; 2.0 is reached from 1.0
+    let inv = load(&rb, "platform: {version: \"1.5\"}\nnodes: []\n");
     let p = plan(&rb, &inv, "2.0");
     assert_eq!(p.status, Status::Blocked);
-    assert_eq!(p.findings.len(), 1);
-    assert_eq!(p.findings[0].rule, "uplan.path");
+    let f = path_finding(&p);
+    assert_eq!(f.severity, "block");
+    assert!(f.message.contains("reaches 3.0"), "{}", f.message);
+    assert!(f.message.contains("reached from 1.0"), "{}", f.message);
+}
+
+#[test]
+fn a_target_no_hop_reaches_is_a_blocked_plan_not_bad_input() {
+    let rb = rulebook("");
+    let p = plan(&rb, &load(&rb, SMALL), "9.9");
+    assert_eq!(p.status, Status::Blocked);
+    let f = path_finding(&p);
+    assert!(f.message.contains("no hop leads to 9.9"), "{}", f.message);
+    assert!(f.message.contains("reaches 1.5, 2.0, 3.0"), "{}", f.message);
+}
+
+#[test]
+fn a_downgrade_is_refused_by_name() {
+    let rb = rulebook("");
+    let inv = load(&rb, "platform: {version: \"3.0.1\"}\nnodes: []\n");
+    let p = plan(&rb, &inv, "2.0");
+    assert_eq!(p.status, Status::Blocked);
     assert!(
-        p.findings[0].message.contains("reached from 1.0"),
-        "{}",
-        p.findings[0].message
+        path_finding(&p)
+            .message
+            .contains("older than the installed 3.0.1")
     );
 }
 
 #[test]
-fn an_unknown_target_is_bad_input() {
+fn already_at_the_target_says_so_and_plans_nothing() {
     let rb = rulebook("");
-    let inv = load(&rb, SMALL);
-    let to = Version::parse("9.9").ok();
-    let err = eval::evaluate(&rb, &inv, to.as_ref(), Mode::Plan).expect_err("an error");
-    assert_eq!(err.codes(), vec!["uplan::eval::unknown_target"]);
+    for target in ["2.0", "2.0.4"] {
+        let inv = load(&rb, "platform: {version: \"2.0.4\"}\nnodes: []\n");
+        let p = plan(&rb, &inv, target);
+        assert_eq!(p.status, Status::Ready, "{target}");
+        assert!(p.steps.is_empty());
+        let f = path_finding(&p);
+        assert_eq!(f.severity, "info");
+        assert!(f.message.contains("nothing to upgrade"), "{}", f.message);
+    }
+}
+
+#[test]
+fn a_patch_move_within_one_minor_is_refused_by_name() {
+    let rb = rulebook("");
+    let inv = load(&rb, "platform: {version: \"2.0.1\"}\nnodes: []\n");
+    let p = plan(&rb, &inv, "2.0.7");
+    assert_eq!(p.status, Status::Blocked);
+    let f = path_finding(&p);
+    assert!(f.message.contains("later patch"), "{}", f.message);
 }
 
 #[test]

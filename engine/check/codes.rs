@@ -53,3 +53,6 @@ pub const BAD_PLACE: &str = "uplan::check::bad_place";
 pub const BAD_LIMIT: &str = "uplan::check::bad_limit";
 /// `order a { x(c) before y(c) }` plus `order b { y(c) before x(c) }`.
 pub const ORDERING_CYCLE: &str = "uplan::check::ordering_cycle";
+/// `vocabulary plugin.name { "costmanager" }` and a rule comparing `p.name == "costmanagr"`
+/// (a literal the field's vocabulary does not know).
+pub const UNKNOWN_VOCABULARY_NAME: &str = "uplan::check::unknown_vocabulary_name";

@@ -3,7 +3,7 @@
 use super::scope::{Origin, Scope};
 use super::types::{assignable, same};
 use super::{Cx, codes};
-use crate::model::{CmpOp, Expr, Quantifier, Template, TemplatePart, Type, Value};
+use crate::model::{CmpOp, Expr, Quantifier, RecordId, Template, TemplatePart, Type, Value};
 use crate::source::Span;
 use crate::syntax::ast;
 
@@ -15,12 +15,26 @@ pub struct Typed {
     /// The declared type was optional (it may have been narrowed since): comparing
     /// it with `null` makes sense.
     pub nullable: bool,
+    /// The schema field the value is read from (`c.kubernetes`, also through `??`),
+    /// so comparisons can learn how precise its versions must be and which names
+    /// it may hold.
+    pub field: Option<(RecordId, u16)>,
 }
 
 impl Typed {
     pub fn new(expr: Expr, ty: Type) -> Typed {
         let nullable = ty.is_optional();
-        Typed { expr, ty, nullable }
+        Typed {
+            expr,
+            ty,
+            nullable,
+            field: None,
+        }
+    }
+
+    pub fn read_from(mut self, record: RecordId, field: u16) -> Typed {
+        self.field = Some((record, field));
+        self
     }
 
     fn lit(value: Value, ty: Type) -> Typed {
@@ -225,6 +239,10 @@ impl Cx<'_> {
         } else {
             self.value_cmp(op, (&ta, a.span), (&tb, b.span))
         };
+        if ok {
+            self.learn_from_comparison(&ta, &tb, b.span);
+            self.learn_from_comparison(&tb, &ta, a.span);
+        }
         ok.then(|| {
             Typed::new(
                 Expr::Cmp(op, Box::new(ta.expr), Box::new(tb.expr)),
@@ -351,7 +369,11 @@ impl Cx<'_> {
                 return None;
             }
         };
-        self.expect(&ti, &want, item.span, "an element").then(|| {
+        let ok = self.expect(&ti, &want, item.span, "an element");
+        if ok {
+            self.learn_from_comparison(&ti, &ts, set.span);
+        }
+        ok.then(|| {
             let e = Expr::In {
                 item: Box::new(ti.expr),
                 set: Box::new(ts.expr),
@@ -368,8 +390,12 @@ impl Cx<'_> {
         if !self.expect(&ta, &Type::Str, a.span, "a string") {
             return None;
         }
+        let pattern = pattern?;
+        if let Some(v) = self.vocabulary_of(&ta) {
+            self.check_vocabulary_literal(v, &pattern, pat.span, true);
+        }
         Some(Typed::new(
-            Expr::Like(Box::new(ta.expr), pattern?.into()),
+            Expr::Like(Box::new(ta.expr), pattern.into()),
             Type::Bool,
         ))
     }
@@ -397,8 +423,12 @@ impl Cx<'_> {
         }
         let inner = ta.ty.non_null().clone();
         let tb = self.expr(sc, b, Some(&inner))?;
+        let field = ta.field;
         self.expect(&tb, &inner, b.span, "a default")
-            .then(|| Typed::new(Expr::Coalesce(Box::new(ta.expr), Box::new(tb.expr)), inner))
+            .then(|| Typed {
+                field,
+                ..Typed::new(Expr::Coalesce(Box::new(ta.expr), Box::new(tb.expr)), inner)
+            })
     }
 
     fn quantifier(
@@ -581,7 +611,7 @@ fn element(ty: &Type) -> Option<&Type> {
     }
 }
 
-fn to_value(e: &Expr) -> Option<Value> {
+pub(super) fn to_value(e: &Expr) -> Option<Value> {
     match e {
         Expr::Lit(v) => Some(v.clone()),
         Expr::List(items) => items

@@ -6,6 +6,7 @@
 //! ordering graph. Every pass reports into one list, so a run shows all errors.
 
 pub mod codes;
+mod consts;
 mod decls;
 mod effects;
 mod expr;
@@ -13,6 +14,7 @@ mod facts;
 mod ordering;
 mod paths;
 mod patterns;
+mod precision;
 mod releases;
 mod rules;
 mod schema;
@@ -20,6 +22,7 @@ mod scope;
 mod steps;
 mod suggest;
 mod types;
+mod vocabulary;
 
 #[cfg(test)]
 mod tests;
@@ -32,9 +35,13 @@ use crate::syntax::ast;
 pub fn check(sources: Sources, modules: Vec<ast::Module>) -> Result<Rulebook, Problems> {
     let decls = Decls::collect(&modules);
     let mut cx = Cx::new(&sources);
+    consts::build(&mut cx, &decls);
     schema::build(&mut cx, &decls);
+    consts::reject_shadowing(&mut cx);
+    vocabulary::build(&mut cx, &decls);
     let path = schema::path(&mut cx, &decls);
     let (releases, hops) = releases::build(&mut cx, &decls);
+    cx.note_release_precision(&releases, &hops);
     let phases = releases::phases(&mut cx, &decls);
     steps::signatures(&mut cx, &decls);
     let steps = steps::bodies(&mut cx, &decls);
@@ -78,6 +85,8 @@ pub(crate) struct Decls<'m> {
     pub procedures: Vec<&'m ast::ClauseDecl>,
     pub orders: Vec<&'m ast::ClauseDecl>,
     pub limits: Vec<&'m ast::ClauseDecl>,
+    pub consts: Vec<&'m ast::ConstDecl>,
+    pub vocabularies: Vec<&'m ast::VocabularyDecl>,
 }
 
 impl<'m> Decls<'m> {
@@ -98,6 +107,8 @@ impl<'m> Decls<'m> {
                 ast::Decl::Procedure(x) => d.procedures.push(x),
                 ast::Decl::Order(x) => d.orders.push(x),
                 ast::Decl::Limit(x) => d.limits.push(x),
+                ast::Decl::Const(x) => d.consts.push(x),
+                ast::Decl::Vocabulary(x) => d.vocabularies.push(x),
             }
         }
         d
@@ -139,6 +150,10 @@ pub(crate) struct Cx<'s> {
     pub phases: Vec<String>,
     pub steps: Vec<StepSig>,
     pub edges: Vec<Edge>,
+    pub consts: std::collections::BTreeMap<String, consts::Const>,
+    /// How many version components the hop and release versions have at most, per
+    /// `HopRef` reading them (see [`Cx::note_release_precision`]).
+    pub precision: precision::Known,
 }
 
 impl<'s> Cx<'s> {
@@ -152,6 +167,8 @@ impl<'s> Cx<'s> {
             phases: Vec::new(),
             steps: Vec::new(),
             edges: Vec::new(),
+            consts: Default::default(),
+            precision: Default::default(),
         }
     }
 

@@ -31,13 +31,17 @@ impl Cx<'_> {
         {
             return Some(Typed::new(Expr::Lit(Value::Enum(v)), Type::Enum(id)));
         }
+        if let Some(c) = self.consts.get(n) {
+            return Some(Typed::new(Expr::Lit(c.value.clone()), c.ty.clone()));
+        }
         if sc.constant {
             return self.unknown_constant_name(n, span, hinted_enum);
         }
         let root = self.schema.root;
         if let Some((i, f)) = self.schema.record(root).field(n) {
             let ty = f.ty.clone();
-            return Some(narrowed(sc, Expr::Field(Box::new(Expr::Root), i), ty, n));
+            let t = narrowed(sc, Expr::Field(Box::new(Expr::Root), i), ty, n);
+            return Some(t.read_from(root, i));
         }
         if n == "hop" {
             let p = self.problem(
@@ -155,7 +159,7 @@ impl Cx<'_> {
         };
         let ty = def.ty.clone();
         let key = path_key(sc, whole).unwrap_or_default();
-        Some(narrowed(sc, Expr::Field(Box::new(tb.expr), i), ty, &key))
+        Some(narrowed(sc, Expr::Field(Box::new(tb.expr), i), ty, &key).read_from(record, i))
     }
 
     /// `hop.from`, `hop.to`, `hop.source`, `hop.target`, `hop.<attribute>`.
@@ -166,11 +170,12 @@ impl Cx<'_> {
             "to" => (Expr::Hop(HopRef::To), Type::Version),
             "source" => (Expr::Hop(HopRef::Source), release),
             "target" => (Expr::Hop(HopRef::Target), release),
+            "version" => (Expr::Hop(HopRef::Version), Type::Version),
             name => {
                 let record = self.schema.hop_fields;
                 let Some((i, def)) = self.schema.record(record).field(name) else {
                     let attrs = &self.schema.record(record).fields;
-                    let candidates = ["from", "to", "source", "target"]
+                    let candidates = ["from", "to", "source", "target", "version"]
                         .into_iter()
                         .chain(attrs.iter().map(|f| f.name.as_str()));
                     let help = suggest::help(name, candidates);
@@ -253,5 +258,8 @@ fn narrowed(sc: &Scope, expr: Expr, ty: Type, key: &str) -> Typed {
     } else {
         ty
     };
-    Typed { expr, ty, nullable }
+    Typed {
+        nullable,
+        ..Typed::new(expr, ty)
+    }
 }

@@ -4,7 +4,7 @@ use super::decls::{Clauses, sort};
 use super::facts::fact_refs;
 use super::scope::Scope;
 use super::{Cx, Decls, codes};
-use crate::model::{FollowUp, Outcome, Rule};
+use crate::model::{FollowUp, Guard, Outcome, Rule};
 use crate::source::Span;
 use crate::syntax::ast;
 
@@ -95,13 +95,11 @@ fn outcome(
     let mark = sc.mark();
     let out = match o {
         ast::Outcome::Block => Some(Outcome::Block),
-        ast::Outcome::Warn { at, filter } | ast::Outcome::Note { at, filter } => {
-            let at = at.as_ref().map(|p| cx.pattern(sc, p));
-            let filter = filter.as_ref().map(|f| cx.bool_expr(sc, f));
-            let (at, filter) = (flip(at)?, flip(filter)?);
+        ast::Outcome::Warn(g) | ast::Outcome::Note(g) => {
+            let guard = guard(cx, sc, g)?;
             Some(match o {
-                ast::Outcome::Warn { .. } => Outcome::Warn { at, filter },
-                _ => Outcome::Note { at, filter },
+                ast::Outcome::Warn(_) => Outcome::Warn(guard),
+                _ => Outcome::Note(guard),
             })
         }
         ast::Outcome::Step {
@@ -126,6 +124,20 @@ fn outcome(
     };
     sc.reset(mark);
     out
+}
+
+/// `at P, Q where E` / `on P where E`: every pattern binds its own fresh names, which
+/// the filter may read. `on` without a pattern would never match anything.
+fn guard(cx: &mut Cx, sc: &mut Scope, g: &ast::Guard) -> Option<Guard> {
+    let at: Vec<_> = g.at.iter().map(|p| cx.pattern(sc, p)).collect();
+    let filter = g.filter.as_ref().map(|f| cx.bool_expr(sc, f));
+    let filter = flip(filter)?;
+    let at = at.into_iter().collect::<Option<Vec<_>>>()?;
+    Some(Guard {
+        at,
+        on: g.on,
+        filter,
+    })
 }
 
 fn follow_up(

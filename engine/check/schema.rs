@@ -1,9 +1,10 @@
 //! `record`, `entity`, `inventory`, `release fields`, `hop fields` and `path` →
 //! [`Schema`] and [`PathDecl`].
 
+use super::types::format_of;
 use super::{Cx, Decls, codes, suggest};
 use crate::diagnostics::Problem;
-use crate::model::{EntityInfo, FieldDef, PathDecl, RecordDef, RecordId, Type};
+use crate::model::{EntityInfo, FieldDef, FieldMeta, PathDecl, RecordDef, RecordId, Type};
 use crate::source::Span;
 use crate::syntax::ast;
 
@@ -101,10 +102,16 @@ fn fields(cx: &mut Cx, id: RecordId, block: &ast::FieldBlock) {
             continue;
         };
         let default = f.default.as_ref().and_then(|e| cx.constant(e, &ty));
+        let meta = FieldMeta {
+            format: format_of(&f.ty),
+            probe: f.probe.as_ref().and_then(|p| cx.plain_string(p)),
+            ..FieldMeta::default()
+        };
         cx.schema.records[id as usize].fields.push(FieldDef {
             name: f.name.name.clone(),
             ty,
             default,
+            meta,
             span: f.name.span,
         });
     }
@@ -227,7 +234,28 @@ fn path_end(cx: &mut Cx, dotted: &ast::Dotted, optional_ok: bool) -> Option<Vec<
         cx.push(p);
         return None;
     }
+    // The path is matched to hops by major.minor: `3` could be any 3.x.
+    if let Some((record, field)) = parent_of(cx, &fields)
+        && let Some(def) = cx.schema.records[record as usize]
+            .fields
+            .get_mut(field as usize)
+    {
+        def.meta.min_precision = def.meta.min_precision.max(2);
+    }
     Some(fields)
+}
+
+/// The record holding the last field of a root-relative path, and that field.
+fn parent_of(cx: &Cx, fields: &[u16]) -> Option<(RecordId, u16)> {
+    let (last, init) = fields.split_last()?;
+    let mut record = cx.schema.root;
+    for f in init {
+        match cx.schema.field_def(record, *f)?.ty.non_null() {
+            Type::Record(r) => record = *r,
+            _ => return None,
+        }
+    }
+    Some((record, *last))
 }
 
 /// Walks `a.b.c` from the inventory root through records.

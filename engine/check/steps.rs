@@ -62,6 +62,7 @@ struct Parts {
     manual: Option<(bool, Span)>,
     duration: Option<(u32, Span)>,
     stepwise: Option<(Stepwise, Span)>,
+    optional: Option<(Template, Span)>,
 }
 
 fn body(cx: &mut Cx, decl: &ast::StepDecl, params: Vec<Param>) -> StepDef {
@@ -97,6 +98,10 @@ fn body(cx: &mut Cx, decl: &ast::StepDecl, params: Vec<Param>) -> StepDef {
                     cx.once(&mut parts.stepwise, s, span, "stepwise");
                 }
             }
+            ast::StepClauseKind::Optional(s) => {
+                let t = cx.template(&mut sc, s);
+                cx.once(&mut parts.optional, t, span, "optional");
+            }
         }
     }
     if parts.title.is_none() {
@@ -122,6 +127,7 @@ fn body(cx: &mut Cx, decl: &ast::StepDecl, params: Vec<Param>) -> StepDef {
         notes,
         effects,
         stepwise: parts.stepwise.map(|s| s.0),
+        optional: parts.optional.map(|o| o.0),
         num_vars: sc.num_vars(),
         span: decl.span,
     }

@@ -1,10 +1,34 @@
 //! Type expressions → [`Type`], enum interning, and assignability.
 
 use super::{Cx, codes, suggest};
-use crate::model::{EnumDef, EnumId, RecordId, Type};
+use crate::model::{EnumDef, EnumId, Format, RecordId, Type};
 use crate::syntax::ast;
 
-const PRIMITIVES: &[&str] = &["bool", "int", "string", "version", "range"];
+const PRIMITIVES: &[&str] = &[
+    "bool",
+    "int",
+    "string",
+    "version",
+    "range",
+    "dns-label",
+    "dns-subdomain",
+    "uint",
+];
+
+/// The refinement a written type names (`dns-label`, `[dns-subdomain]`, `uint?`): a
+/// string or int the loader checks further.
+pub fn format_of(t: &ast::TypeExpr) -> Option<Format> {
+    match &t.kind {
+        ast::TypeKind::Named(n) => match n.name.as_str() {
+            "dns-label" => Some(Format::DnsLabel),
+            "dns-subdomain" => Some(Format::DnsSubdomain),
+            "uint" => Some(Format::NonNegative),
+            _ => None,
+        },
+        ast::TypeKind::List(inner) => format_of(inner),
+        ast::TypeKind::Enum(_) => None,
+    }
+}
 
 impl Cx<'_> {
     /// Resolves a written type; `None` after reporting an unknown name.
@@ -25,7 +49,8 @@ impl Cx<'_> {
         Some(match name.name.as_str() {
             "bool" => Type::Bool,
             "int" => Type::Int,
-            "string" => Type::Str,
+            "string" | "dns-label" | "dns-subdomain" => Type::Str,
+            "uint" => Type::Int,
             "version" => Type::Version,
             "range" => Type::Range,
             other => match self.record_named(other) {

@@ -43,21 +43,27 @@ pub fn rules(dir: Option<&Path>) -> Result<Rulebook, Problems> {
     }
 }
 
-/// `--to 4.3`; a bad version points at itself on the command line.
+/// `--to 4.3`; a bad version points at itself on the command line. Hops join minor
+/// versions, so the target names at least major.minor (`--to 4` could be any 4.x).
 fn parse_target(text: &str) -> Result<Version, Problems> {
-    Version::parse(text).map_err(|e| {
+    let bad = |message: String, label: &str| -> Problems {
         let mut line = Sources::default();
         let prefix = "--to ";
         let file = line.add("command line", format!("{prefix}{text}"));
         let span = Span::new(file, prefix.len(), prefix.len() + text.len());
-        Problem::new(
-            "uplan::cli::bad_version",
-            format!("`{text}` is not a version"),
-        )
-        .at(&line, span, e.reason)
-        .help("pass the target platform version, e.g. `--to 4.3` or `--to 4.3.1`")
-        .into()
-    })
+        Problem::new("uplan::cli::bad_version", message)
+            .at(&line, span, label)
+            .help("pass the target platform version, e.g. `--to 4.3` or `--to 4.3.1`")
+            .into()
+    };
+    match Version::parse(text) {
+        Err(e) => Err(bad(format!("`{text}` is not a version"), e.reason)),
+        Ok(v) if v.precision < 2 => Err(bad(
+            format!("`{text}` names no minor version"),
+            "major.minor at least",
+        )),
+        Ok(v) => Ok(v),
+    }
 }
 
 fn evaluate(loaded: &Loaded, mode: Mode) -> Result<Plan, Problems> {
@@ -117,6 +123,12 @@ mod tests {
         };
         assert_eq!(problem.code, "uplan::cli::bad_version");
         assert_eq!(problem.span.map(|s| (s.start, s.end)), Some((5, 10)));
+    }
+
+    #[test]
+    fn a_target_without_its_minor_is_refused() {
+        let err = parse_target("4").err().map(|p| p.codes());
+        assert_eq!(err, Some(vec!["uplan::cli::bad_version"]));
     }
 
     #[test]

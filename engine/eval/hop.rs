@@ -12,7 +12,7 @@ use super::interp::{Env, HopCtx};
 use super::patterns::{self, binding_independent};
 use super::types::each_var_types;
 use crate::model::{
-    Expr, Outcome, PatArg, Pattern, Rule, Rulebook, Severity, StepCall, Value, Version,
+    Expr, Guard, Outcome, PatArg, Pattern, Rule, Rulebook, Severity, StepCall, Value, Version,
 };
 
 /// A finding before it becomes strings: which rule, where, and for which binding.
@@ -25,6 +25,8 @@ pub struct RawFinding {
     /// A remediation exists but cannot make the requirement hold (e.g. a downgrade).
     pub unfixable: bool,
     pub fixed_by: Option<u32>,
+    /// A `warn on …` whose patterns matched no step of the hop: not shown.
+    pub suppressed: bool,
 }
 
 /// Edges and notes that wait until every instance of the hop exists.
@@ -61,10 +63,13 @@ pub struct Planner<'a> {
     pub guards: Vec<(u32, u16, Vec<Chosen>)>,
     /// Remediated requirements with no `before`: they must hold by the hop's end.
     pub due_at_end: Vec<(u16, Vec<Chosen>)>,
+    /// The path and its target, for `hop.version`.
+    hops: Vec<u16>,
+    target: Version,
 }
 
 impl<'a> Planner<'a> {
-    pub fn new(rb: &'a Rulebook) -> Planner<'a> {
+    pub fn new(rb: &'a Rulebook, hops: &[u16], target: &Version) -> Planner<'a> {
         let rule_keys = rb
             .rules
             .iter()
@@ -82,6 +87,8 @@ impl<'a> Planner<'a> {
             remediations: Vec::new(),
             guards: Vec::new(),
             due_at_end: Vec::new(),
+            hops: hops.to_vec(),
+            target: target.clone(),
         }
     }
 
@@ -89,12 +96,20 @@ impl<'a> Planner<'a> {
     /// `full` = false only fires rules (enough for `check` on the last hop).
     pub fn plan_hop(&mut self, pos: u32, hop: u16, state: &mut Value, full: bool) {
         let rb = self.rb;
-        let ctx = HopCtx::new(rb, hop);
+        let ctx = HopCtx::on_path(rb, &self.hops, pos as usize, &self.target);
+        debug_assert_eq!(self.hops.get(pos as usize), Some(&hop));
         let mut pending = Vec::new();
         self.remediations.clear();
         self.guards.clear();
         self.due_at_end.clear();
-        for (ri, binding) in firing::failing(rb, &self.rule_keys, &ctx, state, &|_| true) {
+        let fired = firing::failing(rb, &self.rule_keys, &ctx, state, &|_| true);
+        // A `warn on …` exists only if a step matches, so even `check` needs the steps
+        // of a hop where one fired.
+        let full = full
+            || fired
+                .iter()
+                .any(|(ri, _)| guard_of(&rb.rules[*ri as usize]).is_some_and(|g| g.on));
+        for (ri, binding) in fired {
             self.handle(ri, pos, &ctx, state, binding, full, &mut pending);
         }
         if full {
@@ -173,11 +188,12 @@ impl<'a> Planner<'a> {
             severity: rule.severity(),
             unfixable: false,
             fixed_by: None,
+            suppressed: false,
         };
         match &rule.outcome {
             Outcome::Block => {}
-            Outcome::Warn { at, .. } | Outcome::Note { at, .. } => {
-                if full && at.is_some() {
+            Outcome::Warn(g) | Outcome::Note(g) => {
+                if full && !g.at.is_empty() {
                     pending.push(Pending::Note {
                         rule: ri,
                         binding,
@@ -290,10 +306,11 @@ impl<'a> Planner<'a> {
                 Pending::Note { rule, binding, .. } => (*rule, binding, 2),
             };
             let rule = &rb.rules[ri as usize];
-            let Some((pattern, filter)) = guard_pattern(rule, kind) else {
+            let (pats, filter) = guard_patterns(rule, kind);
+            if pats.is_empty() {
                 continue;
-            };
-            let independent = binding_independent(pattern, filter);
+            }
+            let independent = pats.iter().all(|p| binding_independent(p, filter));
             let found = match cache.get(&(ri, kind)) {
                 Some(hit) if independent => hit.clone(),
                 _ => {
@@ -306,16 +323,19 @@ impl<'a> Planner<'a> {
                     ) {
                         continue;
                     }
-                    let step = &rb.steps[pattern.step as usize];
-                    let hits = patterns::matches(
-                        &mut env,
-                        &self.graph,
-                        pos,
-                        pattern,
-                        filter,
-                        step,
-                        &rb.schema,
-                    );
+                    let mut hits = Vec::new();
+                    for pattern in pats {
+                        let step = &rb.steps[pattern.step as usize];
+                        hits.extend(patterns::matches(
+                            &mut env,
+                            &self.graph,
+                            pos,
+                            pattern,
+                            filter,
+                            step,
+                            &rb.schema,
+                        ));
+                    }
                     if independent {
                         cache.insert((ri, kind), hits.clone());
                     }
@@ -336,6 +356,10 @@ impl<'a> Planner<'a> {
                     found.iter().for_each(|&m| edges.push((m, inst, origin)))
                 }
                 Pending::Note { finding, .. } => {
+                    // `warn on …`: no matching step, no finding.
+                    if found.is_empty() && guard_of(rule).is_some_and(|g| g.on) {
+                        self.findings[finding as usize].suppressed = true;
+                    }
                     found.iter().for_each(|&m| notes.push((m, finding)))
                 }
             }
@@ -433,8 +457,9 @@ pub fn requirement_holds(
     rule.require.as_ref().is_none_or(|r| env.test(r))
 }
 
-/// The pattern (and filter) a pending item resolves: 0 = `before`, 1 = `after`, 2 = `at`.
-pub fn guard_pattern(rule: &Rule, kind: u8) -> Option<(&Pattern, Option<&Expr>)> {
+/// The patterns (and filter) a pending item resolves: 0 = `before`, 1 = `after`,
+/// 2 = `at`/`on`. None when the rule has no such clause.
+pub fn guard_patterns(rule: &Rule, kind: u8) -> (&[Pattern], Option<&Expr>) {
     match (kind, &rule.outcome, &rule.then) {
         (
             0,
@@ -444,20 +469,20 @@ pub fn guard_pattern(rule: &Rule, kind: u8) -> Option<(&Pattern, Option<&Expr>)>
                 ..
             },
             _,
-        ) => Some((p, filter.as_ref())),
-        (1, _, Some(then)) => Some((&then.after, then.filter.as_ref())),
-        (
-            2,
-            Outcome::Warn {
-                at: Some(p),
-                filter,
-            }
-            | Outcome::Note {
-                at: Some(p),
-                filter,
-            },
-            _,
-        ) => Some((p, filter.as_ref())),
+        ) => (std::slice::from_ref(p), filter.as_ref()),
+        (1, _, Some(then)) => (std::slice::from_ref(&then.after), then.filter.as_ref()),
+        (2, _, _) => match guard_of(rule) {
+            Some(g) => (&g.at, g.filter.as_ref()),
+            None => (&[], None),
+        },
+        _ => (&[], None),
+    }
+}
+
+/// The `at`/`on` clause of a `warn` or `note`.
+pub fn guard_of(rule: &Rule) -> Option<&Guard> {
+    match &rule.outcome {
+        Outcome::Warn(g) | Outcome::Note(g) => Some(g),
         _ => None,
     }
 }

@@ -78,9 +78,12 @@ pub struct HopCtx<'a> {
     pub attrs: &'a Value,
     pub source: &'a Value,
     pub target: &'a Value,
+    /// `hop.version`: the exact version the hop lands on.
+    pub version: Version,
 }
 
 impl<'a> HopCtx<'a> {
+    /// The context of a hop that lands on `hop.to` with every component (`4.0.0`).
     pub fn new(rb: &'a Rulebook, hop: u16) -> HopCtx<'a> {
         static NULL: Value = Value::Null;
         let h = &rb.hops[hop as usize];
@@ -90,7 +93,19 @@ impl<'a> HopCtx<'a> {
             attrs: &h.attrs,
             source: rb.release(&h.from).map_or(&NULL, |r| &r.facts),
             target: rb.release(&h.to).map_or(&NULL, |r| &r.facts),
+            version: h.to.full(),
         }
+    }
+
+    /// The context of hop `pos` of a path to `target`: the last hop lands on the
+    /// requested target itself (`--to 4.3.7`), the others on their `to`.
+    pub fn on_path(rb: &'a Rulebook, hops: &[u16], pos: usize, target: &Version) -> HopCtx<'a> {
+        let hop = hops.get(pos).copied().unwrap_or(0);
+        let mut ctx = HopCtx::new(rb, hop);
+        if pos + 1 == hops.len() && ctx.to.compare(target).is_eq() {
+            ctx.version = target.full();
+        }
+        ctx
     }
 }
 
@@ -189,6 +204,7 @@ impl<'a> Env<'a> {
             HopRef::To => Val::Ver(self.hop.to),
             HopRef::Source => Val::of(self.hop.source),
             HopRef::Target => Val::of(self.hop.target),
+            HopRef::Version => Val::Ver(&self.hop.version),
             HopRef::Attrs => Val::of(self.hop.attrs),
         }
     }
@@ -299,25 +315,7 @@ pub fn compare(op: CmpOp, a: Val<'_>, b: Val<'_>) -> bool {
     }
 }
 
-/// `*` matches any run of characters; everything else matches itself.
-pub fn glob(pattern: &str, s: &str) -> bool {
-    let mut parts = pattern.split('*');
-    let first = parts.next().unwrap_or("");
-    let Some(mut rest) = s.strip_prefix(first) else {
-        return false;
-    };
-    let parts: Vec<&str> = parts.collect();
-    let Some((last, middle)) = parts.split_last() else {
-        return rest.is_empty();
-    };
-    for p in middle {
-        match rest.find(p) {
-            Some(i) => rest = &rest[i + p.len()..],
-            None => return false,
-        }
-    }
-    rest.len() >= last.len() && rest.ends_with(last)
-}
+pub use crate::model::glob;
 
 /// How a value reads in a message: enums by name, entities by their key, null as `none`.
 pub fn display(schema: &Schema, v: Val<'_>, ty: &Type, out: &mut String) {

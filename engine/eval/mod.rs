@@ -40,9 +40,22 @@ pub enum Mode {
 /// Why no path exists: what the source reaches and what reaches the target.
 #[derive(Debug, Clone)]
 pub struct NoPath {
+    pub kind: NoPathKind,
     pub known_source: bool,
+    /// Whether some hop starts or ends at the target's major.minor.
+    pub known_target: bool,
     pub reachable: Vec<Version>,
     pub sources: Vec<Version>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NoPathKind {
+    /// No sequence of hops leads from the source to the target.
+    Unreachable,
+    /// The target is older than the installed version.
+    Downgrade,
+    /// Same major.minor, a later patch: hops move between minor versions only.
+    PatchOnly,
 }
 
 /// The evaluator's result, in indices; [`Evaluation::to_plan`] turns it into strings.
@@ -53,6 +66,10 @@ pub struct Evaluation {
     /// Hop indices of the path, in order.
     pub hops: Vec<u16>,
     pub no_path: Option<NoPath>,
+    /// The platform already runs the target: nothing to plan.
+    pub at_target: bool,
+    /// The target is the inventory's own (no `--to`).
+    pub target_from_inventory: bool,
     graph: Graph,
     findings: Vec<RawFinding>,
     notes: Vec<(u32, u32)>,
@@ -89,6 +106,11 @@ impl Evaluation {
     /// Number of step instances planned (for benchmarks and tests).
     pub fn step_count(&self) -> usize {
         self.order.len()
+    }
+
+    /// The context of the hop at path position `pos`.
+    fn ctx<'r>(&self, rb: &'r Rulebook, pos: u32) -> HopCtx<'r> {
+        HopCtx::on_path(rb, &self.hops, pos as usize, &self.to)
     }
 
     /// The facts at the start of hop `pos`.
@@ -131,7 +153,8 @@ pub fn evaluate(
                 .help("pass `--to <version>`, e.g. `--to 4.3`, or set `target:` in the inventory")
             })?,
     };
-    let ev = evaluate_unchecked(rulebook, inventory, &to, mode)?;
+    let mut ev = evaluate_unchecked(rulebook, inventory, &to, mode)?;
+    ev.target_from_inventory = target.is_none();
     if mode == Mode::Plan && ev.no_path.is_none() {
         let mut violations =
             replay::structure(rulebook, &inventory.facts, &ev, &ev.order, &ev.wave);
@@ -160,20 +183,13 @@ fn evaluate_unchecked(
         )
         .help("the rulebook's `path from …` fact must be a version")
     })?;
-    let Some(goal) = path::node_of(rb, &to) else {
-        let known = naming::join_versions(&path::nodes(rb));
-        return Err(Problem::new(
-            "uplan::eval::unknown_target",
-            format!("no hop of the rulebook reaches `{to}`"),
-        )
-        .help(format!("versions the rulebook knows: {known}"))
-        .into());
-    };
     let mut ev = Evaluation {
         from: from.clone(),
         to: to.clone(),
         hops: Vec::new(),
         no_path: None,
+        at_target: false,
+        target_from_inventory: false,
         graph: Graph::default(),
         findings: Vec::new(),
         notes: Vec::new(),
@@ -183,39 +199,37 @@ fn evaluate_unchecked(
         rule_keys: Vec::new(),
         walk_violations: Vec::new(),
     };
-    let start = path::node_of(rb, &from);
-    let route = start.as_ref().and_then(|s| path::shortest(rb, s, &goal));
-    let Some(hops) = route else {
-        ev.no_path = Some(NoPath {
-            known_source: start.is_some(),
-            reachable: start
-                .as_ref()
-                .map(|s| path::reachable(rb, s))
-                .unwrap_or_default(),
-            sources: path::sources_of(rb, &goal),
-        });
-        return Ok(ev);
+    let hops = match route(rb, &from, &to) {
+        Route::Hops(hops) => hops,
+        Route::AtTarget => {
+            ev.at_target = true;
+            return Ok(ev);
+        }
+        Route::None(np) => {
+            ev.no_path = Some(np);
+            return Ok(ev);
+        }
     };
     ev.hops = hops.clone();
-    let mut planner = Planner::new(rb);
+    let mut planner = Planner::new(rb, &hops, &to);
     let mut state = facts.clone();
     let mut wave_base = 0u32;
-    for (pos, &hop) in hops.iter().enumerate() {
-        let pos = pos as u32;
-        let full = mode == Mode::Plan || (pos as usize) < hops.len() - 1;
+    for pos in 0..hops.len() {
+        let full = mode == Mode::Plan || pos < hops.len() - 1;
         if pos > 0 {
             ev.later_states.push(state.clone());
         }
         let (first_inst, first_edge) = (planner.graph.insts.len(), planner.graph.edges.len());
-        planner.plan_hop(pos, hop, &mut state, full);
+        planner.plan_hop(pos as u32, hops[pos], &mut state, full);
         if !full {
             break;
         }
+        let ctx = HopCtx::on_path(rb, &hops, pos, &to);
         let placed = place_hop(
             rb,
             &planner.graph,
             &hops,
-            hop,
+            &ctx,
             first_inst,
             first_edge,
             &state,
@@ -225,34 +239,10 @@ fn evaluate_unchecked(
             ev.wave[*inst as usize] = wave_base + w;
         }
         wave_base += placed.iter().map(|(_, w)| w + 1).max().unwrap_or(0);
-        // The plan's own replay of requirements rides on this walk: same order, same
-        // facts, so the effects are applied once.
-        let ctx = HopCtx::new(rb, hop);
-        let names = replay::Names {
-            hops: &hops,
-            initial: facts,
-        };
-        let (graph, keys) = (&planner.graph, &planner.rule_keys);
-        let walk = (mode == Mode::Plan)
-            .then(|| replay::RequirementWalk::recorded(&planner.guards, &planner.due_at_end));
-        for (inst, _) in &placed {
-            if let Some(w) = &walk {
-                w.before(
-                    rb,
-                    graph,
-                    keys,
-                    &names,
-                    &ctx,
-                    &state,
-                    *inst,
-                    &mut ev.walk_violations,
-                );
-            }
-            run_step(rb, graph, hop, *inst, &mut state);
-        }
-        if let Some(w) = walk {
-            w.finish(rb, keys, hop, &ctx, &state, &mut ev.walk_violations);
-        }
+        let walk = (mode == Mode::Plan).then_some(&mut ev.walk_violations);
+        run_hop(
+            rb, &planner, &hops, pos, facts, &ctx, &placed, &mut state, walk,
+        );
         ev.order.extend(placed.iter().map(|(i, _)| *i));
     }
     ev.graph = planner.graph;
@@ -262,13 +252,99 @@ fn evaluate_unchecked(
     Ok(ev)
 }
 
+/// Where the path search ends.
+enum Route {
+    Hops(Vec<u16>),
+    AtTarget,
+    None(NoPath),
+}
+
+/// The hops from `from` to `to`, or why there are none. Versions are matched to hop
+/// nodes by major.minor; within one minor only "already there" is an answer.
+fn route(rb: &Rulebook, from: &Version, to: &Version) -> Route {
+    let start = path::node_of(rb, from);
+    let goal = path::node_of(rb, to);
+    let no_path = |kind| NoPath {
+        kind,
+        known_source: start.is_some(),
+        known_target: goal.is_some(),
+        reachable: start
+            .as_ref()
+            .map(|s| path::reachable(rb, s))
+            .unwrap_or_default(),
+        sources: goal
+            .as_ref()
+            .map(|g| path::sources_of(rb, g))
+            .unwrap_or_default(),
+    };
+    if from.major_minor().compare(&to.major_minor()).is_eq() {
+        return match patch_move(from, to) {
+            std::cmp::Ordering::Equal => Route::AtTarget,
+            std::cmp::Ordering::Less => Route::None(no_path(NoPathKind::PatchOnly)),
+            std::cmp::Ordering::Greater => Route::None(no_path(NoPathKind::Downgrade)),
+        };
+    }
+    if to.compare(from).is_lt() {
+        return Route::None(no_path(NoPathKind::Downgrade));
+    }
+    match (&start, &goal) {
+        (Some(s), Some(g)) => match path::shortest(rb, s, g) {
+            Some(hops) => Route::Hops(hops),
+            None => Route::None(no_path(NoPathKind::Unreachable)),
+        },
+        _ => Route::None(no_path(NoPathKind::Unreachable)),
+    }
+}
+
+/// Within one major.minor: how the target's patch compares with the installed one.
+/// A target without a patch (`4.3`) means the minor itself, which is reached.
+fn patch_move(from: &Version, to: &Version) -> std::cmp::Ordering {
+    if to.precision < 3 || from.precision < 3 {
+        return std::cmp::Ordering::Equal;
+    }
+    from.compare(to)
+}
+
+/// Applies the effects of one hop's placed steps in order. With `violations`, the
+/// plan's own replay of requirements rides on this walk: same order, same facts, so
+/// the effects are applied once.
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one call site; the hop's whole context"
+)]
+fn run_hop(
+    rb: &Rulebook,
+    planner: &Planner<'_>,
+    hops: &[u16],
+    pos: usize,
+    initial: &Value,
+    ctx: &HopCtx<'_>,
+    placed: &[(u32, u32)],
+    state: &mut Value,
+    violations: Option<&mut Vec<Violation>>,
+) {
+    let names = replay::Names { hops, initial };
+    let (graph, keys) = (&planner.graph, &planner.rule_keys);
+    let Some(out) = violations else {
+        placed
+            .iter()
+            .for_each(|(i, _)| run_step(rb, graph, ctx, *i, state));
+        return;
+    };
+    let walk = replay::RequirementWalk::recorded(&planner.guards, &planner.due_at_end);
+    for (inst, _) in placed {
+        walk.before(rb, graph, keys, &names, ctx, state, *inst, out);
+        run_step(rb, graph, ctx, *inst, state);
+    }
+    walk.finish(rb, keys, hops[pos], ctx, state, out);
+}
+
 /// Applies one step instance's effects to the facts.
-fn run_step(rb: &Rulebook, graph: &Graph, hop: u16, inst: u32, state: &mut Value) {
+fn run_step(rb: &Rulebook, graph: &Graph, ctx: &HopCtx<'_>, inst: u32, state: &mut Value) {
     let i = &graph.insts[inst as usize];
     let step = &rb.steps[i.step as usize];
-    let ctx = HopCtx::new(rb, hop);
     let writes = {
-        let mut env = Env::new(&rb.schema, state, &ctx, step.num_vars);
+        let mut env = Env::new(&rb.schema, state, ctx, step.num_vars);
         bind_args(&mut env, &i.args);
         plan_effects(&mut env, step, &i.args)
     };
@@ -281,7 +357,7 @@ fn place_hop(
     rb: &Rulebook,
     graph: &Graph,
     hops: &[u16],
-    hop: u16,
+    ctx: &HopCtx<'_>,
     first_inst: usize,
     first_edge: usize,
     state: &Value,
@@ -296,8 +372,7 @@ fn place_hop(
     edges.sort_unstable();
     edges.dedup();
     let rank = ranks(rb, graph, &ids, state);
-    let ctx = HopCtx::new(rb, hop);
-    let limits = limit_slots(rb, graph, &ids, &ctx, state);
+    let limits = limit_slots(rb, graph, &ids, ctx, state);
     match schedule::schedule(&rank, &edges, &limits) {
         Ok(s) => Ok(s
             .order

@@ -4,9 +4,9 @@
 use super::bindings;
 use super::effects::bind_args;
 use super::instances::Origin;
-use super::interp::{Env, HopCtx};
+use super::interp::Env;
 use super::naming::{binding_subject, fact_paths, hop_name, join_versions, step_id, subject};
-use super::{Evaluation, run_step};
+use super::{Evaluation, NoPath, NoPathKind, path, run_step};
 use crate::model::{Rulebook, Value};
 use crate::plan::{Finding, Plan, PlannedStep, SCHEMA_ID, Status};
 
@@ -50,41 +50,74 @@ pub fn to_plan(ev: &Evaluation, rb: &Rulebook, initial: &Value) -> Plan {
 pub fn findings(ev: &Evaluation, rb: &Rulebook, initial: &Value) -> Vec<Finding> {
     let mut out = Vec::new();
     if let Some(np) = &ev.no_path {
-        out.push(no_path_finding(ev, rb, np));
+        out.push(path_finding(ev, rb, "block", no_path_message(ev, rb, np)));
     }
-    for f in &ev.findings {
+    if ev.at_target {
+        let message = format!(
+            "the platform already runs {}, which is the target {}: there is nothing to upgrade",
+            ev.from, ev.to
+        );
+        out.push(path_finding(ev, rb, "info", message));
+    }
+    for f in ev.findings.iter().filter(|f| !f.suppressed) {
         out.push(finding(ev, rb, initial, f));
     }
     out
 }
 
-fn no_path_finding(ev: &Evaluation, rb: &Rulebook, np: &super::NoPath) -> Finding {
-    let from_fact = fact_name(rb, &rb.path.from);
+fn no_path_message(ev: &Evaluation, rb: &Rulebook, np: &NoPath) -> String {
+    let (from, to) = (&ev.from, &ev.to);
     let reach = if !np.known_source {
-        format!("no hop starts at {}", ev.from)
+        format!("no hop starts at {}", from.major_minor())
     } else if np.reachable.is_empty() {
-        format!("from {} no hop leads anywhere", ev.from)
+        format!("from {} no hop leads anywhere", from.major_minor())
     } else {
         format!(
             "from {} the rulebook reaches {}",
-            ev.from,
+            from.major_minor(),
             join_versions(&np.reachable)
         )
     };
-    let sources = if np.sources.is_empty() {
-        String::from("no version leads there")
-    } else {
-        format!("it is reached from {}", join_versions(&np.sources))
-    };
+    match np.kind {
+        NoPathKind::Downgrade => format!(
+            "the target {to} is older than the installed {from}: the rulebook plans upgrades, never downgrades; {reach}"
+        ),
+        NoPathKind::PatchOnly => format!(
+            "the target {to} is a later patch of the installed {from}: the rulebook's hops move from one minor version to the next, so it does not plan a patch upgrade within {}; {reach}",
+            from.major_minor()
+        ),
+        NoPathKind::Unreachable => {
+            let there = if !np.known_target {
+                format!(
+                    "no hop leads to {} (the rulebook knows {})",
+                    to.major_minor(),
+                    join_versions(&path::nodes(rb))
+                )
+            } else if np.sources.is_empty() {
+                String::from("no version leads there")
+            } else {
+                format!("it is reached from {}", join_versions(&np.sources))
+            };
+            format!("there is no upgrade path from {from} to {to}: {reach}; {there}")
+        }
+    }
+}
+
+/// The engine's own finding about the path (`uplan.path`), pointing at the installed
+/// version and, when the inventory names it, the target.
+fn path_finding(ev: &Evaluation, rb: &Rulebook, severity: &str, message: String) -> Finding {
+    let mut facts = vec![fact_name(rb, &rb.path.from)];
+    if ev.target_from_inventory
+        && let Some(to) = &rb.path.to
+    {
+        facts.push(fact_name(rb, to));
+    }
     Finding {
         rule: "uplan.path".into(),
-        severity: "block".into(),
+        severity: severity.into(),
         cluster: None,
-        message: format!(
-            "there is no upgrade path from {} to {}: {reach}; {sources}",
-            ev.from, ev.to
-        ),
-        facts: vec![from_fact],
+        message,
+        facts,
         source: "the rulebook's hops".into(),
         fixed_by: None,
         hop: None,
@@ -112,7 +145,7 @@ fn finding(ev: &Evaluation, rb: &Rulebook, initial: &Value, f: &super::RawFindin
     let rule = &rb.rules[f.rule as usize];
     let hop = ev.hops[f.hop as usize];
     let state = ev.hop_state(f.hop, initial);
-    let ctx = HopCtx::new(rb, hop);
+    let ctx = ev.ctx(rb, f.hop);
     let mut env = Env::new(&rb.schema, state, &ctx, rule.num_vars);
     let mut message = if bindings::rebind(
         &mut env,
@@ -172,7 +205,7 @@ fn steps(ev: &Evaluation, rb: &Rulebook, initial: &Value) -> Vec<PlannedStep> {
         let inst = &graph.insts[i as usize];
         let hop = ev.hops[inst.hop as usize];
         let step = &rb.steps[inst.step as usize];
-        let ctx = HopCtx::new(rb, hop);
+        let ctx = ev.ctx(rb, inst.hop);
         let (title, commands, mut notes) = {
             let mut env = Env::new(&rb.schema, &state, &ctx, step.num_vars);
             bind_args(&mut env, &inst.args);
@@ -218,7 +251,7 @@ fn steps(ev: &Evaluation, rb: &Rulebook, initial: &Value) -> Vec<PlannedStep> {
             notes,
             duration_minutes: step.duration_minutes,
         });
-        run_step(rb, graph, hop, i, &mut state);
+        run_step(rb, graph, &ctx, i, &mut state);
     }
     out
 }

@@ -118,7 +118,7 @@ fn check_limits(
         // binding -> (first wave, last wave)
         let mut spans: HashMap<(u32, Vec<super::instances::Arg>), (u32, u32)> = HashMap::default();
         // One frame per hop of the path, reused for every instance of that hop.
-        let ctxs: Vec<HopCtx<'_>> = ev.hops.iter().map(|&h| HopCtx::new(rb, h)).collect();
+        let ctxs: Vec<HopCtx<'_>> = (0..ev.hops.len() as u32).map(|p| ev.ctx(rb, p)).collect();
         let mut envs: Vec<Env<'_>> = ctxs
             .iter()
             .map(|ctx| Env::new(&rb.schema, initial, ctx, lim.num_vars))
@@ -194,7 +194,7 @@ fn check_requirements(
     let mut next = 0usize;
     for (pos, &hop) in ev.hops.iter().enumerate() {
         let pos = pos as u32;
-        let ctx = HopCtx::new(rb, hop);
+        let ctx = ev.ctx(rb, pos);
         let present = |m: u32| at.get(m as usize).is_some_and(|&n| n != usize::MAX);
         let walk = RequirementWalk::start(rb, graph, &ev.rule_keys, pos, &ctx, &state, &present);
         let end = order[next..]
@@ -212,7 +212,7 @@ fn check_requirements(
                 inst,
                 &mut out,
             );
-            run_step(rb, graph, hop, inst, &mut state);
+            run_step(rb, graph, &ctx, inst, &mut state);
         }
         walk.finish(rb, &ev.rule_keys, hop, &ctx, &state, &mut out);
         next = end;

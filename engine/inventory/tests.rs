@@ -76,6 +76,7 @@ impl Builder {
                 name: name.into(),
                 ty: self.ty(&t),
                 default,
+                meta: Default::default(),
                 span: Span::default(),
             })
             .collect();
@@ -625,6 +626,7 @@ fn a_range_field_is_rejected_politely() {
         name: "window".into(),
         ty: Type::Optional(Box::new(Type::Range)),
         default: None,
+        meta: Default::default(),
         span: Span::default(),
     });
     let text = VALID.replace(

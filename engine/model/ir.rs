@@ -66,6 +66,9 @@ pub enum HopRef {
     Source,
     /// The release facts of `to`.
     Target,
+    /// The exact version the hop lands on: the requested target (`4.3.7`) on the
+    /// path's last hop, `to` with every component (`4.0.0`) on the others.
+    Version,
     /// The hop's record of attributes.
     Attrs,
 }
@@ -214,6 +217,8 @@ pub struct StepDef {
     pub notes: Vec<Conditional<Template>>,
     pub effects: Vec<Effect>,
     pub stepwise: Option<Stepwise>,
+    /// `optional "…"`: a person may skip the step; the text says what that costs.
+    pub optional: Option<Template>,
     pub num_vars: u16,
     pub span: Span,
 }
@@ -294,14 +299,8 @@ impl Severity {
 #[derive(Clone, Debug)]
 pub enum Outcome {
     Block,
-    Warn {
-        at: Option<Pattern>,
-        filter: Option<Expr>,
-    },
-    Note {
-        at: Option<Pattern>,
-        filter: Option<Expr>,
-    },
+    Warn(Guard),
+    Note(Guard),
     Step {
         call: StepCall,
         /// The steps the remediation must precede (and before which the requirement
@@ -309,6 +308,15 @@ pub enum Outcome {
         before: Option<Pattern>,
         filter: Option<Expr>,
     },
+}
+
+/// Where a `warn` or `note` is also shown: `at P, Q where E`; with `on`, the finding
+/// exists only when a step of its hop matches.
+#[derive(Clone, Debug, Default)]
+pub struct Guard {
+    pub at: Vec<Pattern>,
+    pub on: bool,
+    pub filter: Option<Expr>,
 }
 
 #[derive(Clone, Debug)]
@@ -345,8 +353,8 @@ impl Rule {
     pub fn severity(&self) -> Severity {
         match self.outcome {
             Outcome::Block => Severity::Block,
-            Outcome::Warn { .. } => Severity::Warn,
-            Outcome::Note { .. } => Severity::Info,
+            Outcome::Warn(_) => Severity::Warn,
+            Outcome::Note(_) => Severity::Info,
             Outcome::Step { .. } => Severity::Fix,
         }
     }

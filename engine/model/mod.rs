@@ -1,10 +1,12 @@
 //! The data every stage shares: versions, values, the schema and the checked rulebook.
 
+mod glob;
 pub mod ir;
 pub mod types;
 pub mod value;
 pub mod version;
 
+pub use glob::glob;
 pub use ir::*;
 pub use types::*;
 pub use value::Value;

@@ -41,7 +41,89 @@ pub struct FieldDef {
     pub ty: Type,
     /// Used when the inventory leaves the field out. Optional fields default to null.
     pub default: Option<Value>,
+    pub meta: FieldMeta,
     pub span: Span,
+}
+
+/// What the loader checks beyond the type, and what the evaluator says when the
+/// inventory leaves the field out.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FieldMeta {
+    /// A refinement of the field's base type (`dns-label` is a string).
+    pub format: Option<Format>,
+    /// How to find the fact on a live platform (`probe "kubectl get nodes -o wide"`):
+    /// a field with a probe left out of the inventory is unknown, not its default.
+    pub probe: Option<String>,
+    /// For version fields: the fewest components a value must have, because some
+    /// rule compares the field with a version that precise (`1.28` needs `1.x`).
+    pub min_precision: u8,
+    /// Index into [`Schema::vocabularies`] when the field's values are names the
+    /// rulebook knows.
+    pub vocabulary: Option<u16>,
+}
+
+/// Built-in refinements of `string` and `int`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Format {
+    /// `dns-label`: a Kubernetes name of one DNS label (RFC 1123): at most 63
+    /// characters, lowercase letters, digits and `-`, starting and ending with a
+    /// letter or digit. Cluster names.
+    DnsLabel,
+    /// `dns-subdomain`: labels joined by `.`, at most 253 characters. Most
+    /// Kubernetes object names.
+    DnsSubdomain,
+    /// `uint`: an integer that cannot be negative.
+    NonNegative,
+}
+
+impl Format {
+    /// The type name as written in a rule file.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::DnsLabel => "dns-label",
+            Format::DnsSubdomain => "dns-subdomain",
+            Format::NonNegative => "uint",
+        }
+    }
+}
+
+/// The names a string field may hold (`vocabulary plugin.name { … }`): matched
+/// without regard to case, aliases mapped to their canonical name; a name ending in
+/// `*` matches every name with that prefix.
+#[derive(Clone, Debug, Default)]
+pub struct Vocabulary {
+    pub record: RecordId,
+    pub field: u16,
+    /// Canonical names (lowercase), in declaration order.
+    pub names: Vec<String>,
+    /// (alias in lowercase, index into `names`).
+    pub aliases: Vec<(String, u16)>,
+    pub span: Span,
+}
+
+impl Vocabulary {
+    /// The canonical name `text` stands for, if the vocabulary knows it.
+    pub fn canonical(&self, text: &str) -> Option<&str> {
+        let lower = text.to_lowercase();
+        if let Some(n) = self.names.iter().find(|n| **n == lower) {
+            return Some(n);
+        }
+        if let Some((_, i)) = self.aliases.iter().find(|(a, _)| *a == lower) {
+            return self.names.get(*i as usize).map(String::as_str);
+        }
+        // A prefix pattern keeps the name as written (lowercased): `log-storage-*`
+        // knows every log storage plugin without renaming it.
+        self.names
+            .iter()
+            .filter_map(|n| n.strip_suffix('*'))
+            .any(|prefix| lower.starts_with(prefix))
+            .then_some("")
+    }
+
+    /// Whether `text` is a name of the vocabulary (canonical, alias or prefix match).
+    pub fn knows(&self, text: &str) -> bool {
+        self.canonical(text).is_some()
+    }
 }
 
 impl FieldDef {
@@ -103,9 +185,17 @@ pub struct Schema {
     pub release: RecordId,
     /// The record of attributes each `hop` declares.
     pub hop_fields: RecordId,
+    pub vocabularies: Vec<Vocabulary>,
 }
 
 impl Schema {
+    pub fn field_def(&self, record: RecordId, field: u16) -> Option<&FieldDef> {
+        self.records
+            .get(record as usize)?
+            .fields
+            .get(field as usize)
+    }
+
     pub fn record(&self, id: RecordId) -> &RecordDef {
         &self.records[id as usize]
     }

@@ -36,6 +36,31 @@ pub enum Decl {
     Procedure(ClauseDecl),
     Order(ClauseDecl),
     Limit(ClauseDecl),
+    Const(ConstDecl),
+    Vocabulary(VocabularyDecl),
+}
+
+/// `const minio-free-gb = 120`
+#[derive(Clone, Debug)]
+pub struct ConstDecl {
+    pub name: Ident,
+    pub value: Expr,
+    pub span: Span,
+}
+
+/// `vocabulary plugin.name { "costmanager" aka "cost-manager" … }`
+#[derive(Clone, Debug)]
+pub struct VocabularyDecl {
+    pub field: Dotted,
+    pub entries: Vec<VocabEntry>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct VocabEntry {
+    pub name: StrLit,
+    pub aliases: Vec<StrLit>,
+    pub span: Span,
 }
 
 // ---------------------------------------------------------------- schema
@@ -60,6 +85,8 @@ pub struct FieldDecl {
     pub name: Ident,
     pub ty: TypeExpr,
     pub default: Option<Expr>,
+    /// `probe "kubectl …"`: how to find the fact when the inventory leaves it out.
+    pub probe: Option<StrLit>,
     pub span: Span,
 }
 
@@ -163,6 +190,8 @@ pub enum StepClauseKind {
     Note(StrLit, Option<Expr>),
     Effect(Box<EffectKind>, Option<Expr>),
     Stepwise(Dotted, Ident),
+    /// `optional "what skipping it costs"`
+    Optional(StrLit),
 }
 
 #[derive(Clone, Debug)]
@@ -257,19 +286,22 @@ pub enum EachSource {
 #[derive(Clone, Debug)]
 pub enum Outcome {
     Block,
-    Warn {
-        at: Option<Pattern>,
-        filter: Option<Expr>,
-    },
-    Note {
-        at: Option<Pattern>,
-        filter: Option<Expr>,
-    },
+    Warn(Guard),
+    Note(Guard),
     Step {
         call: Call,
         before: Option<Pattern>,
         filter: Option<Expr>,
     },
+}
+
+/// `warn at P, Q where E` / `warn on P where E` (no patterns: a plain `warn`).
+#[derive(Clone, Debug, Default)]
+pub struct Guard {
+    pub at: Vec<Pattern>,
+    /// `on`: the finding exists only when some step matches.
+    pub on: bool,
+    pub filter: Option<Expr>,
 }
 
 /// `then step S(args) after PATTERN [where EXPR]`

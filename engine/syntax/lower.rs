@@ -25,6 +25,7 @@ const MEANINGFUL_KEYWORDS: &[&str] = &[
     "kw_true",
     "kw_false",
     "kw_null",
+    "kw_on",
 ];
 
 fn is_noise(rule: Rule) -> bool {
@@ -176,6 +177,8 @@ impl<'s> Lower<'s> {
             Rule::procedure_decl => Decl::Procedure(self.clause_decl(pair)?),
             Rule::order_decl => Decl::Order(self.clause_decl(pair)?),
             Rule::limit_decl => Decl::Limit(self.clause_decl(pair)?),
+            Rule::const_decl => Decl::Const(self.const_decl(pair)?),
+            Rule::vocabulary_decl => Decl::Vocabulary(self.vocabulary(pair)?),
             other => return Err(bug(span, &format!("unexpected {other:?}"))),
         })
     }
@@ -227,10 +230,49 @@ impl<'s> Lower<'s> {
             Some(p) => Some(self.expr(p)?),
             None => None,
         };
+        let probe = match k.take(Rule::probe_clause) {
+            Some(p) => Some(self.string(self.kids(p).next()?)?),
+            None => None,
+        };
         Ok(FieldDecl {
             name,
             ty,
             default,
+            probe,
+            span,
+        })
+    }
+
+    fn const_decl(&mut self, pair: Pair<'_, Rule>) -> R<ConstDecl> {
+        let span = self.span(&pair);
+        let mut k = self.kids(pair);
+        let name = self.ident(k.next()?);
+        let value = self.expr(k.next()?)?;
+        Ok(ConstDecl { name, value, span })
+    }
+
+    fn vocabulary(&mut self, pair: Pair<'_, Rule>) -> R<VocabularyDecl> {
+        let span = self.span(&pair);
+        let mut k = self.kids(pair);
+        let field = self.dotted(k.next()?);
+        let mut entries = Vec::new();
+        for entry in k.rest() {
+            let span = self.span(&entry);
+            let mut strings = self.kids(entry).rest();
+            let Some(first) = strings.next() else {
+                return Err(bug(span, "vocabulary entry without a name"));
+            };
+            let name = self.string(first)?;
+            let aliases = strings.map(|p| self.string(p)).collect::<R<_>>()?;
+            entries.push(VocabEntry {
+                name,
+                aliases,
+                span,
+            });
+        }
+        Ok(VocabularyDecl {
+            field,
+            entries,
             span,
         })
     }
@@ -399,6 +441,7 @@ impl<'s> Lower<'s> {
                 let place = self.dotted(k.next()?);
                 StepClauseKind::Stepwise(place, self.ident(k.next()?))
             }
+            Rule::optional_clause => StepClauseKind::Optional(self.string(k.next()?)?),
             other => return Err(bug(span, &format!("unexpected clause {other:?}"))),
         };
         Ok(StepClause { kind, span })
@@ -547,6 +590,10 @@ impl<'s> Lower<'s> {
         let rule = pair.as_rule();
         let mut k = self.kids(pair);
         let call = k.take(Rule::call);
+        let guard = match k.take(Rule::guard_at) {
+            Some(g) => self.guard(g)?,
+            None => Guard::default(),
+        };
         let pattern = match k.take(Rule::pattern) {
             Some(p) => Some(self.pattern(p)?),
             None => None,
@@ -554,14 +601,8 @@ impl<'s> Lower<'s> {
         let filter = self.suffix(&mut k, Rule::where_suffix)?;
         Ok(match (rule, call) {
             (Rule::block, _) => Outcome::Block,
-            (Rule::warn, _) => Outcome::Warn {
-                at: pattern,
-                filter,
-            },
-            (Rule::rule_note, _) => Outcome::Note {
-                at: pattern,
-                filter,
-            },
+            (Rule::warn, _) => Outcome::Warn(guard),
+            (Rule::rule_note, _) => Outcome::Note(guard),
             (Rule::step_outcome, Some(call)) => Outcome::Step {
                 call: self.call(call)?,
                 before: pattern,
@@ -569,6 +610,18 @@ impl<'s> Lower<'s> {
             },
             (other, _) => return Err(bug(span, &format!("unexpected outcome {other:?}"))),
         })
+    }
+
+    /// `at P, Q where E` or `on P where E`.
+    fn guard(&mut self, pair: Pair<'_, Rule>) -> R<Guard> {
+        let mut k = self.kids(pair);
+        let on = k.take(Rule::kw_on).is_some();
+        let mut at = Vec::new();
+        while let Some(p) = k.take(Rule::pattern) {
+            at.push(self.pattern(p)?);
+        }
+        let filter = self.suffix(&mut k, Rule::where_suffix)?;
+        Ok(Guard { at, on, filter })
     }
 
     fn call(&mut self, pair: Pair<'_, Rule>) -> R<Call> {

@@ -385,10 +385,10 @@ fn rules_with_every_outcome() {
                     *has_else,
                     match outcome {
                         Outcome::Block => "block",
-                        Outcome::Warn { at: Some(_), .. } => "warn-at",
-                        Outcome::Warn { .. } => "warn",
-                        Outcome::Note { at: Some(_), .. } => "note-at",
-                        Outcome::Note { .. } => "note",
+                        Outcome::Warn(g) if !g.at.is_empty() => "warn-at",
+                        Outcome::Warn(_) => "warn",
+                        Outcome::Note(g) if !g.at.is_empty() => "note-at",
+                        Outcome::Note(_) => "note",
                         Outcome::Step {
                             before: Some(_),
                             filter: Some(_),
