@@ -6,9 +6,10 @@ use serde::{Deserialize, Serialize};
 
 pub const SCHEMA_ID: &str = "uplan.plan/v1";
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
+    #[default]
     Ready,
     Blocked,
 }
@@ -40,7 +41,7 @@ pub struct Finding {
     pub hop: Option<String>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct PlannedStep {
     /// `3.16->4.0:upgrade-kubernetes(biz-1,1.29)`
     pub id: String,
@@ -55,6 +56,14 @@ pub struct PlannedStep {
     pub rule: Option<String>,
     pub notes: Vec<String>,
     pub duration_minutes: Option<u32>,
+    /// A person may skip the step and the plan stays valid (an addition to v1;
+    /// absent means false). A step the rulebook calls optional but a later
+    /// requirement needs is not optional in this plan, and its notes say why.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub optional: bool,
+    /// What skipping an optional step costs (an addition to v1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub optional_consequence: Option<String>,
 }
 
 impl Plan {

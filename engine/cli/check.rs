@@ -270,6 +270,7 @@ clusters:
                 rule: Some("k8s-floor-3.16".into()),
                 notes: vec![],
                 duration_minutes: Some(60),
+                ..PlannedStep::default()
             }],
         }
     }

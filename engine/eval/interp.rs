@@ -3,6 +3,8 @@
 use std::cmp::Ordering;
 use std::fmt::Write as _;
 
+use super::shell;
+
 use crate::model::{
     CmpOp, Expr, HopRef, Quantifier, Rulebook, Schema, Template, TemplatePart, Type, Value,
     Version, VersionRange,
@@ -270,6 +272,28 @@ impl<'a> Env<'a> {
                 TemplatePart::Hole(e, ty) => {
                     let v = self.eval(e);
                     display(self.schema, v, ty, &mut out);
+                }
+            }
+        }
+        out
+    }
+
+    /// A `command` template: every hole's value is quoted for the shell context the
+    /// template's text puts it in, so no value can add or end a command.
+    pub fn render_command(&mut self, t: &'a Template) -> String {
+        let mut out = String::new();
+        let mut quotes = shell::Tracker::default();
+        for part in &t.parts {
+            match part {
+                TemplatePart::Text(s) => {
+                    quotes.feed(s);
+                    out.push_str(s);
+                }
+                TemplatePart::Hole(e, ty) => {
+                    let v = self.eval(e);
+                    let mut value = String::new();
+                    display(self.schema, v, ty, &mut value);
+                    out.push_str(&shell::quote(&value, quotes.context()));
                 }
             }
         }

@@ -9,11 +9,13 @@ mod hop;
 mod instances;
 pub mod interp;
 mod naming;
+mod optional;
 mod output;
 mod path;
 mod patterns;
 mod replay;
 mod schedule;
+mod shell;
 mod types;
 
 use rustc_hash::FxHashMap as HashMap;
@@ -95,12 +97,12 @@ impl Evaluation {
 
     /// The plan contract value (`uplan.plan/v1`).
     pub fn to_plan(&self, rulebook: &Rulebook, inventory: &Inventory) -> Plan {
-        output::to_plan(self, rulebook, &inventory.facts)
+        output::to_plan(self, rulebook, inventory)
     }
 
     /// The findings only, as in the plan.
     pub fn findings(&self, rulebook: &Rulebook, inventory: &Inventory) -> Vec<Finding> {
-        output::findings(self, rulebook, &inventory.facts)
+        output::findings(self, rulebook, inventory)
     }
 
     /// Number of step instances planned (for benchmarks and tests).

@@ -6,7 +6,8 @@ use super::effects::bind_args;
 use super::instances::Origin;
 use super::interp::Env;
 use super::naming::{binding_subject, fact_paths, hop_name, join_versions, step_id, subject};
-use super::{Evaluation, NoPath, NoPathKind, path, run_step};
+use super::{Evaluation, NoPath, NoPathKind, optional, path, run_step};
+use crate::inventory::{Inventory, Notice, NoticeKind};
 use crate::model::{Rulebook, Value};
 use crate::plan::{Finding, Plan, PlannedStep, SCHEMA_ID, Status};
 
@@ -31,7 +32,8 @@ pub fn path_names(rb: &Rulebook, ev: &Evaluation) -> Vec<String> {
     out
 }
 
-pub fn to_plan(ev: &Evaluation, rb: &Rulebook, initial: &Value) -> Plan {
+pub fn to_plan(ev: &Evaluation, rb: &Rulebook, inventory: &Inventory) -> Plan {
+    let initial = &inventory.facts;
     Plan {
         schema: SCHEMA_ID.into(),
         status: if ev.is_blocked() {
@@ -42,12 +44,13 @@ pub fn to_plan(ev: &Evaluation, rb: &Rulebook, initial: &Value) -> Plan {
         from: ev.from.to_string(),
         to: ev.to.full().to_string(),
         path: path_names(rb, ev),
-        findings: findings(ev, rb, initial),
+        findings: findings(ev, rb, inventory),
         steps: steps(ev, rb, initial),
     }
 }
 
-pub fn findings(ev: &Evaluation, rb: &Rulebook, initial: &Value) -> Vec<Finding> {
+pub fn findings(ev: &Evaluation, rb: &Rulebook, inventory: &Inventory) -> Vec<Finding> {
+    let initial = &inventory.facts;
     let mut out = Vec::new();
     if let Some(np) = &ev.no_path {
         out.push(path_finding(ev, rb, "block", no_path_message(ev, rb, np)));
@@ -62,7 +65,31 @@ pub fn findings(ev: &Evaluation, rb: &Rulebook, initial: &Value) -> Vec<Finding>
     for f in ev.findings.iter().filter(|f| !f.suppressed) {
         out.push(finding(ev, rb, initial, f));
     }
+    out.extend(inventory.notices.iter().map(notice_finding));
     out
+}
+
+/// A name the rulebook does not know: a warning, since it may be something no rule
+/// cares about, with the closest known name.
+fn notice_finding(n: &Notice) -> Finding {
+    let NoticeKind::UnknownName { field, suggestion } = &n.kind;
+    let hint = match suggestion {
+        Some(s) => format!("did you mean `{s}`? "),
+        None => String::new(),
+    };
+    Finding {
+        rule: "uplan.unknown-name".into(),
+        severity: "warn".into(),
+        cluster: n.entity.clone(),
+        message: format!(
+            "`{}` is not a name the rulebook knows for `{field}`: {hint}no rule looks at it; if it is meant to be one the rules know, correct its spelling",
+            n.value
+        ),
+        facts: vec![n.fact.clone()],
+        source: format!("the rulebook's vocabulary of `{field}`"),
+        fixed_by: None,
+        hop: None,
+    }
 }
 
 fn no_path_message(ev: &Evaluation, rb: &Rulebook, np: &NoPath) -> String {
@@ -199,6 +226,7 @@ fn steps(ev: &Evaluation, rb: &Rulebook, initial: &Value) -> Vec<PlannedStep> {
         .iter()
         .map(|f| finding(ev, rb, initial, f))
         .collect();
+    let needed = optional::needed(rb, ev, initial);
     let mut state = initial.clone();
     let mut out = Vec::with_capacity(ev.order.len());
     for &i in &ev.order {
@@ -206,30 +234,24 @@ fn steps(ev: &Evaluation, rb: &Rulebook, initial: &Value) -> Vec<PlannedStep> {
         let hop = ev.hops[inst.hop as usize];
         let step = &rb.steps[inst.step as usize];
         let ctx = ev.ctx(rb, inst.hop);
-        let (title, commands, mut notes) = {
+        let mut texts = {
             let mut env = Env::new(&rb.schema, &state, &ctx, step.num_vars);
             bind_args(&mut env, &inst.args);
-            let title = env.render(&step.title);
-            let mut commands = Vec::new();
-            for c in &step.commands {
-                if env.test_opt(c.when.as_ref()) {
-                    commands.push(env.render(&c.item));
-                }
-            }
-            let mut notes = Vec::new();
-            for n in &step.notes {
-                if env.test_opt(n.when.as_ref()) {
-                    notes.push(env.render(&n.item));
-                }
-            }
-            (title, commands, notes)
+            Texts::of(&mut env, step)
         };
         for &f in &notes_of[i as usize] {
             let rf = &rendered_findings[f as usize];
             let note = format!("{} ({})", rf.message, rf.rule);
-            if !notes.contains(&note) {
-                notes.push(note);
+            if !texts.notes.contains(&note) {
+                texts.notes.push(note);
             }
+        }
+        let optional = texts.optional.is_some() && !needed.contains_key(&i);
+        if let Some(v) = needed.get(&i) {
+            texts.notes.push(format!(
+                "Not optional in this plan: without it, {}",
+                v.message
+            ));
         }
         let mut after: Vec<u32> = preds[i as usize]
             .iter()
@@ -242,16 +264,51 @@ fn steps(ev: &Evaluation, rb: &Rulebook, initial: &Value) -> Vec<PlannedStep> {
             hop: hop_name(&rb.hops[hop as usize]),
             action: step.name.clone(),
             cluster: subject(rb, graph, initial, i).map(|s| s.to_string()),
-            title,
-            commands,
+            title: texts.title,
+            commands: texts.commands,
             manual: step.manual,
             after: after.iter().map(|&p| ids[p as usize].clone()).collect(),
             wave: ev.wave[i as usize] + 1,
             rule: origin_id(rb, inst.origin),
-            notes,
+            notes: texts.notes,
             duration_minutes: step.duration_minutes,
+            optional,
+            optional_consequence: texts.optional.filter(|_| optional),
         });
         run_step(rb, graph, &ctx, i, &mut state);
     }
     out
+}
+
+/// The text of one step instance, rendered on the facts before it runs.
+struct Texts {
+    title: String,
+    commands: Vec<String>,
+    notes: Vec<String>,
+    optional: Option<String>,
+}
+
+impl Texts {
+    fn of<'a>(env: &mut Env<'a>, step: &'a crate::model::StepDef) -> Texts {
+        let title = env.render(&step.title);
+        let mut commands = Vec::new();
+        for c in &step.commands {
+            if env.test_opt(c.when.as_ref()) {
+                commands.push(env.render_command(&c.item));
+            }
+        }
+        let mut notes = Vec::new();
+        for n in &step.notes {
+            if env.test_opt(n.when.as_ref()) {
+                notes.push(env.render(&n.item));
+            }
+        }
+        let optional = step.optional.as_ref().map(|o| env.render(o));
+        Texts {
+            title,
+            commands,
+            notes,
+            optional,
+        }
+    }
 }

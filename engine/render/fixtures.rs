@@ -18,6 +18,7 @@ fn step(id: &str, cluster: Option<&str>, title: &str) -> PlannedStep {
         rule: None,
         notes: Vec::new(),
         duration_minutes: None,
+        ..PlannedStep::default()
     }
 }
 
