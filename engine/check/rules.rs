@@ -108,10 +108,11 @@ fn outcome(
             filter,
         } => {
             let call = cx.call(sc, call);
-            let before = before.as_ref().map(|p| cx.pattern(sc, p));
+            let before: Vec<_> = before.iter().map(|p| cx.pattern(sc, p)).collect();
             let filter = filter.as_ref().map(|f| cx.bool_expr(sc, f));
-            let (call, before, filter) = (call?, flip(before)?, flip(filter)?);
-            if let Some(b) = &before {
+            let before = before.into_iter().collect::<Option<Vec<_>>>();
+            let (call, before, filter) = (call?, before?, flip(filter)?);
+            for b in &before {
                 let tight = cx.tight_call_pattern(&call, b);
                 cx.edge(call.step, b.step, origin, span, tight);
             }

@@ -212,22 +212,18 @@ fn rules_frames_number_each_then_pattern_then_quantifier_variables() {
     // each c = 0, pattern `g` = 1
     let r = by_id("k8s-floor-2.0");
     assert_eq!(r.num_vars, 2);
-    let Outcome::Step {
-        before: Some(p), ..
-    } = &r.outcome
-    else {
+    let Outcome::Step { before, .. } = &r.outcome else {
         panic!()
     };
+    let [p] = before.as_slice() else { panic!() };
     assert!(matches!(p.args[..], [PatArg::Bind(1)]));
     // each c = 0, each p = 1; `c` in the patterns is the each variable
     let r = by_id("no-costmanager");
     assert_eq!(r.num_vars, 2);
-    let Outcome::Step {
-        before: Some(p), ..
-    } = &r.outcome
-    else {
+    let Outcome::Step { before, .. } = &r.outcome else {
         panic!()
     };
+    let [p] = before.as_slice() else { panic!() };
     assert!(matches!(p.args[..], [PatArg::Equal(Expr::Var(0))]));
     // two quantifiers get two slots
     assert_eq!(by_id("disk-space").num_vars, 3);

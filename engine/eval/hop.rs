@@ -211,7 +211,7 @@ impl<'a> Planner<'a> {
                     let last = ids[ids.len() - 1];
                     self.remediations.extend(ids.iter().copied());
                     raw.fixed_by = Some(last);
-                    if full && before.is_some() {
+                    if full && !before.is_empty() {
                         pending.push(Pending::Before {
                             rule: ri,
                             binding: binding.clone(),
@@ -461,15 +461,7 @@ pub fn requirement_holds(
 /// 2 = `at`/`on`. None when the rule has no such clause.
 pub fn guard_patterns(rule: &Rule, kind: u8) -> (&[Pattern], Option<&Expr>) {
     match (kind, &rule.outcome, &rule.then) {
-        (
-            0,
-            Outcome::Step {
-                before: Some(p),
-                filter,
-                ..
-            },
-            _,
-        ) => (std::slice::from_ref(p), filter.as_ref()),
+        (0, Outcome::Step { before, filter, .. }, _) => (before, filter.as_ref()),
         (1, _, Some(then)) => (std::slice::from_ref(&then.after), then.filter.as_ref()),
         (2, _, _) => match guard_of(rule) {
             Some(g) => (&g.at, g.filter.as_ref()),

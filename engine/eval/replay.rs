@@ -352,14 +352,14 @@ fn guards_of(
         };
         let keys = &rule_keys[ri];
         let independent = before
-            .as_ref()
-            .is_some_and(|p| patterns::binding_independent(p, filter.as_ref()));
+            .iter()
+            .all(|p| patterns::binding_independent(p, filter.as_ref()));
         let mut shared: Option<Vec<u32>> = None;
         for binding in failing {
-            let Some(pattern) = before else {
+            if before.is_empty() {
                 at_end.push((ri as u16, binding));
                 continue;
-            };
+            }
             let hits = match &shared {
                 Some(hits) => hits.clone(),
                 None => {
@@ -367,16 +367,19 @@ fn guards_of(
                     if !bindings::rebind(&mut env, &rule.each, keys, &binding) {
                         continue;
                     }
-                    let step = &rb.steps[pattern.step as usize];
-                    let hits = patterns::matches(
-                        &mut env,
-                        graph,
-                        pos,
-                        pattern,
-                        filter.as_ref(),
-                        step,
-                        &rb.schema,
-                    );
+                    let mut hits = Vec::new();
+                    for pattern in before {
+                        let step = &rb.steps[pattern.step as usize];
+                        hits.extend(patterns::matches(
+                            &mut env,
+                            graph,
+                            pos,
+                            pattern,
+                            filter.as_ref(),
+                            step,
+                            &rb.schema,
+                        ));
+                    }
                     if independent {
                         shared = Some(hits.clone());
                     }

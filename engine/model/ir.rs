@@ -304,8 +304,8 @@ pub enum Outcome {
     Step {
         call: StepCall,
         /// The steps the remediation must precede (and before which the requirement
-        /// must hold); `None` only orders it within its hop.
-        before: Option<Pattern>,
+        /// must hold): every step matching any of them; empty only puts it in its hop.
+        before: Vec<Pattern>,
         filter: Option<Expr>,
     },
 }

@@ -290,7 +290,8 @@ pub enum Outcome {
     Note(Guard),
     Step {
         call: Call,
-        before: Option<Pattern>,
+        /// The remediation precedes every step matching any of these.
+        before: Vec<Pattern>,
         filter: Option<Expr>,
     },
 }

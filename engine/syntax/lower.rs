@@ -594,10 +594,10 @@ impl<'s> Lower<'s> {
             Some(g) => self.guard(g)?,
             None => Guard::default(),
         };
-        let pattern = match k.take(Rule::pattern) {
-            Some(p) => Some(self.pattern(p)?),
-            None => None,
-        };
+        let mut before = Vec::new();
+        while let Some(p) = k.take(Rule::pattern) {
+            before.push(self.pattern(p)?);
+        }
         let filter = self.suffix(&mut k, Rule::where_suffix)?;
         Ok(match (rule, call) {
             (Rule::block, _) => Outcome::Block,
@@ -605,7 +605,7 @@ impl<'s> Lower<'s> {
             (Rule::rule_note, _) => Outcome::Note(guard),
             (Rule::step_outcome, Some(call)) => Outcome::Step {
                 call: self.call(call)?,
-                before: pattern,
+                before,
                 filter,
             },
             (other, _) => return Err(bug(span, &format!("unexpected outcome {other:?}"))),

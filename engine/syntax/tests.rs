@@ -390,10 +390,10 @@ fn rules_with_every_outcome() {
                         Outcome::Note(g) if !g.at.is_empty() => "note-at",
                         Outcome::Note(_) => "note",
                         Outcome::Step {
-                            before: Some(_),
+                            before,
                             filter: Some(_),
                             ..
-                        } => "step-before-where",
+                        } if !before.is_empty() => "step-before-where",
                         Outcome::Step { .. } => "step",
                     },
                 )),
