@@ -11,7 +11,7 @@ use uplan::render;
 use uplan::rulebooks;
 use uplan::source::{Sources, Span};
 
-use super::{CheckFormat, Input, PlanFormat, Report, check, io};
+use super::{CheckFormat, Input, PlanFormat, Report, check, codes, io};
 
 /// Everything an evaluating command needs, read and checked.
 pub struct Loaded {
@@ -50,13 +50,10 @@ fn parse_target(text: &str) -> Result<Version, Problems> {
         let prefix = "--to ";
         let file = line.add("command line", format!("{prefix}{text}"));
         let span = Span::new(file, prefix.len(), prefix.len() + text.len());
-        Problem::new(
-            "uplan::cli::bad_version",
-            format!("`{text}` is not a version"),
-        )
-        .at(&line, span, e.reason)
-        .help("pass the target platform version, e.g. `--to 4.3` or `--to 4.3.1`")
-        .into()
+        Problem::new(codes::BAD_VERSION, format!("`{text}` is not a version"))
+            .at(&line, span, e.reason)
+            .help("pass the target platform version, e.g. `--to 4.3` or `--to 4.3.1`")
+            .into()
     })
 }
 

@@ -8,7 +8,7 @@ use uplan::inventory;
 use uplan::plan::{Plan, SCHEMA_ID};
 use uplan::source::{Sources, Span};
 
-use super::{Report, ValidateArgs, io, pipeline, plural};
+use super::{Report, ValidateArgs, codes, io, pipeline, plural};
 
 /// Exit 0 and "plan is valid", or exit 1 and the violations; bad input exits 2.
 pub fn validate(args: &ValidateArgs) -> Result<Report, Problems> {
@@ -73,7 +73,7 @@ fn parse_plan(name: &str, text: &str) -> Result<Plan, Problems> {
         let at = offset(text, e.line(), e.column());
         let span = Span::new(file, at, next_boundary(text, at));
         Problem::new(
-            "uplan::cli::bad_plan",
+            codes::BAD_PLAN,
             format!("`{name}` is not a {SCHEMA_ID} plan"),
         )
         .at(&sources, span, reason)
@@ -83,7 +83,7 @@ fn parse_plan(name: &str, text: &str) -> Result<Plan, Problems> {
         let at = text.find(&format!("\"{}\"", plan.schema)).unwrap_or(0);
         let span = Span::new(file, at, at + plan.schema.len() + 2);
         return Err(Problem::new(
-            "uplan::cli::unknown_schema",
+            codes::UNKNOWN_SCHEMA,
             format!("`{name}` has schema `{}`, not `{SCHEMA_ID}`", plan.schema),
         )
         .at(&sources, span, "unknown schema id")
