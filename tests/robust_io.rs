@@ -67,21 +67,30 @@ fn finish(mut child: Child, what: &str) -> Run {
     }
 }
 
-/// Runs uplan with stdout and stderr captured. Output larger than a pipe's buffer
-/// would block the child while we wait, so stdout goes to a file.
+/// Runs uplan with stdout and stderr captured in files: output larger than a pipe's
+/// buffer would block the child while we wait for it.
 fn uplan(args: &[&str]) -> Run {
     let dir = scratch_root().join("stdout");
     let _ = fs::create_dir_all(&dir);
-    let out = dir.join(format!("{}.out", unique()));
-    let file = fs::File::create(&out).unwrap_or_else(|e| panic!("{e}"));
+    let name = unique();
+    let (out, err) = (
+        dir.join(format!("{name}.out")),
+        dir.join(format!("{name}.err")),
+    );
+    let create = |p: &Path| fs::File::create(p).unwrap_or_else(|e| panic!("{e}"));
     let child = command(args)
-        .stdout(file)
-        .stderr(Stdio::piped())
+        .stdout(create(&out))
+        .stderr(create(&err))
         .spawn()
         .unwrap_or_else(|e| panic!("cannot run uplan: {e}"));
     let mut run = finish(child, &args.join(" "));
-    run.stdout = fs::read_to_string(&out).unwrap_or_default();
-    let _ = fs::remove_file(&out);
+    let read = |p: &Path| {
+        let text = fs::read_to_string(p).unwrap_or_default();
+        let _ = fs::remove_file(p);
+        text
+    };
+    run.stdout = read(&out);
+    run.stderr = read(&err);
     run
 }
 
