@@ -248,6 +248,27 @@ fn a_file_over_64_mib_is_refused_without_reading_it() {
 }
 
 #[test]
+fn a_file_that_is_not_utf8_is_unreadable_at_its_offset() {
+    let dir = scratch("not-utf8");
+    let path = dir.join("inv.yaml");
+    fs::write(&path, b"platform:\n  version: \"3.18\xff\"\n").unwrap_or_else(|e| panic!("{e}"));
+    let run = uplan(&["plan", s(&path)]);
+    assert_bad_input(&run, "uplan::cli::unreadable_file");
+    assert!(run.stderr.contains("offset 26"), "{run:#?}");
+}
+
+#[test]
+fn a_fifo_as_rule_directory_is_refused_without_blocking() {
+    let dir = scratch("fifo-rule-dir");
+    let fifo = dir.join("rules");
+    mkfifo(&fifo);
+    let run = uplan(&["lint", s(&fifo)]);
+    assert_bad_input(&run, "uplan::rules::unreadable_dir");
+    let run = uplan(&["plan", EXAMPLE, "--rules", s(&fifo)]);
+    assert_bad_input(&run, "uplan::rules::unreadable_dir");
+}
+
+#[test]
 fn a_fifo_or_directory_named_uplan_in_a_rule_dir_is_refused() {
     let dir = scratch("fifo-rules");
     let (rules, inventory) = fleet(&dir);
@@ -465,9 +486,15 @@ fn a_full_stdout_exits_2_with_a_diagnostic() {
         assert_eq!(run.code, Some(2), "{run:#?}");
         assert!(run.stderr.contains("uplan::cli::write_failed"), "{run:#?}");
     }
-    let run = shell(&format!("\"$UPLAN\" check {EXAMPLE} >/dev/full"));
-    assert_eq!(run.code, Some(2), "{run:#?}");
-    assert!(run.stderr.contains("uplan::cli::write_failed"), "{run:#?}");
+    for args in [
+        format!("check {EXAMPLE}"),
+        "--help".to_string(),
+        "lint".to_string(),
+    ] {
+        let run = shell(&format!("\"$UPLAN\" {args} >/dev/full"));
+        assert_eq!(run.code, Some(2), "{args}: {run:#?}");
+        assert!(run.stderr.contains("uplan::cli::write_failed"), "{run:#?}");
+    }
 }
 
 #[test]
