@@ -14,6 +14,7 @@
 pub mod check;
 pub mod diagnostics;
 pub mod eval;
+pub mod input;
 pub mod inventory;
 pub mod model;
 pub mod plan;

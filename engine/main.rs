@@ -2,13 +2,12 @@
 
 mod cli;
 
-use std::io::Write;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let out = cli::run(std::env::args_os(), cli::Terminal::detect());
-    // A closed pipe (`uplan plan … | head`) is not an error worth a panic.
-    let _ = std::io::stdout().write_all(out.stdout.as_bytes());
-    let _ = std::io::stderr().write_all(out.stderr.as_bytes());
-    ExitCode::from(out.code)
+    // First, before any file is opened (see `Streams`).
+    let streams = cli::Streams::take();
+    let terminal = cli::Terminal::detect();
+    let out = cli::run(std::env::args_os(), terminal);
+    ExitCode::from(streams.emit(&out, terminal.stderr_colour))
 }

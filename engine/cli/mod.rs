@@ -3,6 +3,7 @@
 //! stdout and stderr out (only `-o FILE` touches the file system for writing).
 
 mod check;
+mod codes;
 mod io;
 mod lint;
 mod pipeline;
@@ -12,9 +13,9 @@ use std::ffi::OsString;
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use uplan::diagnostics::{self, Problems};
+use uplan::diagnostics::{self, Problem, Problems};
 
-pub use io::Terminal;
+pub use io::{Streams, Terminal};
 
 /// uplan turns a platform inventory into an ordered, validated upgrade plan, driven by
 /// rule files (default: the embedded ACP rulebook).
@@ -131,36 +132,64 @@ where
     I: IntoIterator<Item = T>,
     T: Into<OsString> + Clone,
 {
-    let cli = match Cli::try_parse_from(args) {
+    let args: Vec<OsString> = args.into_iter().map(Into::into).collect();
+    let cli = match Cli::try_parse_from(&args) {
         Ok(cli) => cli,
-        Err(e) => return clap_error(&e, terminal),
+        Err(e) => return clap_error(&e, &args, terminal),
     };
     let output = match &cli.command {
-        Command::Plan(a) => a.output.clone(),
-        Command::Check(a) => a.output.clone(),
+        Command::Plan(a) => a.output.as_deref(),
+        Command::Check(a) => a.output.as_deref(),
         _ => None,
     };
+    // `-o` is checked before the run: a wrong path should not cost a whole evaluation.
+    let target = match output.map(|p| io::output_target(p, &inputs(&cli.command))) {
+        Some(Err(problems)) => return failure(&problems, terminal),
+        Some(Ok(target)) => Some(target),
+        None => None,
+    };
     // Colour is for people looking at a terminal, never for a file.
-    let colour = terminal.stdout_colour && output.is_none();
+    let colour = terminal.stdout_colour && target.is_none();
     let result = match cli.command {
         Command::Plan(a) => pipeline::plan(&a.input, a.format, colour),
         Command::Check(a) => pipeline::check(&a.input, a.format, colour),
         Command::Lint(a) => lint::lint(a.dir.as_deref(), terminal.stderr_colour),
         Command::Validate(a) => validate::validate(&a),
     };
-    let delivered = result.and_then(|report| deliver(report, output.as_deref()));
-    delivered.unwrap_or_else(|problems| Output {
-        code: 2,
-        stdout: String::new(),
-        stderr: diagnostics::render(&problems, terminal.stderr_colour),
-    })
+    let delivered = result.and_then(|report| deliver(report, target.as_ref()));
+    delivered.unwrap_or_else(|problems| failure(&problems, terminal))
 }
 
-/// Sends the report to stdout, or writes it to `file` (then stdout stays empty).
-fn deliver(report: Report, file: Option<&std::path::Path>) -> Result<Output, Problems> {
-    let stdout = match file {
-        Some(path) => {
-            io::write_atomically(path, &report.text)?;
+/// Exit 2 with the diagnostics on stderr.
+fn failure(problems: &Problems, terminal: Terminal) -> Output {
+    Output {
+        code: 2,
+        stdout: String::new(),
+        stderr: diagnostics::render(problems, terminal.stderr_colour),
+    }
+}
+
+/// The files an evaluating command reads, with what each is: `-o` must name none.
+fn inputs(command: &Command) -> Vec<(&'static str, PathBuf)> {
+    let input = match command {
+        Command::Plan(a) => &a.input,
+        Command::Check(a) => &a.input,
+        Command::Lint(_) | Command::Validate(_) => return Vec::new(),
+    };
+    let mut files = vec![("inventory", input.inventory.clone())];
+    // A directory that cannot be listed fails the run itself, with its own diagnostic.
+    if let Some(dir) = &input.rules {
+        let rules = uplan::rulebooks::rule_files(dir).unwrap_or_default();
+        files.extend(rules.into_iter().map(|p| ("rule file", p)));
+    }
+    files
+}
+
+/// Sends the report to stdout, or writes it to `target` (then stdout stays empty).
+fn deliver(report: Report, target: Option<&io::Target>) -> Result<Output, Problems> {
+    let stdout = match target {
+        Some(target) => {
+            io::write_atomically(target, &report.text)?;
             String::new()
         }
         None => report.text,
@@ -181,29 +210,70 @@ fn plural(n: usize, what: &str) -> String {
     }
 }
 
-/// clap's own messages: help and version on stdout (exit 0), usage errors on
-/// stderr (exit 2).
-fn clap_error(e: &clap::Error, terminal: Terminal) -> Output {
-    let code = u8::try_from(e.exit_code()).unwrap_or(2);
-    if e.use_stderr() {
-        let styled = e.render();
-        let text = if terminal.stderr_colour {
-            styled.ansi().to_string()
-        } else {
-            styled.to_string()
-        };
-        Output {
-            code,
-            stdout: String::new(),
-            stderr: text,
-        }
-    } else {
-        Output {
-            code,
+/// clap's own messages: help and version on stdout (exit 0); a usage error is a
+/// `uplan::cli::usage` diagnostic on stderr (exit 2), like every other bad input.
+fn clap_error(e: &clap::Error, args: &[OsString], terminal: Terminal) -> Output {
+    if !e.use_stderr() {
+        return Output {
+            code: u8::try_from(e.exit_code()).unwrap_or(0),
             stdout: e.render().to_string(),
             stderr: String::new(),
+        };
+    }
+    failure(&usage_problem(e, args).into(), terminal)
+}
+
+/// `uplan plan` when the arguments name a command, else `uplan`.
+fn command_of(args: &[OsString]) -> String {
+    use clap::CommandFactory;
+    let cli = Cli::command();
+    let named = args.iter().skip(1).find_map(|a| {
+        cli.get_subcommands()
+            .find(|c| a.to_str() == Some(c.get_name()))
+            .map(|c| c.get_name().to_string())
+    });
+    named.map_or_else(|| "uplan".to_string(), |c| format!("uplan {c}"))
+}
+
+/// clap's message as the diagnostic's message (its first paragraph on one line), its
+/// tips and the usage line as the help.
+fn usage_problem(e: &clap::Error, args: &[OsString]) -> Problem {
+    use clap::error::ErrorKind;
+    if e.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
+        return Problem::new(codes::USAGE, "no command given").help(
+            "usage: uplan <COMMAND>, where COMMAND is plan, check, lint or validate; `uplan --help` explains each",
+        );
+    }
+    let rendered = e.render().to_string();
+    let mut paragraphs = rendered
+        .split("\n\n")
+        .map(str::trim)
+        .filter(|p| !p.is_empty());
+    let first = paragraphs.next().unwrap_or("bad command line");
+    let message = first
+        .strip_prefix("error:")
+        .unwrap_or(first)
+        .split('\n')
+        .map(str::trim)
+        .collect::<Vec<_>>()
+        .join(" ");
+    let mut help = Vec::new();
+    let mut command = command_of(args);
+    for p in paragraphs {
+        if let Some(usage) = p.strip_prefix("Usage:") {
+            let usage = usage.trim();
+            command = usage
+                .split_whitespace()
+                .take_while(|w| !w.starts_with(['[', '<']))
+                .collect::<Vec<_>>()
+                .join(" ");
+            help.push(format!("usage: {usage}"));
+        } else if !p.starts_with("For more information") {
+            help.push(p.split('\n').map(str::trim).collect::<Vec<_>>().join(" "));
         }
     }
+    help.push(format!("`{command} --help` lists every argument"));
+    Problem::new(codes::USAGE, message).help(help.join("\n"))
 }
 
 #[cfg(test)]
@@ -240,8 +310,32 @@ mod tests {
         ] {
             let out = uplan(args);
             assert_eq!(out.code, 2, "{args:?}: {out:?}");
-            assert!(!out.stderr.is_empty());
+            assert!(out.stderr.contains(codes::USAGE), "{args:?}: {out:?}");
+            assert!(out.stderr.contains("help:"), "{args:?}: {out:?}");
+            assert!(out.stdout.is_empty(), "{args:?}: {out:?}");
         }
+    }
+
+    #[test]
+    fn usage_errors_keep_clap_message_and_usage_line() {
+        let out = uplan(&["plan", "x.yaml", "--format", "pdf"]);
+        insta::assert_snapshot!(out.stderr);
+        let out = uplan(&["plan"]);
+        assert!(out.stderr.contains("<INVENTORY>"), "{out:?}");
+        assert!(out.stderr.contains("usage: uplan plan"), "{out:?}");
+        assert!(out.stderr.contains("`uplan plan --help`"), "{out:?}");
+        let out = uplan(&["pln"]);
+        assert!(
+            out.stderr.contains("'plan'"),
+            "the suggestion is kept: {out:?}"
+        );
+    }
+
+    #[test]
+    fn version_goes_to_stdout_with_exit_0() {
+        let out = uplan(&["--version"]);
+        assert_eq!((out.code, out.stderr.as_str()), (0, ""));
+        assert!(out.stdout.starts_with("uplan "), "{out:?}");
     }
 
     #[test]
@@ -254,7 +348,8 @@ mod tests {
             text: "{}\n".into(),
             warnings: "careful\n".into(),
         };
-        let out = deliver(report, Some(&file)).map_err(|p| p.codes());
+        let target = io::output_target(&file, &[]).map_err(|p| p.codes());
+        let out = target.and_then(|t| deliver(report, Some(&t)).map_err(|p| p.codes()));
         let expected = Output {
             code: 1,
             stdout: String::new(),

@@ -11,7 +11,7 @@ use uplan::render;
 use uplan::rulebooks;
 use uplan::source::{Sources, Span};
 
-use super::{CheckFormat, Input, PlanFormat, Report, check, io};
+use super::{CheckFormat, Input, PlanFormat, Report, check, codes, io};
 
 /// Everything an evaluating command needs, read and checked.
 pub struct Loaded {
@@ -51,7 +51,7 @@ fn parse_target(text: &str) -> Result<Version, Problems> {
         let prefix = "--to ";
         let file = line.add("command line", format!("{prefix}{text}"));
         let span = Span::new(file, prefix.len(), prefix.len() + text.len());
-        Problem::new("uplan::cli::bad_version", message)
+        Problem::new(codes::BAD_VERSION, message)
             .at(&line, span, label)
             .help("pass the target platform version, e.g. `--to 4.3` or `--to 4.3.1`")
             .into()

@@ -1,14 +1,16 @@
 //! `uplan validate PLAN.json --inventory INV`: replay a (possibly hand-edited) plan.
 
+use std::borrow::Cow;
 use std::fmt::Write;
 
 use uplan::diagnostics::{Problem, Problems};
 use uplan::eval::{self, Violation};
 use uplan::inventory;
+use uplan::model::Version;
 use uplan::plan::{Plan, SCHEMA_ID};
 use uplan::source::{Sources, Span};
 
-use super::{Report, ValidateArgs, io, pipeline, plural};
+use super::{Report, ValidateArgs, codes, io, pipeline, plural};
 
 /// Exit 0 and "plan is valid", or exit 1 and the violations; bad input exits 2.
 pub fn validate(args: &ValidateArgs) -> Result<Report, Problems> {
@@ -39,14 +41,21 @@ fn report(plan: &Plan, violations: &[Violation]) -> Report {
             warnings: String::new(),
         };
     }
-    for v in violations {
-        let _ = writeln!(text, "✗ {}: {}", v.code, v.message);
+    for v in violations.iter().take(MAX_SHOWN) {
+        let _ = writeln!(text, "✗ {}: {}", v.code, printable(&v.message));
         if let Some(step) = &v.step {
-            let _ = writeln!(text, "    step: {step}");
+            let _ = writeln!(text, "    step: {}", printable(step));
         }
         if let Some(rule) = &v.rule {
-            let _ = writeln!(text, "    rule: {rule}");
+            let _ = writeln!(text, "    rule: {}", printable(rule));
         }
+    }
+    if violations.len() > MAX_SHOWN {
+        let _ = writeln!(
+            text,
+            "… and {}",
+            plural(violations.len() - MAX_SHOWN, "more violation")
+        );
     }
     let _ = writeln!(
         text,
@@ -60,39 +69,100 @@ fn report(plan: &Plan, violations: &[Violation]) -> Report {
     }
 }
 
+/// How many violations the report lists; a plan edited beyond recognition can break
+/// every rule for every step, and the first ones say what happened.
+const MAX_SHOWN: usize = 200;
+
+/// `text` with control characters escaped (`\u{1b}`): ids and messages come from
+/// the plan file, and a raw ESC or line break would reach the terminal.
+fn printable(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(char::is_control) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if c.is_control() {
+            let _ = write!(out, "{}", c.escape_unicode());
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
 /// Parses the plan JSON; bad JSON or a wrong shape points at the line and column
 /// serde_json reports, an unknown schema id at the `schema` value.
 fn parse_plan(name: &str, text: &str) -> Result<Plan, Problems> {
     let mut sources = Sources::default();
     let file = sources.add(name, text);
-    let plan: Plan = serde_json::from_str(text).map_err(|e| {
+    // An editor may save the plan with a byte order mark; JSON has none.
+    let bom = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    let plan: Plan = serde_json::from_str(&text[bom..]).map_err(|e| {
         let message = e.to_string();
         let reason = message
             .rsplit_once(" at line ")
             .map_or(message.as_str(), |(m, _)| m);
-        let at = offset(text, e.line(), e.column());
+        let at = bom + offset(&text[bom..], e.line(), e.column());
         let span = Span::new(file, at, next_boundary(text, at));
         Problem::new(
-            "uplan::cli::bad_plan",
+            codes::BAD_PLAN,
             format!("`{name}` is not a {SCHEMA_ID} plan"),
         )
         .at(&sources, span, reason)
         .help("pass the JSON `uplan plan --format json` wrote (steps may be reordered or edited)")
     })?;
     if plan.schema != SCHEMA_ID {
-        let at = text.find(&format!("\"{}\"", plan.schema)).unwrap_or(0);
-        let span = Span::new(file, at, at + plan.schema.len() + 2);
-        return Err(Problem::new(
-            "uplan::cli::unknown_schema",
-            format!("`{name}` has schema `{}`, not `{SCHEMA_ID}`", plan.schema),
-        )
-        .at(&sources, span, "unknown schema id")
-        .help(format!(
-            "this uplan reads `{SCHEMA_ID}` plans; re-create the plan with `uplan plan --format json`"
-        ))
-        .into());
+        return Err(unknown_schema(&sources, file, name, &plan.schema).into());
+    }
+    if let Err(e) = Version::parse(&plan.to) {
+        return Err(bad_target(&sources, file, name, &plan.to, e.reason).into());
     }
     Ok(plan)
+}
+
+/// The plan's `to` is no version: points at its value when it is written plainly.
+fn bad_target(sources: &Sources, file: u32, name: &str, to: &str, reason: &str) -> Problem {
+    let problem = Problem::new(
+        codes::BAD_PLAN,
+        format!("the target of `{name}` is not a version"),
+    )
+    .help("`to` is the version the plan upgrades to, e.g. `\"to\": \"4.3.0\"`");
+    let text = &sources.get(file).text;
+    let value = serde_json::to_string(to).unwrap_or_default();
+    let found = text
+        .find("\"to\"")
+        .and_then(|key| text[key..].find(&value).map(|v| key + v));
+    match found {
+        Some(at) => problem.at(sources, Span::new(file, at, at + value.len()), reason),
+        None => problem,
+    }
+}
+
+/// Points at the schema's value when it is written plainly (an escaped one is not
+/// found verbatim, and then the message alone names it).
+fn unknown_schema(sources: &Sources, file: u32, name: &str, schema: &str) -> Problem {
+    let shown: String = schema.chars().take(80).collect();
+    let ellipsis = if shown.len() < schema.len() {
+        "…"
+    } else {
+        ""
+    };
+    let problem = Problem::new(
+        codes::UNKNOWN_SCHEMA,
+        format!("`{name}` has schema `{shown}{ellipsis}`, not `{SCHEMA_ID}`"),
+    )
+    .help(format!(
+        "this uplan reads `{SCHEMA_ID}` plans; re-create the plan with `uplan plan --format json`"
+    ));
+    let text = &sources.get(file).text;
+    match text.find(&format!("\"{schema}\"")) {
+        Some(at) => problem.at(
+            sources,
+            Span::new(file, at, at + schema.len() + 2),
+            "unknown schema id",
+        ),
+        None => problem,
+    }
 }
 
 /// The byte offset of serde_json's 1-based (line, column), clamped to the text.

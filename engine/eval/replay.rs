@@ -16,16 +16,38 @@ use crate::inventory::Inventory;
 use crate::model::{Outcome, Rulebook, Value};
 use crate::plan::Plan;
 
-/// One way a plan breaks the rulebook.
+/// One way a plan breaks the rulebook, or contradicts itself.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Violation {
     /// Stable: `uplan::validate::order`, `::wave`, `::hop_order`, `::requirement`,
-    /// `::limit`, `::missing_step`, `::unknown_step`, `::path`, `::blocked`.
+    /// `::limit`, `::missing_step`, `::unknown_step`, `::path`, `::blocked`, and the
+    /// plan's own structure: [`DUPLICATE_STEP`], [`SELF_AFTER`], [`UNKNOWN_AFTER`],
+    /// [`AFTER_CYCLE`], [`AFTER_ORDER`].
     pub code: &'static str,
     pub step: Option<String>,
     pub rule: Option<String>,
     pub message: String,
 }
+
+/// Two steps of the plan have one id: a step copied in an edited plan.
+pub const DUPLICATE_STEP: &str = "uplan::validate::duplicate_step";
+
+/// A step lists its own id in its `after` list.
+pub const SELF_AFTER: &str = "uplan::validate::self_after";
+
+/// An `after` list names an id that is no step of the plan: a typo, or a step
+/// removed from the plan while another still waits for it.
+pub const UNKNOWN_AFTER: &str = "uplan::validate::unknown_after";
+
+/// Steps wait for each other through their `after` lists: `a` after `b`, `b` after `a`.
+pub const AFTER_CYCLE: &str = "uplan::validate::after_cycle";
+
+/// A step waits for a step (its `after` list) that comes later in the plan, or runs
+/// in the same wave or a later one.
+pub const AFTER_ORDER: &str = "uplan::validate::after_order";
+
+/// How many steps a cycle's message names before "and N more".
+const CYCLE_NAMES: usize = 10;
 
 /// Checks `order` (instances of `ev.graph`) with `wave` (per instance) against the
 /// rulebook, starting from `initial`.
@@ -542,10 +564,9 @@ pub fn validate_plan(
         .help("a plan file comes from `uplan plan --format json`")
     })?;
     let ev = super::evaluate_unchecked(rb, inventory, &target, Mode::Plan)?;
-    let mut out = Vec::new();
     let path: Vec<String> = super::output::path_names(rb, &ev);
     if path != plan.path {
-        out.push(Violation {
+        return Ok(vec![Violation {
             code: "uplan::validate::path",
             step: None,
             rule: None,
@@ -553,22 +574,25 @@ pub fn validate_plan(
                 "the plan's path {:?} is not the inventory's path {:?}",
                 plan.path, path
             ),
-        });
-        return Ok(out);
+        }]);
     }
+    let mut out = plan_structure(plan);
     let facts = &inventory.facts;
     let ids: HashMap<String, u32> = (0..ev.graph.insts.len() as u32)
         .map(|i| (step_id(rb, &ev.graph, &ev.hops, facts, i), i))
         .collect();
     let mut order = Vec::new();
     let mut wave = vec![u32::MAX; ev.graph.insts.len()];
+    let mut missing = Vec::new();
     for s in &plan.steps {
         match ids.get(&s.id) {
+            // A duplicate is reported above; the replay runs its first copy only.
+            Some(&i) if wave[i as usize] != u32::MAX => {}
             Some(&i) => {
                 order.push(i);
                 wave[i as usize] = s.wave.saturating_sub(1);
             }
-            None => out.push(Violation {
+            None => missing.push(Violation {
                 code: "uplan::validate::unknown_step",
                 step: Some(s.id.clone()),
                 rule: None,
@@ -581,7 +605,7 @@ pub fn validate_plan(
     }
     for (id, &i) in &ids {
         if wave[i as usize] == u32::MAX && ev.order.contains(&i) {
-            out.push(Violation {
+            missing.push(Violation {
                 code: "uplan::validate::missing_step",
                 step: Some(id.clone()),
                 rule: origin_id(rb, ev.graph.insts[i as usize].origin),
@@ -589,7 +613,8 @@ pub fn validate_plan(
             });
         }
     }
-    out.sort_by(|a, b| a.step.cmp(&b.step));
+    missing.sort_by(|a, b| a.step.cmp(&b.step));
+    out.extend(missing);
     out.extend(replay(rb, facts, &ev, &order, &wave));
     // A blocked plan is not executable however its steps are ordered.
     for f in super::output::findings(&ev, rb, inventory) {
@@ -603,4 +628,226 @@ pub fn validate_plan(
         }
     }
     Ok(out)
+}
+
+/// The plan's own consistency, before the rulebook is asked: one step per id, and
+/// `after` lists that name steps of the plan, earlier ones, without a cycle.
+pub fn plan_structure(plan: &Plan) -> Vec<Violation> {
+    let mut first: HashMap<&str, usize> = HashMap::default();
+    let mut out = Vec::new();
+    for (n, s) in plan.steps.iter().enumerate() {
+        if let Some(&earlier) = first.get(s.id.as_str()) {
+            out.push(Violation {
+                code: DUPLICATE_STEP,
+                step: Some(s.id.clone()),
+                rule: None,
+                message: format!(
+                    "`{}` appears more than once: step {} repeats step {}",
+                    s.id,
+                    n + 1,
+                    earlier + 1
+                ),
+            });
+        } else {
+            first.insert(&s.id, n);
+        }
+    }
+    let edges = after_edges(plan, &first, &mut out);
+    out.extend(after_cycles(plan, &edges));
+    out
+}
+
+/// The `after` lists as (waiting step, step waited for) positions of first copies;
+/// reports ids that name the step itself or no step.
+fn after_edges(
+    plan: &Plan,
+    first: &HashMap<&str, usize>,
+    out: &mut Vec<Violation>,
+) -> Vec<(usize, usize)> {
+    let mut edges = Vec::new();
+    for (n, s) in plan.steps.iter().enumerate() {
+        if first.get(s.id.as_str()) != Some(&n) {
+            continue;
+        }
+        for a in &s.after {
+            let violation = |code, message| Violation {
+                code,
+                step: Some(s.id.clone()),
+                rule: None,
+                message,
+            };
+            match first.get(a.as_str()) {
+                Some(&m) if m == n => out.push(violation(
+                    SELF_AFTER,
+                    format!("`{}` lists itself in its `after` list", s.id),
+                )),
+                Some(&m) => edges.push((n, m)),
+                None => out.push(violation(
+                    UNKNOWN_AFTER,
+                    format!("`{}` waits for `{a}`, which is no step of the plan", s.id),
+                )),
+            }
+        }
+    }
+    edges
+}
+
+/// Cycles of the `after` lists (each named once), and waits on a later step or one
+/// in the same wave outside cycles.
+fn after_cycles(plan: &Plan, edges: &[(usize, usize)]) -> Vec<Violation> {
+    use petgraph::graph::{DiGraph, NodeIndex};
+    let mut graph: DiGraph<(), ()> = DiGraph::with_capacity(plan.steps.len(), edges.len());
+    for _ in &plan.steps {
+        graph.add_node(());
+    }
+    for &(n, m) in edges {
+        graph.add_edge(NodeIndex::new(m), NodeIndex::new(n), ());
+    }
+    let mut component = vec![usize::MAX; plan.steps.len()];
+    let mut out = Vec::new();
+    // Kosaraju's walk is iterative; petgraph's Tarjan recurses once per step of a
+    // chain and overflows the stack on a long `after` chain.
+    for (c, scc) in petgraph::algo::kosaraju_scc(&graph).iter().enumerate() {
+        for node in scc {
+            component[node.index()] = c;
+        }
+        if scc.len() > 1 {
+            out.push(cycle_violation(
+                plan,
+                scc.iter().map(|n| n.index()).collect(),
+            ));
+        }
+    }
+    for &(n, m) in edges {
+        let (waiting, waited) = (&plan.steps[n], &plan.steps[m]);
+        let cyclic = component[n] == component[m];
+        if !cyclic && (m > n || waited.wave >= waiting.wave) {
+            out.push(Violation {
+                code: AFTER_ORDER,
+                step: Some(waiting.id.clone()),
+                rule: None,
+                message: format!(
+                    "`{}` waits for `{}` (its `after` list), which {}",
+                    waiting.id,
+                    waited.id,
+                    if m > n {
+                        "comes later in the plan"
+                    } else {
+                        "runs in the same wave or a later one"
+                    }
+                ),
+            });
+        }
+    }
+    out
+}
+
+fn cycle_violation(plan: &Plan, mut members: Vec<usize>) -> Violation {
+    members.sort_unstable();
+    let mut names: Vec<String> = members
+        .iter()
+        .take(CYCLE_NAMES)
+        .map(|&n| format!("`{}`", plan.steps[n].id))
+        .collect();
+    if members.len() > CYCLE_NAMES {
+        names.push(format!("and {} more", members.len() - CYCLE_NAMES));
+    }
+    Violation {
+        code: AFTER_CYCLE,
+        step: Some(plan.steps[members[0]].id.clone()),
+        rule: None,
+        message: format!(
+            "these steps wait for each other through their `after` lists: {}",
+            names.join(", ")
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plan::{PlannedStep, Status};
+
+    fn step(id: &str, wave: u32, after: &[&str]) -> PlannedStep {
+        PlannedStep {
+            id: id.into(),
+            hop: "1.0->2.0".into(),
+            action: "x".into(),
+            cluster: None,
+            title: String::new(),
+            commands: Vec::new(),
+            manual: false,
+            after: after.iter().map(|a| a.to_string()).collect(),
+            wave,
+            rule: None,
+            notes: Vec::new(),
+            duration_minutes: None,
+            ..PlannedStep::default()
+        }
+    }
+
+    fn codes(steps: Vec<PlannedStep>) -> Vec<&'static str> {
+        let plan = Plan {
+            schema: crate::plan::SCHEMA_ID.into(),
+            status: Status::Ready,
+            from: "1.0".into(),
+            to: "2.0".into(),
+            path: Vec::new(),
+            findings: Vec::new(),
+            steps,
+        };
+        plan_structure(&plan).iter().map(|v| v.code).collect()
+    }
+
+    #[test]
+    fn a_consistent_plan_has_no_structure_violation() {
+        let steps = vec![
+            step("a", 1, &[]),
+            step("b", 2, &["a"]),
+            step("c", 3, &["a", "b"]),
+        ];
+        assert_eq!(codes(steps), Vec::<&str>::new());
+    }
+
+    #[test]
+    fn each_kind_of_inconsistency_has_its_code() {
+        let dup = vec![step("a", 1, &[]), step("a", 2, &[]), step("a", 3, &[])];
+        assert_eq!(codes(dup), vec![DUPLICATE_STEP, DUPLICATE_STEP]);
+        assert_eq!(codes(vec![step("a", 1, &["a"])]), vec![SELF_AFTER]);
+        assert_eq!(codes(vec![step("a", 1, &["z"])]), vec![UNKNOWN_AFTER]);
+        let cycle = vec![
+            step("a", 1, &["c"]),
+            step("b", 2, &["a"]),
+            step("c", 3, &["b"]),
+        ];
+        assert_eq!(codes(cycle), vec![AFTER_CYCLE]);
+        let later = vec![step("a", 1, &["b"]), step("b", 2, &[])];
+        assert_eq!(codes(later), vec![AFTER_ORDER]);
+        let same_wave = vec![step("a", 1, &[]), step("b", 1, &["a"])];
+        assert_eq!(codes(same_wave), vec![AFTER_ORDER]);
+    }
+
+    #[test]
+    fn a_cycle_is_named_once_with_its_members_capped() {
+        let n = 50;
+        let steps: Vec<PlannedStep> = (0..n)
+            .map(|i| step(&format!("s{i}"), i + 1, &[&format!("s{}", (i + n - 1) % n)]))
+            .collect();
+        let plan = Plan {
+            schema: crate::plan::SCHEMA_ID.into(),
+            status: Status::Ready,
+            from: "1.0".into(),
+            to: "2.0".into(),
+            path: Vec::new(),
+            findings: Vec::new(),
+            steps,
+        };
+        let got = plan_structure(&plan);
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert!(
+            got[0].message.ends_with("`s9`, and 40 more"),
+            "{}",
+            got[0].message
+        );
+    }
 }
