@@ -136,7 +136,7 @@ fn data_service() -> impl Strategy<Value = Value> {
 
 fn resource_patches() -> impl Strategy<Value = Vec<Value>> {
     prop::collection::vec(
-        prop::option::of(prop::sample::select(&["4.3", "4.0"][..])),
+        prop::option::of(prop::sample::select(&["4.3.0", "4.0.0", "4.3.1"][..])),
         0..4,
     )
     .prop_map(|list| {

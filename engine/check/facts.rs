@@ -83,6 +83,7 @@ fn children(e: &Expr) -> Vec<&Expr> {
     match e {
         Expr::Lit(_) | Expr::Var(_) | Expr::Root | Expr::Hop(_) | Expr::HopIs { .. } => Vec::new(),
         Expr::Field(x, _) | Expr::Not(x) | Expr::Like(x, _) => vec![x],
+        Expr::RangeBound { range, .. } => vec![range],
         Expr::And(a, b) | Expr::Or(a, b) | Expr::Cmp(_, a, b) | Expr::Coalesce(a, b) => vec![a, b],
         Expr::In { item, set, .. } => vec![item, set],
         Expr::Quant { list, body, .. } => vec![list, body],

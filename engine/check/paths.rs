@@ -132,6 +132,9 @@ impl Cx<'_> {
             return self.hop_field(f);
         }
         let tb = self.expr(sc, base, None)?;
+        if *tb.ty.non_null() == Type::Range {
+            return self.range_bound(tb, base, f);
+        }
         let record = match &tb.ty {
             Type::Record(r) => *r,
             Type::Optional(inner) if matches!(**inner, Type::Record(_)) => {
@@ -160,6 +163,33 @@ impl Cx<'_> {
         let ty = def.ty.clone();
         let key = path_key(sc, whole).unwrap_or_default();
         Some(narrowed(sc, Expr::Field(Box::new(tb.expr), i), ty, &key).read_from(record, i))
+    }
+
+    /// `r.min` and `r.max`: the bounds of a range (`hop.target.compatible_kubernetes.min`),
+    /// so a rule can name the number it checks instead of repeating it.
+    fn range_bound(&mut self, tb: Typed, base: &ast::Expr, f: &ast::Ident) -> Option<Typed> {
+        if !self.non_optional(&tb, base.span) {
+            return None;
+        }
+        let upper = match f.name.as_str() {
+            "min" => false,
+            "max" => true,
+            other => {
+                let p = self.problem(
+                    codes::UNKNOWN_FACT,
+                    format!("a range has no field `{other}`"),
+                    f.span,
+                    "unknown range field",
+                );
+                self.report(p, Some("a range has `min` and `max`".into()));
+                return None;
+            }
+        };
+        let e = Expr::RangeBound {
+            range: Box::new(tb.expr),
+            upper,
+        };
+        Some(Typed::new(e, Type::Version))
     }
 
     /// `hop.from`, `hop.to`, `hop.source`, `hop.target`, `hop.<attribute>`.

@@ -86,6 +86,7 @@ impl Cx<'_> {
                 self.precision.release.get(i).copied().unwrap_or(0)
             }
             Expr::Coalesce(a, b) => self.precision_of(a).max(self.precision_of(b)),
+            Expr::RangeBound { range, .. } => self.precision_of(range),
             _ => 0,
         }
     }

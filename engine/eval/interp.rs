@@ -169,6 +169,11 @@ impl<'a> Env<'a> {
                 Some(r) => r.get(*i as usize).map_or(Val::Null, Val::of),
                 None => Val::Null,
             },
+            Expr::RangeBound { range, upper } => match self.eval(range) {
+                Val::Range(r) if *upper => Val::Ver(&r.hi),
+                Val::Range(r) => Val::Ver(&r.lo),
+                _ => Val::Null,
+            },
             Expr::Not(x) => Val::Bool(!self.test(x)),
             Expr::And(a, b) => Val::Bool(self.test(a) && self.test(b)),
             Expr::Or(a, b) => Val::Bool(self.test(a) || self.test(b)),
@@ -278,6 +283,30 @@ impl<'a> Env<'a> {
         out
     }
 
+    /// A template whose holes may get a remark after their value (`decorate` sees the
+    /// hole's expression and value): findings use it to say that a fact is what earlier
+    /// steps of the plan make it, not what the inventory says.
+    pub fn render_remarked(
+        &mut self,
+        t: &'a Template,
+        decorate: &mut dyn FnMut(&mut Env<'a>, &'a Expr, Val<'a>) -> Option<String>,
+    ) -> String {
+        let mut out = String::new();
+        for part in &t.parts {
+            match part {
+                TemplatePart::Text(s) => out.push_str(s),
+                TemplatePart::Hole(e, ty) => {
+                    let v = self.eval(e);
+                    display(self.schema, v, ty, &mut out);
+                    if let Some(remark) = decorate(self, e, v) {
+                        out.push_str(&remark);
+                    }
+                }
+            }
+        }
+        out
+    }
+
     /// A `command` template: every hole's value is quoted for the shell context the
     /// template's text puts it in, so no value can add or end a command.
     pub fn render_command(&mut self, t: &'a Template) -> String {
@@ -353,8 +382,12 @@ pub fn display(schema: &Schema, v: Val<'_>, ty: &Type, out: &mut String) {
         Val::Ver(v) => {
             let _ = write!(out, "{v}");
         }
+        // For people: `1.31–1.34`, `1.31 up to 1.35 (not included)`.
+        Val::Range(r) if r.inclusive => {
+            let _ = write!(out, "{}–{}", r.lo, r.hi);
+        }
         Val::Range(r) => {
-            let _ = write!(out, "{r}");
+            let _ = write!(out, "{} up to {} (not included)", r.lo, r.hi);
         }
         Val::Enum(e) => match ty.non_null() {
             Type::Enum(id) => out.push_str(

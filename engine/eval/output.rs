@@ -3,12 +3,13 @@
 
 use super::bindings;
 use super::effects::bind_args;
+use super::instances::Arg;
 use super::instances::Origin;
-use super::interp::Env;
+use super::interp::{Env, Val, display, root_list};
 use super::naming::{binding_subject, fact_paths, hop_name, join_versions, step_id, subject};
 use super::{Evaluation, NoPath, NoPathKind, optional, path, run_step};
 use crate::inventory::{Inventory, Notice, NoticeKind};
-use crate::model::{Rulebook, Value};
+use crate::model::{Effect, Expr, PlaceBase, Rulebook, Type, Value};
 use crate::plan::{Finding, Plan, PlannedStep, SCHEMA_ID, Status};
 
 pub fn origin_id(rb: &Rulebook, o: Origin) -> Option<String> {
@@ -180,7 +181,8 @@ fn finding(ev: &Evaluation, rb: &Rulebook, initial: &Value, f: &super::RawFindin
         &ev.rule_keys[f.rule as usize],
         &f.binding,
     ) {
-        env.render(&rule.message)
+        let mut remark = |env: &mut _, e, v| simulated_remark(ev, rb, initial, f.hop, env, e, v);
+        env.render_remarked(&rule.message, &mut remark)
     } else {
         rule.id.clone()
     };
@@ -311,4 +313,75 @@ impl Texts {
             optional,
         }
     }
+}
+
+/// For a finding of a later hop: a fact of an entity that earlier steps changed is
+/// shown with what the inventory says and the step that changed it, so the message
+/// agrees with the inventory line it points at: `1.28 (after step 2; the inventory
+/// has 1.27)`.
+fn simulated_remark<'a>(
+    ev: &Evaluation,
+    rb: &Rulebook,
+    initial: &Value,
+    hop: u32,
+    env: &mut Env<'a>,
+    e: &'a Expr,
+    now: Val<'a>,
+) -> Option<String> {
+    if hop == 0 {
+        return None;
+    }
+    let Expr::Field(base, field) = e else {
+        return None;
+    };
+    let Val::Entity {
+        field: list, index, ..
+    } = env.eval(base)
+    else {
+        return None;
+    };
+    let before = root_list(initial, list)?
+        .get(index as usize)?
+        .as_record()?
+        .get(*field as usize)?;
+    if Val::of(before).to_value() == now.to_value() {
+        return None;
+    }
+    let mut shown = String::new();
+    display(&rb.schema, Val::of(before), &Type::Null, &mut shown);
+    let step = last_writer(ev, rb, hop, list, index, *field);
+    Some(match step {
+        Some(n) => format!(" (after step {n}; the inventory has {shown})"),
+        None => format!(" (after the earlier hops; the inventory has {shown})"),
+    })
+}
+
+/// The plan position (1-based) of the last step before hop `hop` that sets `field` of
+/// the entity at `index` of root list `list`.
+fn last_writer(
+    ev: &Evaluation,
+    rb: &Rulebook,
+    hop: u32,
+    list: u16,
+    index: u32,
+    field: u16,
+) -> Option<usize> {
+    ev.order.iter().enumerate().rev().find_map(|(n, &i)| {
+        let inst = &ev.graph.insts[i as usize];
+        if inst.hop >= hop {
+            return None;
+        }
+        let step = &rb.steps[inst.step as usize];
+        let writes = step.effects.iter().any(|eff| match eff {
+            Effect::Set { place, .. } => {
+                place.fields.as_slice() == [field]
+                    && matches!(place.base, PlaceBase::Var(v) if matches!(
+                        inst.args.get(v as usize),
+                        Some(Arg::Entity { field: l, index: x }) if *l == list && *x == index
+                    ))
+            }
+            _ => false,
+        });
+        writes.then_some(n + 1)
+    })
 }

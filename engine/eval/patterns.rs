@@ -95,6 +95,7 @@ pub fn free_vars(e: &Expr, bound: &mut Vec<u16>, out: &mut Vec<u16>) {
         }
         Expr::Lit(_) | Expr::Root | Expr::Hop(_) | Expr::HopIs { .. } => {}
         Expr::Field(b, _) | Expr::Not(b) | Expr::Like(b, _) => free_vars(b, bound, out),
+        Expr::RangeBound { range, .. } => free_vars(range, bound, out),
         Expr::And(a, b) | Expr::Or(a, b) | Expr::Cmp(_, a, b) | Expr::Coalesce(a, b) => {
             free_vars(a, bound, out);
             free_vars(b, bound, out);

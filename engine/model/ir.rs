@@ -98,6 +98,11 @@ pub enum Expr {
     Root,
     Hop(HopRef),
     Field(Box<Expr>, u16),
+    /// `r.min` / `r.max` of a range (`upper` for `max`).
+    RangeBound {
+        range: Box<Expr>,
+        upper: bool,
+    },
     Not(Box<Expr>),
     And(Box<Expr>, Box<Expr>),
     Or(Box<Expr>, Box<Expr>),
