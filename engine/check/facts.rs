@@ -79,7 +79,7 @@ fn walk_vars(e: &Expr, locals: &mut Vec<Var>, out: &mut Vec<Var>) {
     }
 }
 
-fn children(e: &Expr) -> Vec<&Expr> {
+pub(super) fn children(e: &Expr) -> Vec<&Expr> {
     match e {
         Expr::Lit(_) | Expr::Var(_) | Expr::Root | Expr::Hop(_) | Expr::HopIs { .. } => Vec::new(),
         Expr::Field(x, _) | Expr::Not(x) | Expr::Like(x, _) => vec![x],

@@ -22,6 +22,7 @@ mod scope;
 mod steps;
 mod suggest;
 mod types;
+mod unknowns;
 mod vocabulary;
 
 #[cfg(test)]

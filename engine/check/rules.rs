@@ -38,7 +38,7 @@ fn rule(cx: &mut Cx, decl: &ast::ClauseDecl) -> Option<Rule> {
         .map(|(f, span)| follow_up(cx, &mut sc, f, &origin, span));
     let message = c.message.map(|(m, _)| cx.template(&mut sc, m));
     let require = require.map_or(Some(None), |r| r.map(Some))?;
-    Some(Rule {
+    let mut rule = Rule {
         id: decl.id.name.clone(),
         source: source?,
         message: message.unwrap_or_default(),
@@ -48,9 +48,12 @@ fn rule(cx: &mut Cx, decl: &ast::ClauseDecl) -> Option<Rule> {
         require,
         outcome: outcome?,
         then: then.map_or(Some(None), |t| t.map(Some))?,
+        unknowns: None,
         num_vars: sc.num_vars(),
         span: decl.span,
-    })
+    };
+    rule.unknowns = super::unknowns::of(&cx.schema, &rule);
+    Some(rule)
 }
 
 /// `message` and an outcome are required; `else` goes with `require`.

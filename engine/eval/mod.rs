@@ -17,6 +17,7 @@ mod replay;
 mod schedule;
 mod shell;
 mod types;
+mod unknown;
 
 use rustc_hash::FxHashMap as HashMap;
 use std::sync::Arc;
@@ -72,6 +73,9 @@ pub struct Evaluation {
     pub at_target: bool,
     /// The target is the inventory's own (no `--to`).
     pub target_from_inventory: bool,
+    /// (missing fact, rule) pairs: a rule that ran on a fact the inventory leaves out
+    /// (see `unknown`), sorted.
+    unknowns: Vec<(u32, u16)>,
     graph: Graph,
     findings: Vec<RawFinding>,
     notes: Vec<(u32, u32)>,
@@ -192,6 +196,7 @@ fn evaluate_unchecked(
         no_path: None,
         at_target: false,
         target_from_inventory: false,
+        unknowns: Vec::new(),
         graph: Graph::default(),
         findings: Vec::new(),
         notes: Vec::new(),
@@ -216,11 +221,15 @@ fn evaluate_unchecked(
     let mut planner = Planner::new(rb, &hops, &to);
     let mut state = facts.clone();
     let mut wave_base = 0u32;
+    let missing = unknown::Missing::new(&inventory.absent);
+    let mut unknowns = rustc_hash::FxHashSet::default();
     for pos in 0..hops.len() {
         let full = mode == Mode::Plan || pos < hops.len() - 1;
         if pos > 0 {
             ev.later_states.push(state.clone());
         }
+        let start = HopCtx::on_path(rb, &hops, pos, &to);
+        unknown::scan(rb, &start, &state, &missing, &mut unknowns);
         let (first_inst, first_edge) = (planner.graph.insts.len(), planner.graph.edges.len());
         planner.plan_hop(pos as u32, hops[pos], &mut state, full);
         if !full {
@@ -247,6 +256,8 @@ fn evaluate_unchecked(
         );
         ev.order.extend(placed.iter().map(|(i, _)| *i));
     }
+    ev.unknowns = unknowns.into_iter().collect();
+    ev.unknowns.sort_unstable();
     ev.graph = planner.graph;
     ev.findings = planner.findings;
     ev.notes = planner.notes;

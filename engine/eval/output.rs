@@ -7,8 +7,8 @@ use super::instances::Arg;
 use super::instances::Origin;
 use super::interp::{Env, Val, display, root_list};
 use super::naming::{binding_subject, fact_paths, hop_name, join_versions, step_id, subject};
-use super::{Evaluation, NoPath, NoPathKind, optional, path, run_step};
-use crate::inventory::{Inventory, Notice, NoticeKind};
+use super::{Evaluation, NoPath, NoPathKind, naming, optional, path, run_step};
+use crate::inventory::{Absent, Inventory, Notice, NoticeKind};
 use crate::model::{Effect, Expr, PlaceBase, Rulebook, Type, Value};
 use crate::plan::{Finding, Plan, PlannedStep, SCHEMA_ID, Status};
 
@@ -67,25 +67,102 @@ pub fn findings(ev: &Evaluation, rb: &Rulebook, inventory: &Inventory) -> Vec<Fi
         out.push(finding(ev, rb, initial, f));
     }
     out.extend(inventory.notices.iter().map(notice_finding));
+    out.extend(unknown_findings(ev, rb, inventory));
     out
 }
 
-/// A name the rulebook does not know: a warning, since it may be something no rule
-/// cares about, with the closest known name.
+/// One warning per missing fact some rule needed: the rules that had to assume, what
+/// they assumed, and how to find the fact.
+fn unknown_findings(ev: &Evaluation, rb: &Rulebook, inventory: &Inventory) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let mut rest = ev.unknowns.as_slice();
+    while let Some(&(fact, _)) = rest.first() {
+        let n = rest.iter().take_while(|(f, _)| *f == fact).count();
+        let (group, tail) = rest.split_at(n);
+        rest = tail;
+        let Some(a) = inventory.absent.get(fact as usize) else {
+            continue;
+        };
+        let mut rules: Vec<&str> = group
+            .iter()
+            .map(|(_, r)| rb.rules[*r as usize].id.as_str())
+            .collect();
+        rules.dedup();
+        out.push(unknown_finding(rb, inventory, a, &rules));
+    }
+    out
+}
+
+fn unknown_finding(rb: &Rulebook, inventory: &Inventory, a: &Absent, rules: &[&str]) -> Finding {
+    let record = match a.entity {
+        Some((list, _)) => rb.schema.entity_of_root_field(list),
+        None => Some(rb.schema.root),
+    };
+    let def = record.and_then(|r| rb.schema.field_def(r, a.field));
+    let assumed = match def.and_then(|d| d.default.as_ref()) {
+        Some(Value::List(items)) if items.is_empty() => "an empty list".to_string(),
+        Some(v) => {
+            let mut s = String::new();
+            let ty = def.map_or(Type::Null, |d| d.ty.clone());
+            display(&rb.schema, Val::of(v), &ty, &mut s);
+            s
+        }
+        None => "nothing (none)".to_string(),
+    };
+    let who = match a.entity {
+        Some((list, index)) => {
+            Some(naming::entity_name(&rb.schema, &inventory.facts, list, index).to_string())
+        }
+        None => None,
+    };
+    let listed: Vec<String> = rules.iter().map(|r| format!("`{r}`")).collect();
+    Finding {
+        rule: "uplan.unknown-fact".into(),
+        severity: "warn".into(),
+        cluster: who,
+        message: format!(
+            "`{}` is not in the inventory, so {} could not really be checked (assumed: {assumed}); find it with: {}",
+            a.fact,
+            if listed.len() == 1 {
+                format!("rule {}", listed[0])
+            } else {
+                format!("rules {}", listed.join(", "))
+            },
+            a.probe
+        ),
+        facts: vec![a.fact.clone()],
+        source: "the rulebook's schema (`probe`)".into(),
+        fixed_by: None,
+        hop: None,
+    }
+}
+
+/// A name the rulebook does not know. Close to a known name it is a warning (a typo
+/// hides what the rules would have done); otherwise a note, since most such names are
+/// plugins no rule cares about, and warning on each would teach people to skip warnings.
 fn notice_finding(n: &Notice) -> Finding {
     let NoticeKind::UnknownName { field, suggestion } = &n.kind;
-    let hint = match suggestion {
-        Some(s) => format!("did you mean `{s}`? "),
-        None => String::new(),
+    let (severity, message) = match suggestion {
+        Some(s) => (
+            "warn",
+            format!(
+                "`{}` is not a name the rulebook knows for `{field}`; did you mean `{s}`? As written, no rule looks at it: correct the spelling if it is `{s}`",
+                n.value
+            ),
+        ),
+        None => (
+            "info",
+            format!(
+                "`{}` is not a name the rulebook knows for `{field}`, so no rule looks at it",
+                n.value
+            ),
+        ),
     };
     Finding {
         rule: "uplan.unknown-name".into(),
-        severity: "warn".into(),
+        severity: severity.into(),
         cluster: n.entity.clone(),
-        message: format!(
-            "`{}` is not a name the rulebook knows for `{field}`: {hint}no rule looks at it; if it is meant to be one the rules know, correct its spelling",
-            n.value
-        ),
+        message,
         facts: vec![n.fact.clone()],
         source: format!("the rulebook's vocabulary of `{field}`"),
         fixed_by: None,

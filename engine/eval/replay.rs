@@ -603,14 +603,13 @@ pub fn validate_plan(
             }),
         }
     }
+    let planned: rustc_hash::FxHashSet<u32> = ev.order.iter().copied().collect();
     for (id, &i) in &ids {
-        if wave[i as usize] == u32::MAX && ev.order.contains(&i) {
-            missing.push(Violation {
-                code: "uplan::validate::missing_step",
-                step: Some(id.clone()),
-                rule: origin_id(rb, ev.graph.insts[i as usize].origin),
-                message: format!("the plan lacks `{id}`"),
-            });
+        if wave[i as usize] != u32::MAX || !planned.contains(&i) {
+            continue;
+        }
+        if let Some(v) = skipped(rb, &ev, &ids, &wave, id, i) {
+            missing.push(v);
         }
     }
     missing.sort_by(|a, b| a.step.cmp(&b.step));
@@ -628,6 +627,45 @@ pub fn validate_plan(
         }
     }
     Ok(out)
+}
+
+/// What a step left out of a plan breaks, before the requirements are replayed. An
+/// optional step may be left out; the replay then names any requirement that needed
+/// it. A rung of a one-minor-at-a-time ladder may not be left out while a later rung
+/// stays: that later rung builds on it.
+fn skipped(
+    rb: &Rulebook,
+    ev: &Evaluation,
+    ids: &HashMap<String, u32>,
+    wave: &[u32],
+    id: &str,
+    i: u32,
+) -> Option<Violation> {
+    let inst = &ev.graph.insts[i as usize];
+    let rule = origin_id(rb, inst.origin);
+    if rb.steps[inst.step as usize].optional.is_none() {
+        return Some(Violation {
+            code: "uplan::validate::missing_step",
+            step: Some(id.to_string()),
+            rule,
+            message: format!("the plan lacks `{id}`"),
+        });
+    }
+    let next = ev.graph.edges.iter().find(|e| {
+        e.from == i && matches!(e.origin, Origin::Ladder(_)) && wave[e.to as usize] != u32::MAX
+    })?;
+    let next_id = ids
+        .iter()
+        .find(|(_, j)| **j == next.to)
+        .map_or_else(String::new, |(s, _)| s.clone());
+    Some(Violation {
+        code: "uplan::validate::missing_step",
+        step: Some(id.to_string()),
+        rule,
+        message: format!(
+            "`{id}` is optional, but `{next_id}`, still in the plan, continues from it one minor version later"
+        ),
+    })
 }
 
 /// The plan's own consistency, before the rulebook is asked: one step per id, and

@@ -13,6 +13,7 @@
 //! Modules: [`seed`] (the pass), [`positions`] (the span index), [`report`] (faults →
 //! diagnostics), [`codes`] (the stable diagnostic codes), [`suggest`] (did you mean).
 
+mod absent;
 pub mod codes;
 mod positions;
 mod refine;
@@ -30,6 +31,7 @@ use serde::de::DeserializeSeed;
 use crate::diagnostics::{Problem, Problems};
 use crate::model::{Rulebook, Type, Value};
 use crate::source::{Sources, Span};
+pub use absent::Absent;
 use positions::Positions;
 
 /// A loaded inventory: its facts (a record of the schema's root) and its text, so
@@ -41,6 +43,8 @@ pub struct Inventory {
     pub facts: Value,
     /// What the loader noticed without rejecting the file (unknown names).
     pub notices: Vec<Notice>,
+    /// Facts the rules may need that the inventory leaves out (fields with a `probe`).
+    pub absent: Vec<Absent>,
     /// Built on the first `locate`.
     positions: OnceLock<Positions>,
 }
@@ -57,6 +61,7 @@ impl Inventory {
             text: text.into(),
             facts,
             notices: Vec::new(),
+            absent: Vec::new(),
             positions: OnceLock::new(),
         }
     }
@@ -100,7 +105,7 @@ pub fn load(rulebook: &Rulebook, name: &str, text: &str) -> Result<Inventory, Pr
     let root = Type::Record(schema.root);
     let cx = seed::Cx::new(schema);
     let result = seed::Node::root(&cx, &root).deserialize(serde_yaml::Deserializer::from_str(text));
-    let faults = cx.into_faults();
+    let (faults, absent) = cx.into_parts();
     let mut facts = match result {
         Err(e) => return Err(report::syntax(schema, name, text, &e)),
         Ok(facts) => facts,
@@ -118,6 +123,7 @@ pub fn load(rulebook: &Rulebook, name: &str, text: &str) -> Result<Inventory, Pr
     }
     let mut inventory = Inventory::from_facts(name, text, facts);
     inventory.notices = refined.notices;
+    inventory.absent = absent::resolve(schema, &inventory.facts, &absent);
     Ok(inventory)
 }
 

@@ -132,6 +132,8 @@ pub(crate) struct Cx<'s> {
     schema: &'s Schema,
     path: RefCell<Vec<Step<'s>>>,
     faults: RefCell<Vec<Fault>>,
+    /// Fields with a `probe` that the inventory leaves out (paths ending in the key).
+    absent: RefCell<Vec<Vec<Seg>>>,
 }
 
 impl<'s> Cx<'s> {
@@ -140,11 +142,13 @@ impl<'s> Cx<'s> {
             schema,
             path: RefCell::new(Vec::with_capacity(8)),
             faults: RefCell::new(Vec::new()),
+            absent: RefCell::new(Vec::new()),
         }
     }
 
-    pub(crate) fn into_faults(self) -> Vec<Fault> {
-        self.faults.into_inner()
+    /// The faults, and the probed fields left out of the inventory.
+    pub(crate) fn into_parts(self) -> (Vec<Fault>, Vec<Vec<Seg>>) {
+        (self.faults.into_inner(), self.absent.into_inner())
     }
 
     fn path(&self) -> Vec<Seg> {
@@ -335,6 +339,11 @@ impl<'c, 's> Node<'c, 's> {
         for (i, field) in rec.fields.iter().enumerate() {
             if seen.contains(i) {
                 continue;
+            }
+            if field.meta.probe.is_some() {
+                let mut path = self.cx.path();
+                path.push(Seg::Key(field.name.clone()));
+                self.cx.absent.borrow_mut().push(path);
             }
             match &field.default {
                 Some(d) => values[i] = d.clone(),

@@ -350,8 +350,34 @@ pub struct Rule {
     pub outcome: Outcome,
     pub then: Option<FollowUp>,
     pub facts: Vec<FactRef>,
+    /// Where the rule reads facts the inventory may leave out (fields with a
+    /// `probe`); `None` when it reads none.
+    pub unknowns: Option<Box<Unknowns>>,
     pub num_vars: u16,
     pub span: Span,
+}
+
+/// A probed fact a rule reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ProbeRead {
+    /// A field of the entity the rule's first `each` binds.
+    Bound(u16),
+    /// A field of any entity of a root list (`any(x in clusters: x.plugins …)`).
+    AnyOf { list: u16, field: u16 },
+    /// A field of the inventory root.
+    Root(u16),
+}
+
+/// A rule's conditions split so each part can be judged on its own: a part that reads
+/// a fact the inventory leaves out is unknown, the others are evaluated.
+#[derive(Clone, Debug, Default)]
+pub struct Unknowns {
+    /// `when`, split at `and`, each part with the probed facts it reads.
+    pub when: Vec<(Expr, Vec<ProbeRead>)>,
+    /// The first `each` clause's filter, split likewise.
+    pub filter: Vec<(Expr, Vec<ProbeRead>)>,
+    /// What the rest of the rule reads (later `each` clauses, `require`).
+    pub rest: Vec<ProbeRead>,
 }
 
 impl Rule {
