@@ -109,12 +109,9 @@ fn unknown_finding(rb: &Rulebook, inventory: &Inventory, a: &Absent, rules: &[&s
         }
         None => "nothing (none)".to_string(),
     };
-    let who = match a.entity {
-        Some((list, index)) => {
-            Some(naming::entity_name(&rb.schema, &inventory.facts, list, index).to_string())
-        }
-        None => None,
-    };
+    let who = a.entity.map(|(list, index)| {
+        naming::entity_name(&rb.schema, &inventory.facts, list, index).to_string()
+    });
     let listed: Vec<String> = rules.iter().map(|r| format!("`{r}`")).collect();
     Finding {
         rule: "uplan.unknown-fact".into(),
