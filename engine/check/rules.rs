@@ -4,7 +4,7 @@ use super::decls::{Clauses, sort};
 use super::facts::fact_refs;
 use super::scope::Scope;
 use super::{Cx, Decls, codes};
-use crate::model::{FollowUp, Guard, Outcome, Rule};
+use crate::model::{EachSource, Expr, FollowUp, Guard, Outcome, RecordId, Rule, Schema, Type};
 use crate::source::Span;
 use crate::syntax::ast;
 
@@ -49,10 +49,17 @@ fn rule(cx: &mut Cx, decl: &ast::ClauseDecl) -> Option<Rule> {
         outcome: outcome?,
         then: then.map_or(Some(None), |t| t.map(Some))?,
         unknowns: None,
+        reads: Vec::new(),
+        echoes: c
+            .require
+            .zip(c.message)
+            .map(|((r, _), (m, _))| echoes(r, m))
+            .unwrap_or_default(),
         num_vars: sc.num_vars(),
         span: decl.span,
     };
     rule.unknowns = super::unknowns::of(&cx.schema, &rule);
+    rule.reads = field_reads(&cx.schema, &sc, &rule);
     Some(rule)
 }
 
@@ -172,5 +179,113 @@ fn flip<T>(x: Option<Option<T>>) -> Option<Option<T>> {
         None => Some(None),
         Some(None) => None,
         Some(Some(v)) => Some(Some(v)),
+    }
+}
+
+/// Literals of the requirement (`1.28`, `120`) that the message's text repeats as a
+/// word: the message then says a number the requirement does not read from one place.
+fn echoes(require: &ast::Expr, message: &ast::StrLit) -> Vec<String> {
+    let mut literals = Vec::new();
+    literal_texts(require, &mut literals);
+    let text: String = message
+        .parts
+        .iter()
+        .filter_map(|p| match p {
+            ast::StrPart::Text(t) => Some(t.as_str()),
+            ast::StrPart::Hole(_) => None,
+        })
+        .collect::<Vec<_>>()
+        .join(" ");
+    let words: Vec<&str> = text
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '.'))
+        .map(|w| w.trim_end_matches('.'))
+        .collect();
+    let mut out: Vec<String> = literals
+        .into_iter()
+        .filter(|l| l.len() > 1 && words.contains(&l.as_str()))
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+fn literal_texts(e: &ast::Expr, out: &mut Vec<String>) {
+    use ast::ExprKind as K;
+    match &e.kind {
+        K::Version(v) => out.push(v.to_string()),
+        K::Int(n) => out.push(n.to_string()),
+        K::Range { lo, hi, .. } => out.extend([lo.to_string(), hi.to_string()]),
+        K::Field(x, _) | K::Not(x) => literal_texts(x, out),
+        K::Like(x, _) => literal_texts(x, out),
+        K::And(a, b) | K::Or(a, b) | K::Cmp(_, a, b) | K::Coalesce(a, b) => {
+            literal_texts(a, out);
+            literal_texts(b, out);
+        }
+        K::In { item, set, .. } => {
+            literal_texts(item, out);
+            literal_texts(set, out);
+        }
+        K::Quant { list, body, .. } => {
+            literal_texts(list, out);
+            literal_texts(body, out);
+        }
+        K::List(items) => items.iter().for_each(|i| literal_texts(i, out)),
+        K::Null | K::Bool(_) | K::Str(_) | K::Name(_) | K::HopIs { .. } => {}
+    }
+}
+
+/// The inventory fields a rule's conditions read, named by record (`cluster.istio`).
+fn field_reads(schema: &Schema, sc: &Scope, rule: &Rule) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut exprs: Vec<&Expr> = rule.when.iter().chain(rule.require.iter()).collect();
+    for e in &rule.each {
+        exprs.extend(e.filter.iter());
+        if let EachSource::List(list) = &e.source {
+            exprs.push(list);
+        }
+    }
+    for e in exprs {
+        reads_of(schema, sc, e, &mut out);
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+fn reads_of(schema: &Schema, sc: &Scope, e: &Expr, out: &mut Vec<String>) {
+    if let Expr::Field(base, f) = e
+        && let Some(record) = record_of(schema, sc, base)
+        && let Some(def) = schema.field_def(record, *f)
+    {
+        out.push(if record == schema.root {
+            def.name.clone()
+        } else {
+            format!("{}.{}", schema.record(record).name, def.name)
+        });
+    }
+    for child in super::facts::children(e) {
+        reads_of(schema, sc, child, out);
+    }
+}
+
+/// The inventory record an expression evaluates to (through lists and optionals);
+/// hop and release facts are not the inventory's.
+fn record_of(schema: &Schema, sc: &Scope, e: &Expr) -> Option<RecordId> {
+    let ty = match e {
+        Expr::Root => return Some(schema.root),
+        Expr::Var(v) => sc.ty(*v).clone(),
+        Expr::Field(base, f) => schema
+            .field_def(record_of(schema, sc, base)?, *f)?
+            .ty
+            .clone(),
+        _ => return None,
+    };
+    let mut ty = &ty;
+    loop {
+        match ty {
+            Type::Optional(inner) | Type::List(inner) => ty = inner,
+            Type::Record(r) => return Some(*r),
+            _ => return None,
+        }
     }
 }

@@ -15,7 +15,8 @@ pub fn lint(dir: Option<&Path>, stderr_colour: bool) -> Result<Report, Problems>
     let name = dir.map_or("embedded ACP rulebook".to_string(), |d| {
         format!("`{}`", d.display())
     });
-    let warnings = unused_steps(&rulebook);
+    let mut warnings = unused_steps(&rulebook);
+    warnings.0.extend(echoed_literals(&rulebook).0);
     let mut text = String::new();
     let _ = writeln!(
         text,
@@ -58,6 +59,27 @@ fn unused_steps(rulebook: &Rulebook) -> Problems {
             .help("call it from a procedure's `do` or a rule's `else step`, or delete it")
             .warning(),
         );
+    }
+    problems
+}
+
+/// A rule whose message repeats a number its requirement writes as a literal: change
+/// one and the other goes stale (a floor raised from 1.22 to 1.24, a message still
+/// saying 1.22).
+fn echoed_literals(rulebook: &Rulebook) -> Problems {
+    let mut problems = Problems::default();
+    for rule in &rulebook.rules {
+        for lit in &rule.echoes {
+            problems.push(
+                Problem::new(
+                    "uplan::lint::literal_in_message",
+                    format!("the message of rule `{}` repeats `{lit}`, a literal of its requirement", rule.id),
+                )
+                .at(&rulebook.sources, rule.span, "this rule")
+                .help("say it once: interpolate the value (`{hop.source.kubernetes}`), or name it with a `const` used by both")
+                .warning(),
+            );
+        }
     }
     problems
 }

@@ -353,6 +353,13 @@ pub struct Rule {
     /// Where the rule reads facts the inventory may leave out (fields with a
     /// `probe`); `None` when it reads none.
     pub unknowns: Option<Box<Unknowns>>,
+    /// Numbers and versions the requirement writes as literals that the message repeats
+    /// as plain text (lint warns: the two can drift apart).
+    pub echoes: Vec<String>,
+    /// The inventory fields the rule's conditions read (`when`, `each`, `require`), as
+    /// `record.field` (`cluster.kubernetes`, `plugin.name`), or a root field's name
+    /// (`extraction`); sorted. Documentation and tools use it.
+    pub reads: Vec<String>,
     pub num_vars: u16,
     pub span: Span,
 }
