@@ -70,7 +70,9 @@ fn hop(out: &mut String, index: usize, group: &HopGroup<'_>) {
 fn node(out: &mut String, n: usize, s: &PlannedStep) {
     let cluster = s.cluster.as_deref().unwrap_or("platform");
     let mode = if s.manual { "manual" } else { "auto" };
-    let time = s.duration_minutes.map_or("?".to_string(), duration);
+    let time = s
+        .duration_minutes
+        .map_or("?".to_string(), |m| duration(m.into()));
     let label = format!("{n}. {}\n{cluster} · {mode} · {time}", s.title);
     let style = if s.manual {
         ", style=\"rounded,bold\""

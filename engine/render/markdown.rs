@@ -114,7 +114,7 @@ fn step_item(out: &mut String, n: usize, s: &PlannedStep, numbers: &BTreeMap<&st
     let mode = if s.manual { "manual" } else { "automatic" };
     let time = s
         .duration_minutes
-        .map_or("no estimate".to_string(), duration);
+        .map_or("no estimate".to_string(), |m| duration(m.into()));
     let _ = writeln!(
         out,
         "- [ ] **{n}. {}** · {cluster} · {mode} · {time}",

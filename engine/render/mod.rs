@@ -22,7 +22,7 @@ pub use text::text;
 pub(crate) const SEVERITIES: [&str; 4] = ["block", "fix", "warn", "info"];
 
 /// `90` → `1h30m`, `120` → `2h`, `45` → `45m` (the DSL's own duration syntax).
-pub(crate) fn duration(minutes: u32) -> String {
+pub(crate) fn duration(minutes: u64) -> String {
     match (minutes / 60, minutes % 60) {
         (0, m) => format!("{m}m"),
         (h, 0) => format!("{h}h"),
@@ -32,11 +32,12 @@ pub(crate) fn duration(minutes: u32) -> String {
 
 /// The plan's estimated length, and how many steps have no estimate: steps of one
 /// wave run side by side, so each wave costs its longest step.
-pub(crate) fn total_duration(plan: &Plan) -> (u32, usize) {
-    let mut longest: std::collections::BTreeMap<u32, u32> = std::collections::BTreeMap::new();
+/// Summed in 64 bits: a hand-edited plan may claim durations near `u32::MAX` per step.
+pub(crate) fn total_duration(plan: &Plan) -> (u64, usize) {
+    let mut longest: std::collections::BTreeMap<u32, u64> = std::collections::BTreeMap::new();
     for s in &plan.steps {
         let w = longest.entry(s.wave).or_default();
-        *w = (*w).max(s.duration_minutes.unwrap_or(0));
+        *w = (*w).max(u64::from(s.duration_minutes.unwrap_or(0)));
     }
     let known = longest.into_values();
     let unknown = plan
@@ -156,6 +157,17 @@ pub(crate) mod fixtures;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_total_beyond_32_bits_does_not_wrap() {
+        let mut plan = fixtures::ready();
+        for (i, s) in plan.steps.iter_mut().enumerate() {
+            s.wave = i as u32;
+            s.duration_minutes = Some(u32::MAX);
+        }
+        let n = plan.steps.len() as u64;
+        assert_eq!(total_duration(&plan).0, n * u64::from(u32::MAX));
+    }
 
     #[test]
     fn durations_use_the_dsl_syntax() {

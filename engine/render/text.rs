@@ -224,7 +224,9 @@ impl Text<'_> {
         } else {
             "auto".to_string()
         };
-        let time = s.duration_minutes.map_or("?".to_string(), duration);
+        let time = s
+            .duration_minutes
+            .map_or("?".to_string(), |m| duration(m.into()));
         let _ = writeln!(
             out,
             "      {n:>2}. {}   {}",
