@@ -307,6 +307,9 @@ struct Scanner<'a, 'o> {
     text: &'a str,
     bytes: &'a [u8],
     out: &'o mut Vec<Range<usize>>,
+    /// Where the line being scanned starts: kept up to date by [`Scanner::run`], so
+    /// nothing scans back to a line start (a 5 MB one-line JSON has 500,000 colons).
+    line_start: usize,
 }
 
 /// A key found before a `:` or `=`.
@@ -322,6 +325,7 @@ impl<'a, 'o> Scanner<'a, 'o> {
             text,
             bytes: text.as_bytes(),
             out,
+            line_start: 0,
         }
     }
 
@@ -334,12 +338,20 @@ impl<'a, 'o> Scanner<'a, 'o> {
         let mut depth = 0usize;
         while i < self.bytes.len() {
             match self.bytes[i] {
-                b'\n' => depth = 0,
+                b'\n' => {
+                    depth = 0;
+                    self.line_start = i + 1;
+                }
                 b'{' | b'[' => depth += 1,
                 b'}' | b']' => depth = depth.saturating_sub(1),
                 b':' | b'=' => {
                     if let Some(end) = self.value_after(i, depth > 0) {
-                        i = end.max(i + 1);
+                        let end = end.clamp(i + 1, self.bytes.len());
+                        if let Some(n) = self.bytes[i..end].iter().rposition(|&b| b == b'\n') {
+                            self.line_start = i + n + 1;
+                            depth = 0;
+                        }
+                        i = end;
                         continue;
                     }
                 }
@@ -376,10 +388,7 @@ impl<'a, 'o> Scanner<'a, 'o> {
 
     /// The credential key ending just before `sep` (blanks allowed in between).
     fn key_before(&self, sep: usize) -> Option<Key> {
-        let line_start = self.bytes[..sep]
-            .iter()
-            .rposition(|&b| b == b'\n')
-            .map_or(0, |n| n + 1);
+        let line_start = self.line_start;
         let mut end = sep;
         while end > line_start && matches!(self.bytes[end - 1], b' ' | b'\t') {
             end -= 1;
@@ -458,7 +467,7 @@ impl<'a, 'o> Scanner<'a, 'o> {
     }
 
     /// A `{…}` or `[…]` value, brackets nested and quoted strings skipped.
-    /// Unclosed: to the end of the line.
+    /// Unclosed: to the end of the text.
     fn bracketed(&mut self, open: usize) -> usize {
         let mut depth = 0usize;
         let mut i = open;
@@ -488,25 +497,25 @@ impl<'a, 'o> Scanner<'a, 'o> {
             }
             i += 1;
         };
-        let end = close.unwrap_or_else(|| self.content_end(open));
-        self.push_lines(open + 1, end.min(self.bytes.len()));
+        // Unclosed, the collection runs to the end of the text (as YAML reads it).
+        let end = close.unwrap_or(self.bytes.len());
+        self.push_lines(open + 1, end);
         close.map_or(end, |c| c + 1)
     }
 
     /// A plain YAML value: to the end of the line or a comment (in flow, to a `,`,
     /// `}` or `]`), then any continuation lines indented deeper than the key.
     fn plain(&mut self, key: usize, v: usize, flow: bool) -> usize {
-        let line_end = self.content_end(v);
+        // Scans forward to the first stop only: many keys on one long line stay linear.
         let mut end = v;
-        while end < line_end {
-            let b = self.bytes[end];
-            if (flow && b",}]".contains(&b)) || (b == b'#' && b" \t".contains(&self.bytes[end - 1]))
-            {
+        while let Some(&b) = self.bytes.get(end) {
+            let comment = b == b'#' && b" \t".contains(&self.bytes[end - 1]);
+            if b == b'\n' || comment || (flow && b",}]".contains(&b)) {
                 break;
             }
             end += 1;
         }
-        while end > v && matches!(self.bytes[end - 1], b' ' | b'\t') {
+        while end > v && matches!(self.bytes[end - 1], b' ' | b'\t' | b'\r') {
             end -= 1;
         }
         self.push(v, end);
@@ -527,11 +536,7 @@ impl<'a, 'o> Scanner<'a, 'o> {
     /// deeper than the key at `key` (or as deep, starting with `- `): the key's
     /// nested value. Returns the end of the last masked line.
     fn nested(&mut self, key: usize, from: usize) -> usize {
-        let line_start = self.bytes[..key]
-            .iter()
-            .rposition(|&b| b == b'\n')
-            .map_or(0, |n| n + 1);
-        let column = key - line_start;
+        let column = key.saturating_sub(self.line_start);
         let mut end = self.line_end(from);
         let mut at = end + 1;
         while at < self.bytes.len() {
@@ -778,6 +783,11 @@ clusters:
             "token: ".repeat(20_000) + &"password: \"".repeat(1000) + "{[" + &"a:".repeat(10_000);
         let ranges = secret_ranges(&text);
         assert!(!ranges.is_empty());
+        // One long line with half a million separators (a minified plan): linear.
+        let line = "{\"token\":1,\"a\":\"b\",".repeat(100_000) + &" :".repeat(100_000);
+        assert_eq!(secret_ranges(&line).len(), 100_000);
+        let lines = "token: [\n".repeat(10_000) + &"token: \"\n".repeat(10_000);
+        assert!(!secret_ranges(&lines).is_empty());
         for text in [
             "token:",
             "token: \"",
