@@ -149,6 +149,7 @@ fn a_fault_past_column_65535_shows_a_window_and_the_true_column() {
     assert!(out.contains('…'), "the line is shown as a window: {out}");
     assert!(out.contains(r#""colour":"blue""#), "{out}");
     assert!(out.len() < 4_000, "{} bytes:\n{out}", out.len());
+    insta::assert_snapshot!("one_line_json_fault", out);
 }
 
 #[test]
@@ -184,8 +185,9 @@ fn a_long_line_in_a_rule_file_is_a_diagnostic_with_its_true_column() {
     assert_eq!(problems.codes(), ["uplan::syntax::parse"]);
     let out = render(&problems, false);
     assert!(out.contains("[long.uplan:2:70001]"), "{out}");
-    assert!(out.contains('…') && out.contains("frobnicate x"), "{out}");
+    assert!(out.contains("…frobnicate x"), "{out}");
     assert!(out.len() < 4_000, "{} bytes:\n{out}", out.len());
+    insta::assert_snapshot!("long_rule_line", out);
 }
 
 #[test]
@@ -340,11 +342,18 @@ fn control_characters_in_an_inventory_never_reach_the_terminal() {
         "platform:\n  version: \"3.18.1\"\u{9b}\u{85}\nclusters: [\x1b]\n",
         "\x1b]0;title\x07: x\n",
     ];
-    for text in cases {
+    for (i, text) in cases.iter().enumerate() {
         let problems = load_err(&rb, "ctl\x1b[31m.yaml", text);
         let out = render(&problems, false);
         assert_terminal_safe(&out);
         assert!(out.contains("uplan::"), "{out}");
+        if i == 0 {
+            assert!(
+                out.contains("`\\x1b]0;pwned\\x07`"),
+                "the value is escaped: {out}"
+            );
+            insta::assert_snapshot!("escaped_inventory_controls", out);
+        }
     }
 }
 
@@ -412,6 +421,7 @@ fn credential_values_in_an_inventory_are_masked() {
     assert!(out.contains("registry_password: \"*******\""), "{out}");
     assert!(out.contains("platform_token: *********"), "{out}");
     assert!(out.contains("https://***"), "{out}");
+    insta::assert_snapshot!("masked_inventory_secrets", out);
 }
 
 #[test]

@@ -243,25 +243,32 @@ fn windows(file: &SourceFile, content: Range<usize>, marks: &[Mark]) -> Vec<Rang
         return vec![content];
     }
     let on = |x: usize| content.contains(&x) || x == content.end;
-    let mut wanted: Vec<(usize, usize)> = Vec::new();
+    // (from, to, anchor): the window and the label point it is for.
+    let mut wanted: Vec<(usize, usize, usize)> = Vec::new();
     for m in marks {
         if on(m.start) {
             let to = m.end.min(m.start + SPAN_CAP);
-            wanted.push((m.start.saturating_sub(CONTEXT), to + CONTEXT));
+            wanted.push((m.start.saturating_sub(CONTEXT), to + CONTEXT, m.start));
         }
         if on(m.end) && m.end > m.start {
             let from = m.start.max(m.end.saturating_sub(SPAN_CAP));
-            wanted.push((from.saturating_sub(CONTEXT), m.end + CONTEXT));
+            wanted.push((from.saturating_sub(CONTEXT), m.end + CONTEXT, from));
         }
     }
     if wanted.is_empty() {
-        wanted.push((content.start, content.start + 2 * CONTEXT));
+        wanted.push((content.start, content.start + 2 * CONTEXT, content.start));
     }
     wanted.sort_unstable();
     let text = &file.text;
     let mut out: Vec<Range<usize>> = Vec::new();
-    for (from, to) in wanted {
-        let from = floor(text, from.clamp(content.start, content.end));
+    for (from, to, anchor) in wanted {
+        let mut from = floor(text, from.clamp(content.start, content.end));
+        // Blanks right after a `…` say nothing: start at the text before the label.
+        if from > content.start {
+            while from < anchor && matches!(text.as_bytes()[from], b' ' | b'\t') {
+                from += 1;
+            }
+        }
         let to = ceil(text, to.clamp(content.start, content.end));
         match out.last_mut() {
             // A gap narrower than a few bytes is shown rather than elided.
@@ -381,6 +388,17 @@ mod tests {
         );
         let read = x.read_span(&moved[0].inner().clone(), 0, 0).ok();
         assert_eq!(read.map(|r| (r.line(), r.column())), Some((0, 100_000)));
+    }
+
+    #[test]
+    fn blanks_after_an_ellipsis_are_dropped_but_indentation_is_kept() {
+        let text = format!("{}word\n", " ".repeat(1000));
+        let (x, moved) = excerpt(&text, &[(1000, 1004)]);
+        assert_eq!(x.text, "…word\n");
+        assert_eq!(under(&x, &moved[0]), "word");
+        let text = format!("    key: {}\n", "v".repeat(1000));
+        let (x, _) = excerpt(&text, &[(4, 7)]);
+        assert!(x.text.starts_with("    key: vvv"), "{}", x.text);
     }
 
     #[test]
