@@ -231,3 +231,39 @@ impl miette::SourceCode for IndexedSource {
         )))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(text: &str) -> SourceFile {
+        SourceFile::new("f".into(), Arc::from(text))
+    }
+
+    #[test]
+    fn lines_and_columns_count_bytes_from_one() {
+        let f = file("ab\r\ncd\n\né");
+        assert_eq!(f.line_starts(), [0, 4, 7, 8]);
+        assert_eq!(f.line_col(0), (1, 1));
+        assert_eq!(f.line_col(5), (2, 2));
+        assert_eq!(f.line_col(10), (4, 3), "the end of the text");
+        assert_eq!(f.line_content(0), 0..2, "without its CRLF");
+        assert_eq!(f.line_content(2), 7..7);
+        assert_eq!(f.line_content(3), 8..10);
+        assert_eq!(f.line_content(9), 10..10);
+        assert_eq!(file("x\r").line_content(0), 0..2, "a lone CR is content");
+    }
+
+    #[test]
+    fn handles_share_one_file() {
+        let mut sources = Sources::default();
+        let a = sources.add("a", "password: x\n");
+        let b = sources.add("b", "password: x\n");
+        assert!(sources.shared(a).same_file(&sources.shared(a)));
+        assert!(!sources.shared(a).same_file(&sources.shared(b)));
+        assert!(sources.clone().shared(a).same_file(&sources.shared(a)));
+        assert_eq!(sources.get(a).secrets(), [10..11]);
+        let debug = format!("{:?}", sources.shared(a));
+        assert!(!debug.contains("password"), "{debug}");
+    }
+}
