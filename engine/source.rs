@@ -262,7 +262,7 @@ mod tests {
         assert!(sources.shared(a).same_file(&sources.shared(a)));
         assert!(!sources.shared(a).same_file(&sources.shared(b)));
         assert!(sources.clone().shared(a).same_file(&sources.shared(a)));
-        assert_eq!(sources.get(a).secrets(), [10..11]);
+        assert_eq!(sources.get(a).secrets(), &[Range { start: 10, end: 11 }]);
         let debug = format!("{:?}", sources.shared(a));
         assert!(!debug.contains("password"), "{debug}");
     }
