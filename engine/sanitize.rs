@@ -12,7 +12,7 @@
 //! - **Secrets**: the value of a field whose name looks like a credential
 //!   ([`is_credential_name`]) and the userinfo of a URL (`https://user:pw@host`).
 //!   [`secret_ranges`] finds both in a text, [`redact`] and [`redact_url_userinfo`]
-//!   replace them with `***`.
+//!   replace them with `***`; [`field_value`] shows one field's value safely.
 //!
 //! Redact first, then escape: escaping can split a secret the redaction would have
 //! recognised.
@@ -158,6 +158,25 @@ fn replace<'a>(text: &'a str, ranges: &[Range<usize>]) -> Cow<'a, str> {
     }
     out.push_str(text.get(at..).unwrap_or(""));
     Cow::Owned(out)
+}
+
+/// A field's value as it may be shown on one line: [`REDACTED`] when the field's
+/// name [is a credential name](is_credential_name), else the value with URL userinfo
+/// redacted and control characters escaped ([`one_line`]).
+///
+/// ```
+/// use uplan::sanitize::field_value;
+/// assert_eq!(field_value("registry_password", "hunter2"), "***");
+/// assert_eq!(field_value("source", "https://u:p@h/x\n"), "https://***@h/x\\n");
+/// ```
+pub fn field_value<'a>(name: &str, value: &'a str) -> Cow<'a, str> {
+    if is_credential_name(name) {
+        return Cow::Borrowed(REDACTED);
+    }
+    match redact_url_userinfo(value) {
+        Cow::Borrowed(v) => one_line(v),
+        Cow::Owned(v) => Cow::Owned(one_line(&v).into_owned()),
+    }
 }
 
 /// Whether a field or key name looks like it holds a credential, so its value must
