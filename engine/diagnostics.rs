@@ -1,12 +1,25 @@
 //! One diagnostic type for every stage: a stable code, a message, labelled spans in
 //! one source file, a help line, and related diagnostics (so a file reports all of
 //! its errors at once).
+//!
+//! A [`Problem`] holds its file as a shared [`IndexedSource`] (a reference count, not a
+//! copy). [`render`] and [`Renderer`] are the only way diagnostics reach a person:
+//! they show at most [`MAX_RENDERED`] of them, each through a [`view`] that windows
+//! long lines, masks secrets and escapes control characters.
+
+mod excerpt;
+mod view;
 
 use std::fmt;
 
-use miette::{Diagnostic, LabeledSpan, NamedSource, SourceCode};
+use miette::{Diagnostic, GraphicalReportHandler, LabeledSpan, SourceCode};
 
-use crate::source::{Sources, Span};
+use crate::source::{IndexedSource, Sources, Span};
+
+/// At most this many diagnostics are rendered by one command; the rest are counted
+/// in one line. The first ones are the ones to fix first (they are in source order),
+/// and a screenful of 5,000 faults helps nobody.
+pub const MAX_RENDERED: usize = 50;
 
 #[derive(Debug, Clone)]
 pub struct Problem {
@@ -14,7 +27,7 @@ pub struct Problem {
     pub code: &'static str,
     pub message: String,
     pub help: Option<String>,
-    pub source: Option<NamedSource<String>>,
+    pub source: Option<IndexedSource>,
     pub labels: Vec<LabeledSpan>,
     pub related: Vec<Problem>,
     pub warning: bool,
@@ -39,7 +52,7 @@ impl Problem {
     /// Points the diagnostic at `span` with a label; the first call also sets the file.
     pub fn at(mut self, sources: &Sources, span: Span, label: impl Into<String>) -> Problem {
         if self.source.is_none() {
-            self.source = Some(sources.named(span.file));
+            self.source = Some(sources.shared(span.file));
             self.span = Some(span);
         }
         self.labels.push(LabeledSpan::new_with_span(
@@ -148,18 +161,82 @@ impl From<Problem> for Problems {
 }
 
 /// Renders diagnostics as miette's graphical report, without colour (for snapshots
-/// and pipes) or with it (for terminals).
+/// and pipes) or with it (for terminals): the first [`MAX_RENDERED`], then how many
+/// more there are.
 pub fn render(problems: &Problems, colour: bool) -> String {
-    let theme = if colour {
-        miette::GraphicalTheme::unicode()
-    } else {
-        miette::GraphicalTheme::unicode_nocolor()
-    };
-    let handler = miette::GraphicalReportHandler::new_themed(theme).with_width(100);
+    let mut renderer = Renderer::new(colour);
     let mut out = String::new();
     for p in &problems.0 {
-        let _ = handler.render_report(&mut out, p);
+        renderer.problem(&mut out, p);
+    }
+    renderer.finish(&mut out);
+    out
+}
+
+/// Renders diagnostics one by one, safely (see [`view`]), the first [`MAX_RENDERED`]
+/// in full and the rest only counted; [`Renderer::finish`] writes the count.
+pub struct Renderer {
+    handler: GraphicalReportHandler,
+    shown: usize,
+    held_back: usize,
+}
+
+impl Renderer {
+    pub fn new(colour: bool) -> Renderer {
+        let theme = if colour {
+            miette::GraphicalTheme::unicode()
+        } else {
+            miette::GraphicalTheme::unicode_nocolor()
+        };
+        Renderer {
+            handler: GraphicalReportHandler::new_themed(theme).with_width(100),
+            shown: 0,
+            held_back: 0,
+        }
+    }
+
+    /// Whether the next diagnostic is rendered (else only counted).
+    fn admit(&mut self) -> bool {
+        if self.shown < MAX_RENDERED {
+            self.shown += 1;
+            true
+        } else {
+            self.held_back += 1;
+            false
+        }
+    }
+
+    pub fn problem(&mut self, out: &mut String, problem: &Problem) {
+        if self.admit() {
+            self.write(out, &view::View::of_problem(problem));
+        }
+    }
+
+    /// Any other miette diagnostic whose labels point into `source` (its own
+    /// `source_code` is not used: it might be raw).
+    pub fn diagnostic(
+        &mut self,
+        out: &mut String,
+        diagnostic: &dyn Diagnostic,
+        source: Option<&IndexedSource>,
+    ) {
+        if self.admit() {
+            self.write(out, &view::View::of_diagnostic(diagnostic, source));
+        }
+    }
+
+    fn write(&self, out: &mut String, view: &view::View) {
+        let _ = self.handler.render_report(out, view);
         out.push('\n');
     }
-    out
+
+    /// `… and M more` when diagnostics were held back.
+    pub fn finish(self, out: &mut String) {
+        if self.held_back > 0 {
+            out.push_str(&format!(
+                "… and {} more (only the first {MAX_RENDERED} are shown)\n",
+                self.held_back
+            ));
+        }
+    }
 }

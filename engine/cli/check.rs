@@ -3,10 +3,12 @@
 
 use std::fmt::{self, Write};
 
-use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan};
+use miette::{Diagnostic, LabeledSpan};
+use uplan::diagnostics::{MAX_RENDERED, Renderer};
 use uplan::inventory::Inventory;
 use uplan::plan::{Finding, Plan};
-use uplan::source::{IndexedSource, Sources, Span};
+use uplan::sanitize;
+use uplan::source::{Sources, Span};
 
 use super::plural;
 
@@ -28,37 +30,26 @@ fn render(
     colour: bool,
 ) -> String {
     let mut out = String::new();
-    let handler = handler(colour);
-    // One line index per file, shared by every finding's snippet.
-    let indexed: Vec<IndexedSource> = (0..sources.len() as u32)
-        .map(|i| {
-            let file = sources.get(i);
-            IndexedSource::new(&file.name, file.text.clone())
-        })
-        .collect();
+    let mut renderer = Renderer::new(colour);
     for severity in ["block", "fix"] {
         for f in plan.findings.iter().filter(|f| f.severity == severity) {
             let span = f.facts.first().and_then(|fact| locate(fact));
-            let diagnostic = FindingDiagnostic::new(f, plan, &indexed, span);
-            let _ = handler.render_report(&mut out, &diagnostic);
-            out.push('\n');
+            let known = span.filter(|s| (s.file as usize) < sources.len());
+            // A shared handle: every finding's snippet reuses the file's line index.
+            let source = known.map(|s| sources.shared(s.file));
+            let diagnostic = FindingDiagnostic::new(f, plan, known);
+            renderer.diagnostic(&mut out, &diagnostic, source.as_ref());
         }
     }
+    renderer.finish(&mut out);
     others(&mut out, plan);
     summary(&mut out, plan);
     out
 }
 
-fn handler(colour: bool) -> GraphicalReportHandler {
-    let theme = if colour {
-        GraphicalTheme::unicode()
-    } else {
-        GraphicalTheme::unicode_nocolor()
-    };
-    GraphicalReportHandler::new_themed(theme).with_width(100)
-}
-
-/// Warnings, notes and findings of any other severity, one per line.
+/// Warnings, notes and findings of any other severity, one per line: the first
+/// [`MAX_RENDERED`], then how many more. Their texts come from the inventory and the
+/// rules, so each is redacted and kept on one line.
 fn others(out: &mut String, plan: &Plan) {
     let rest: Vec<&Finding> = plan
         .findings
@@ -69,18 +60,36 @@ fn others(out: &mut String, plan: &Plan) {
         return;
     }
     out.push_str("Warnings and notes:\n");
-    for f in rest {
+    for f in rest.iter().take(MAX_RENDERED) {
         let cluster = f.cluster.as_deref().unwrap_or("platform");
-        let message = f.message.replace('\n', " ");
-        let _ = writeln!(out, "  {:<5} {}  {cluster}: {message}", f.severity, f.rule);
+        let _ = writeln!(
+            out,
+            "  {:<5} {}  {}: {}",
+            safe(&f.severity),
+            safe(&f.rule),
+            safe(cluster),
+            safe(&f.message)
+        );
         if let Some(hop) = &f.hop {
-            let _ = writeln!(out, "        hop:    {}", hop.replace("->", " → "));
+            let _ = writeln!(out, "        hop:    {}", safe(&hop.replace("->", " → ")));
         }
         if !f.source.is_empty() {
-            let _ = writeln!(out, "        source: {}", f.source);
+            let _ = writeln!(out, "        source: {}", safe(&f.source));
         }
     }
+    if rest.len() > MAX_RENDERED {
+        let _ = writeln!(
+            out,
+            "  … and {} more (only the first {MAX_RENDERED} are shown)",
+            rest.len() - MAX_RENDERED
+        );
+    }
     out.push('\n');
+}
+
+/// Text from an input on one line of the report: secrets redacted, controls escaped.
+fn safe(text: &str) -> String {
+    sanitize::one_line(&sanitize::redact(text)).into_owned()
 }
 
 fn summary(out: &mut String, plan: &Plan) {
@@ -115,26 +124,23 @@ struct FindingDiagnostic {
     message: String,
     blocking: bool,
     help: String,
-    source: Option<IndexedSource>,
     label: Option<LabeledSpan>,
 }
 
 impl FindingDiagnostic {
-    fn new(f: &Finding, plan: &Plan, sources: &[IndexedSource], span: Option<Span>) -> Self {
+    fn new(f: &Finding, plan: &Plan, span: Option<Span>) -> Self {
         let blocking = f.severity == "block";
         let label_text = if blocking {
             "blocks the upgrade"
         } else {
             "the plan fixes this"
         };
-        let known = span.filter(|s| (s.file as usize) < sources.len());
         FindingDiagnostic {
             rule: f.rule.clone(),
             message: f.message.clone(),
             blocking,
             help: help(f, plan),
-            source: known.and_then(|s| sources.get(s.file as usize).cloned()),
-            label: known
+            label: span
                 .map(|s| LabeledSpan::new_with_span(Some(label_text.into()), s.source_span())),
         }
     }
@@ -187,10 +193,6 @@ impl Diagnostic for FindingDiagnostic {
         } else {
             Some(Box::new(&self.help))
         }
-    }
-
-    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
-        self.source.as_ref().map(|s| s as &dyn miette::SourceCode)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
