@@ -378,7 +378,8 @@ pub fn display(schema: &Schema, v: Val<'_>, ty: &Type, out: &mut String) {
         Val::Int(i) => {
             let _ = write!(out, "{i}");
         }
-        Val::Str(s) => out.push_str(s),
+        // A credential inside a URL never reaches a plan: `https://***@host`.
+        Val::Str(s) => out.push_str(&crate::sanitize::redact_url_userinfo(s)),
         Val::Ver(v) => {
             let _ = write!(out, "{v}");
         }

@@ -144,14 +144,14 @@ fn notice_finding(n: &Notice) -> Finding {
             "warn",
             format!(
                 "`{}` is not a name the rulebook knows for `{field}`; did you mean `{s}`? As written, no rule looks at it: correct the spelling if it is `{s}`",
-                n.value
+                crate::sanitize::redact_url_userinfo(&n.value)
             ),
         ),
         None => (
             "info",
             format!(
                 "`{}` is not a name the rulebook knows for `{field}`, so no rule looks at it",
-                n.value
+                crate::sanitize::redact_url_userinfo(&n.value)
             ),
         ),
     };

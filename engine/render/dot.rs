@@ -9,6 +9,7 @@ use crate::plan::{Plan, PlannedStep};
 
 /// Renders `plan` as a Graphviz `digraph` (`dot -Tsvg plan.dot > plan.svg`).
 pub fn dot(plan: &Plan) -> String {
+    let plan = &super::printable(plan);
     let numbers = numbers(plan);
     let mut out = String::from("digraph plan {\n");
     graph_attributes(&mut out, plan);

@@ -11,6 +11,7 @@ use crate::plan::{Finding, Plan, PlannedStep};
 
 /// Renders `plan` as a Markdown runbook.
 pub fn markdown(plan: &Plan) -> String {
+    let plan = &super::printable(plan);
     let numbers = numbers(plan);
     let mut out = String::new();
     header(&mut out, plan);

@@ -9,14 +9,63 @@ mod json;
 mod markdown;
 mod text;
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use crate::plan::{Finding, Plan, PlannedStep};
+use crate::sanitize;
 
 pub use dot::dot;
 pub use json::{CHECK_SCHEMA_ID, check_json, json};
 pub use markdown::markdown;
 pub use text::text;
+
+/// The plan with every string made safe to print: control characters and line breaks
+/// shown as visible escapes (`\n`, `\x1b`), so no value from an inventory, a rule file
+/// or a hand-edited plan can move the cursor, recolour the terminal, or open a heading,
+/// a list item or a fence in a document.
+pub(crate) fn printable(plan: &Plan) -> Plan {
+    let mut safe = plan.clone();
+    visit(&mut safe, &mut |s| {
+        if let Cow::Owned(o) = sanitize::one_line(s) {
+            *s = o;
+        }
+    });
+    safe
+}
+
+/// Calls `f` on every string of the plan.
+fn visit(plan: &mut Plan, f: &mut dyn FnMut(&mut String)) {
+    f(&mut plan.from);
+    f(&mut plan.to);
+    plan.path.iter_mut().for_each(&mut *f);
+    for x in &mut plan.findings {
+        for s in [&mut x.rule, &mut x.severity, &mut x.message, &mut x.source] {
+            f(s);
+        }
+        x.cluster
+            .iter_mut()
+            .chain(x.fixed_by.iter_mut())
+            .chain(x.hop.iter_mut())
+            .for_each(&mut *f);
+        x.facts.iter_mut().for_each(&mut *f);
+    }
+    for s in &mut plan.steps {
+        for t in [&mut s.id, &mut s.hop, &mut s.action, &mut s.title] {
+            f(t);
+        }
+        s.cluster
+            .iter_mut()
+            .chain(s.rule.iter_mut())
+            .chain(s.optional_consequence.iter_mut())
+            .for_each(&mut *f);
+        s.commands
+            .iter_mut()
+            .chain(s.notes.iter_mut())
+            .chain(s.after.iter_mut())
+            .for_each(&mut *f);
+    }
+}
 
 /// Finding severities in the order they are shown, most serious first.
 pub(crate) const SEVERITIES: [&str; 4] = ["block", "fix", "warn", "info"];

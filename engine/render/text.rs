@@ -13,6 +13,7 @@ use crate::plan::{Finding, Plan, PlannedStep};
 
 /// Renders `plan` for a terminal; ANSI colour only when `colour`.
 pub fn text(plan: &Plan, colour: bool) -> String {
+    let plan = &super::printable(plan);
     let r = Text {
         plan,
         paint: Paint(colour),
