@@ -393,6 +393,20 @@ fn canonical(name: &str) -> &str {
     hit.map_or(name, |(_, n)| n)
 }
 
+/// `p.name like "log-storage-*"`, the vocabulary's prefix entry: any case, like every
+/// name of the vocabulary. (The engine now keeps a prefix-matched name as written, so
+/// `Log-Storage-Loki` does not match there; the generator writes no such name.)
+fn is_log_storage(name: &str) -> bool {
+    const PREFIX: &str = "log-storage-";
+    let name = canonical(name);
+    if name.is_ascii() {
+        name.get(..PREFIX.len())
+            .is_some_and(|p| p.eq_ignore_ascii_case(PREFIX))
+    } else {
+        name.to_lowercase().starts_with(PREFIX)
+    }
+}
+
 impl Ver {
     /// `4.3` as the exact version a hop lands on, `4.3.0` (`hop.version`).
     pub fn full(self) -> Ver {
@@ -496,10 +510,7 @@ impl Facts {
             p.global_primaries += (global && c.dr == Dr::Primary) as usize;
             p.global_standbys += (global && c.dr == Dr::Standby) as usize;
             p.any_global_dr |= global && c.dr != Dr::None;
-            p.any_log_storage |= c
-                .plugins
-                .iter()
-                .any(|p| canonical(&p.name).starts_with("log-storage-"));
+            p.any_log_storage |= c.plugins.iter().any(|p| is_log_storage(&p.name));
             p.any_app_services |= c.application_services;
         }
         p
