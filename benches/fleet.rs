@@ -37,6 +37,24 @@ use uplan::model::Version;
 
 const SEED: u64 = 2026;
 
+const USAGE: &str = "\
+Fleet benchmark: uplan against the Rego policy (regorus) and the hand loop on generated
+ACP fleets; the three must find the same block/fix findings before anything is timed.
+
+usage: cargo bench --bench fleet [-- OPTIONS]
+
+  --quick                 N <= 1000, fewer runs (or UPLAN_BENCH_QUICK=1)
+  --sizes 10,100          numbers of clusters (default 10,100,1000,10000)
+  --sources 4.1,3.18      source versions: 3.16, 3.18, 4.0, 4.1, 4.2 (default 4.1,3.18)
+  --time S                seconds per stage on average, at least (default 1)
+  --max-time S            seconds per stage on average, at most (default 20)
+  --iters N               runs per stage, at least (default 10)
+  --only STAGE            one stage alone: parse load check plan to-plan e2e rego rvm hand compile
+  --rules DIR             the same fleets against another rulebook
+  --write-inventories DIR write the generated YAML, then stop
+  --help                  this text
+";
+
 struct Opts {
     sizes: Vec<usize>,
     sources: Vec<Source>,
@@ -106,6 +124,10 @@ fn opts() -> Opts {
             "--rules" => o.rules = Some(args.next().expect("--rules DIR").into()),
             "--write-inventories" => {
                 o.write = Some(args.next().expect("--write-inventories DIR").into())
+            }
+            "--help" | "-h" => {
+                print!("{USAGE}");
+                std::process::exit(0);
             }
             // what `cargo bench` passes to every bench target
             "--bench" => {}

@@ -6,6 +6,11 @@
 //!
 //! When a rule of rules/acp changes, this fails until the Rego policy and the loop are
 //! changed the same way; so the benchmark always compares the same work.
+//!
+//! The topology rules (no clusters, no global, more than one global tier, a global at
+//! another version than the platform) cannot fire on a well-formed fleet; besides the
+//! seeded fleets, every source also gets one fleet per fault of `Topology::BROKEN`, so
+//! every mirrored rule must fire somewhere, with no exemptions.
 
 #[path = "../benches/fleet/gen.rs"]
 mod fleet_gen;
@@ -16,11 +21,14 @@ mod peers;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use fleet_gen::{Fleet, Source};
+use fleet_gen::{Fleet, Source, Topology};
 use uplan::model::{Rulebook, Severity, Version};
 
 const CLUSTERS: usize = 50;
 const SEEDS: [u64; 5] = [1, 2, 3, 4, 5];
+/// Clusters of each broken-topology fleet: enough for the other rules to fire beside
+/// the fault.
+const BROKEN_CLUSTERS: usize = 20;
 
 fn acp() -> Rulebook {
     uplan::rulebooks::embedded_acp()
@@ -63,10 +71,11 @@ fn assert_same(what: &str, name: &str, uplan: &[peers::Key], other: &[peers::Key
 /// Runs the three on one fleet; returns uplan's keys.
 fn crosscheck(rb: &Rulebook, vm: &mut regorus::rvm::vm::RegoVM, fleet: Fleet) -> Vec<peers::Key> {
     let name = format!(
-        "{} clusters from {} (seed {})",
+        "{} clusters from {} (seed {}, topology {:?})",
         fleet.clusters,
         fleet.source.name(),
-        fleet.seed
+        fleet.seed,
+        fleet.topology
     );
     let to = fleet.source.target();
     let yaml = fleet.yaml();
@@ -98,6 +107,12 @@ fn uplan_rego_and_the_hand_loop_find_the_same_prerequisite_findings() {
         let mut vm = peers::rego_vm(&program, source.target());
         for seed in SEEDS {
             for (rule, _, _) in crosscheck(&rb, &mut vm, Fleet::new(source, CLUSTERS, seed)) {
+                fired.insert(rule);
+            }
+        }
+        for topology in Topology::BROKEN {
+            let fleet = Fleet::new(source, BROKEN_CLUSTERS, SEEDS[0]).with_topology(topology);
+            for (rule, _, _) in crosscheck(&rb, &mut vm, fleet) {
                 fired.insert(rule);
             }
         }

@@ -7,12 +7,20 @@
 //! workload clusters with realistic spreads: Kubernetes around the hop's floor (a tenth
 //! below, a few above 4.3's range), Istio on a quarter, plugins (TopoLVM, log storage,
 //! CostManager/Kubecost on 3.x, operators), disks (/cpaas/minio, some below 120 GB),
-//! custom ETCD backup tasks, the Docker runtime rarely, ResourcePatches with and
-//! without the exemption, data services, managed clusters with providers. Rare faults
-//! (a workload marked DR, a cluster recorded at an unsupported version, an incomplete
-//! DR pair) appear at rates that a handful of 50-cluster seeds exercises.
+//! custom ETCD backup tasks, the Docker runtime rarely (less rarely on a global),
+//! ResourcePatches with and
+//! without the exemption, data services, managed clusters with providers, plugin names
+//! now and then spelled as an alias or in another case (the rulebook's vocabulary maps
+//! them to one name). Rare faults (a workload marked DR, a cluster recorded at an
+//! unsupported version, an incomplete DR pair) appear at rates that a handful of
+//! 50-cluster seeds exercises.
 //!
-//! The same `(source, clusters, seed)` always gives byte-identical YAML.
+//! A well-formed fleet never trips the topology rules (rules/acp/topology.uplan: no
+//! clusters, no global, more than one global tier, a global recorded at another version
+//! than the platform); [`Topology`] asks for one of those faults explicitly, so the
+//! cross-check can compare them without making the benchmark's fleets unplannable.
+//!
+//! The same `(source, clusters, seed, topology)` always gives byte-identical YAML.
 
 #![allow(dead_code)]
 
@@ -51,6 +59,16 @@ impl Source {
     /// The target of the single hop: 4.0 for 3.x, 4.3 for 4.x.
     pub fn target(self) -> &'static str {
         if self.is_3x() { "4.0" } else { "4.3" }
+    }
+
+    fn major_minor(self) -> (u32, u32) {
+        match self {
+            Source::V3_16 => (3, 16),
+            Source::V3_18 => (3, 18),
+            Source::V4_0 => (4, 0),
+            Source::V4_1 => (4, 1),
+            Source::V4_2 => (4, 2),
+        }
     }
 
     pub fn is_3x(self) -> bool {
@@ -101,15 +119,55 @@ impl Source {
             Source::V4_2 => ("4.1.2", "3.18.2", "4.3.0"),
         }
     }
+
+    /// A supported source of the same hop that is not this one: a global cluster
+    /// recorded there contradicts `platform.version`.
+    fn other_source_version(self) -> &'static str {
+        match self {
+            Source::V3_16 => "3.18.0",
+            Source::V3_18 => "3.16.5",
+            Source::V4_0 => "4.1.0",
+            Source::V4_1 => "4.0.2",
+            Source::V4_2 => "4.1.1",
+        }
+    }
+}
+
+/// The shape of the platform: well-formed, or one fault of rules/acp/topology.uplan.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Topology {
+    /// One global cluster or a DR pair (now and then an incomplete one), then workloads.
+    Sound,
+    /// `clusters: []` (clusters-listed).
+    NoClusters,
+    /// Workload clusters only (a-global-cluster).
+    NoGlobal,
+    /// One more global cluster, `dr: none`, besides the global tier (one-global-tier).
+    ExtraGlobal,
+    /// The first global cluster recorded at another ACP minor than `platform.version`
+    /// (global-version-is-platform).
+    GlobalOffPlatform,
+}
+
+impl Topology {
+    /// The faulty shapes, one per topology rule.
+    pub const BROKEN: [Topology; 4] = [
+        Topology::NoClusters,
+        Topology::NoGlobal,
+        Topology::ExtraGlobal,
+        Topology::GlobalOffPlatform,
+    ];
 }
 
 /// What to generate.
 #[derive(Clone, Copy, Debug)]
 pub struct Fleet {
     pub source: Source,
-    /// Total number of clusters, globals included (at least 2).
+    /// Total number of clusters, globals included (at least 2; none for
+    /// [`Topology::NoClusters`]).
     pub clusters: usize,
     pub seed: u64,
+    pub topology: Topology,
 }
 
 impl Fleet {
@@ -118,7 +176,13 @@ impl Fleet {
             source,
             clusters,
             seed,
+            topology: Topology::Sound,
         }
+    }
+
+    /// The same fleet with a topology fault.
+    pub fn with_topology(self, topology: Topology) -> Fleet {
+        Fleet { topology, ..self }
     }
 
     /// The inventory as YAML text.
@@ -186,13 +250,51 @@ const COMMUNITY_OPERATORS: &[&str] = &[
     "cert-manager",
 ];
 
+/// Other spellings inventories use for the plugins the rules look for: aliases of the
+/// rulebook's `vocabulary plugin.name` (rules/acp/plugins.uplan) and other cases, which
+/// the loader maps to the canonical name.
+const SPELLINGS: &[(&str, &[&str])] = &[
+    ("topolvm", &["TopoLVM", "build-of-topolvm", "top-lvm"]),
+    (
+        "log-storage-clickhouse",
+        &["clickhouse", "log-clickhouse", "Log-Storage-ClickHouse"],
+    ),
+    (
+        "log-storage-elasticsearch",
+        &["log-elasticsearch", "Log-Storage-Elasticsearch"],
+    ),
+    (
+        "costmanager",
+        &["CostManager", "cost-manager", "cost_manager"],
+    ),
+    ("kubecost", &["Kubecost", "kube-cost"]),
+    (
+        "gitops",
+        &["GitOps", "acp-gitops", "alauda-container-platform-gitops"],
+    ),
+    ("devops-toolchain", &["DevOps-Toolchain"]),
+];
+
+/// `name` as most inventories write it, or (one time in eight) another spelling of it.
+fn spelled(rng: &mut Rng, name: &'static str) -> &'static str {
+    let others: &[&'static str] = SPELLINGS
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map_or(&[], |(_, o)| o);
+    if !others.is_empty() && rng.chance(0.125) {
+        others[rng.below(others.len() as u64) as usize]
+    } else {
+        name
+    }
+}
+
 /// One generated cluster, before it is written out.
 struct Cluster {
     name: String,
     global: bool,
     dr: &'static str,
     managed: Option<Option<&'static str>>,
-    version: Option<&'static str>,
+    version: Option<String>,
     kubernetes: String,
     docker: bool,
     istio: Option<(String, &'static str)>,
@@ -245,16 +347,26 @@ fn cluster(rng: &mut Rng, src: Source, name: String, global: bool, dr: &'static 
     } else {
         None
     };
-    let version = if !global && rng.chance(0.04) {
+    let version = if global {
+        // Some inventories record the global's version too: the platform's minor, any
+        // patch (they agree, global-version-is-platform compares major.minor).
+        rng.chance(0.2).then(|| {
+            let (major, minor) = src.major_minor();
+            version3(rng, major, minor)
+        })
+    } else if rng.chance(0.04) {
         let (older, unsupported, ahead) = src.cluster_versions();
         let r = rng.below(20);
-        Some(if r < 15 {
-            older
-        } else if r < 18 {
-            unsupported
-        } else {
-            ahead
-        })
+        Some(
+            if r < 15 {
+                older
+            } else if r < 18 {
+                unsupported
+            } else {
+                ahead
+            }
+            .to_string(),
+        )
     } else {
         None
     };
@@ -273,17 +385,20 @@ fn cluster(rng: &mut Rng, src: Source, name: String, global: bool, dr: &'static 
     let mut elasticsearch = None;
     if rng.chance(0.3) {
         plugins.push(format!(
-            "{{name: topolvm, version: \"{platform_plugin_version}\", kind: cluster-plugin, source: alauda}}"
+            "{{name: {}, version: \"{platform_plugin_version}\", kind: cluster-plugin, source: alauda}}",
+            spelled(rng, "topolvm")
         ));
     }
     if rng.chance(0.35) {
         if rng.chance(0.45) {
             plugins.push(format!(
-                "{{name: log-storage-clickhouse, version: \"{platform_plugin_version}\"}}"
+                "{{name: {}, version: \"{platform_plugin_version}\"}}",
+                spelled(rng, "log-storage-clickhouse")
             ));
         } else {
             plugins.push(format!(
-                "{{name: log-storage-elasticsearch, version: \"{platform_plugin_version}\"}}"
+                "{{name: {}, version: \"{platform_plugin_version}\"}}",
+                spelled(rng, "log-storage-elasticsearch")
             ));
             // 3.16 ships Elasticsearch 6; most 3.16 platforms still run it
             let es_version = if src == Source::V3_16 && rng.chance(0.6) {
@@ -297,22 +412,26 @@ fn cluster(rng: &mut Rng, src: Source, name: String, global: bool, dr: &'static 
     }
     if src.is_3x() && rng.chance(0.04) {
         plugins.push(format!(
-            "{{name: costmanager, version: \"{platform_plugin_version}\"}}"
+            "{{name: {}, version: \"{platform_plugin_version}\"}}",
+            spelled(rng, "costmanager")
         ));
     }
     if src.is_3x() && rng.chance(0.03) {
         plugins.push(format!(
-            "{{name: kubecost, version: \"{platform_plugin_version}\"}}"
+            "{{name: {}, version: \"{platform_plugin_version}\"}}",
+            spelled(rng, "kubecost")
         ));
     }
     if rng.chance(if global { 0.3 } else { 0.04 }) {
         plugins.push(format!(
-            "{{name: gitops, version: \"{platform_plugin_version}\"}}"
+            "{{name: {}, version: \"{platform_plugin_version}\"}}",
+            spelled(rng, "gitops")
         ));
     }
     if rng.chance(0.04) {
         plugins.push(format!(
-            "{{name: devops-toolchain, version: \"{platform_plugin_version}\"}}"
+            "{{name: {}, version: \"{platform_plugin_version}\"}}",
+            spelled(rng, "devops-toolchain")
         ));
     }
     if rng.chance(0.15) {
@@ -373,7 +492,8 @@ fn cluster(rng: &mut Rng, src: Source, name: String, global: bool, dr: &'static 
     }
     Cluster {
         kubernetes: kubernetes(rng, src, global),
-        docker: rng.chance(0.006),
+        // a global on Docker is what preflight-docker-runtime is about: less rare there
+        docker: rng.chance(if global { 0.08 } else { 0.006 }),
         name,
         global,
         dr,
@@ -397,30 +517,48 @@ fn generate(f: &Fleet) -> String {
         f.seed.wrapping_mul(0x2545_F491_4F6C_DD1D) ^ (f.clusters as u64) << 8 ^ src as u64,
     );
     let n = f.clusters.max(2);
+    let mut globals = global_tier(&mut rng, src);
+    match f.topology {
+        Topology::Sound | Topology::NoClusters => {}
+        Topology::NoGlobal => globals.clear(),
+        Topology::ExtraGlobal => {
+            globals.push(cluster(&mut rng, src, "global-extra".into(), true, "none"))
+        }
+        Topology::GlobalOffPlatform => globals[0].version = Some(src.other_source_version().into()),
+    }
 
-    // Globals: one, or a DR pair; now and then an incomplete pair.
+    let mut text = String::with_capacity(n * 360 + 512);
+    header(&mut text, &mut rng, f);
+    if f.topology == Topology::NoClusters {
+        text.push_str("clusters: []\n");
+        return text;
+    }
+    text.push_str("clusters:\n");
+    for g in &globals {
+        write_cluster(&mut text, g);
+    }
+    for i in 0..n.saturating_sub(globals.len()) {
+        let prefix = PREFIXES[i % PREFIXES.len()];
+        let name = format!("{prefix}-{i:05}");
+        // a workload wrongly marked as part of the DR pair
+        let dr = if rng.chance(0.004) { "standby" } else { "none" };
+        let c = cluster(&mut rng, src, name, false, dr);
+        write_cluster(&mut text, &c);
+    }
+    text
+}
+
+/// One global cluster, or a DR pair; now and then an incomplete pair.
+fn global_tier(rng: &mut Rng, src: Source) -> Vec<Cluster> {
     let mut globals = Vec::new();
-    let dr = rng.chance(0.4);
-    if dr {
-        globals.push(cluster(
-            &mut rng,
-            src,
-            "global-primary".into(),
-            true,
-            "primary",
-        ));
+    if rng.chance(0.4) {
+        globals.push(cluster(rng, src, "global-primary".into(), true, "primary"));
         if rng.chance(0.92) {
-            globals.push(cluster(
-                &mut rng,
-                src,
-                "global-standby".into(),
-                true,
-                "standby",
-            ));
+            globals.push(cluster(rng, src, "global-standby".into(), true, "standby"));
         } else {
-            // two primaries: dr-pair-complete blocks
+            // two primaries: one-global-tier and dr-pair-complete block
             globals.push(cluster(
-                &mut rng,
+                rng,
                 src,
                 "global-secondary".into(),
                 true,
@@ -428,19 +566,27 @@ fn generate(f: &Fleet) -> String {
             ));
         }
     } else {
-        globals.push(cluster(&mut rng, src, "global".into(), true, "none"));
+        globals.push(cluster(rng, src, "global".into(), true, "none"));
     }
     if rng.chance(0.25) {
         globals[0].application_services = true;
     }
+    globals
+}
 
-    let mut text = String::with_capacity(n * 360 + 512);
+/// Everything above `clusters:`.
+fn header(text: &mut String, rng: &mut Rng, f: &Fleet) {
+    let src = f.source;
     let _ = writeln!(
         text,
-        "# Generated fleet: {} clusters on ACP {} (seed {}), single hop to {}.",
-        n,
+        "# Generated fleet: {} clusters on ACP {} (seed {}{}), single hop to {}.",
+        f.clusters.max(2),
         src.name(),
         f.seed,
+        match f.topology {
+            Topology::Sound => String::new(),
+            t => format!(", topology {t:?}"),
+        },
         src.target()
     );
     let _ = writeln!(
@@ -464,19 +610,6 @@ fn generate(f: &Fleet) -> String {
             rng.range(150, 500)
         );
     }
-    text.push_str("clusters:\n");
-    for g in &globals {
-        write_cluster(&mut text, g);
-    }
-    for i in 0..n.saturating_sub(globals.len()) {
-        let prefix = PREFIXES[i % PREFIXES.len()];
-        let name = format!("{prefix}-{i:05}");
-        // a workload wrongly marked as part of the DR pair
-        let dr = if rng.chance(0.004) { "standby" } else { "none" };
-        let c = cluster(&mut rng, src, name, false, dr);
-        write_cluster(&mut text, &c);
-    }
-    text
 }
 
 fn write_cluster(t: &mut String, c: &Cluster) {
@@ -501,7 +634,7 @@ fn write_cluster(t: &mut String, c: &Cluster) {
         }
         None => t.push_str("    type: on-premises\n"),
     }
-    if let Some(v) = c.version {
+    if let Some(v) = &c.version {
         let _ = writeln!(t, "    version: \"{v}\"");
     }
     let _ = writeln!(t, "    kubernetes: \"{}\"", c.kubernetes);
