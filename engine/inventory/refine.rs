@@ -123,6 +123,8 @@ impl Walker<'_> {
             .and_then(|i| self.schema.vocabularies.get(i as usize))
         {
             match v.canonical(s) {
+                // a prefix match keeps the name, in lowercase like every known name
+                Some("") if s.chars().any(char::is_uppercase) => *s = Arc::from(s.to_lowercase()),
                 Some("") => {}
                 Some(canonical) if canonical != &**s => *s = Arc::from(canonical),
                 Some(_) => {}
