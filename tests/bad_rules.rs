@@ -6,6 +6,7 @@
 use std::collections::BTreeSet;
 use std::fs;
 use std::path::Path;
+use std::time::{Duration, Instant};
 
 use uplan::diagnostics::{Problems, render};
 
@@ -97,4 +98,105 @@ fn the_corpus_covers_many_codes() {
         assert!(codes.contains(must), "no corpus file expects {must}");
     }
     assert!(codes.len() >= 20, "{codes:?}");
+}
+
+// ---------------------------------------------------------------- generated hostile rules
+
+/// Generous: a debug build parses these in about a second; before the limits they
+/// overflowed the stack or took seconds in a release build.
+const BUDGET: Duration = Duration::from_secs(30);
+
+/// Compiles `text` next to the mini rulebook: the codes of its diagnostics, within
+/// [`BUDGET`]. (Lines stay short: miette's renderer fails past column 65,535, which
+/// is another part of issue 12.)
+fn compile_hostile(name: &str, text: String) -> Vec<&'static str> {
+    let mut files = mini();
+    files.push((format!("bad-rules/{name}.uplan"), text));
+    let start = Instant::now();
+    let result = uplan::compile(&files);
+    let took = start.elapsed();
+    assert!(took < BUDGET, "{name} took {took:?}");
+    match result {
+        Ok(_) => Vec::new(),
+        Err(p) => {
+            let _ = render(&p, false);
+            p.codes()
+        }
+    }
+}
+
+/// A rule whose `each … where` is `cond`.
+fn rule_where(cond: &str) -> String {
+    format!(
+        "rule hostile {{\n  source \"x\"\n  each cluster c where {cond}\n  warn\n  message \"m\"\n}}\n"
+    )
+}
+
+#[test]
+fn the_issues_long_flat_expressions_are_diagnostics_not_stack_overflows() {
+    // Short operands, one per line: the files stay under the 1 MiB a rule file may
+    // have, and under the column where miette's renderer fails (issue 12 too).
+    let cases = [
+        ("and-10k", rule_where(&vec!["x"; 10_000].join("\n and "))),
+        ("and-30k", rule_where(&vec!["x"; 30_000].join("\n and "))),
+        ("or-50k", rule_where(&vec!["x"; 50_000].join("\n or "))),
+        (
+            "coalesce-100k",
+            rule_where(&format!("{} == 1.0", vec!["x"; 100_000].join("\n ?? "))),
+        ),
+        (
+            "member-100k",
+            rule_where(&format!("c{} == 1", "\n.x".repeat(100_000))),
+        ),
+        (
+            "not-100k",
+            rule_where(&format!("{}true", "not\n".repeat(100_000))),
+        ),
+    ];
+    for (name, text) in cases {
+        assert_eq!(
+            compile_hostile(name, text),
+            vec!["uplan::syntax::expr_too_deep"],
+            "{name}"
+        );
+    }
+    let holes = format!(
+        "step hostile(c: cluster) {{\n  title \"{}\"\n}}\n",
+        "{c}\n".repeat(100_000)
+    );
+    assert_eq!(
+        compile_hostile("holes-100k", holes),
+        vec!["uplan::syntax::expr_too_large"]
+    );
+}
+
+/// The evaluator recurses over expressions as the checker does: the deepest expression
+/// the parser lets through must also be evaluated, on a test thread's 2 MiB stack.
+#[test]
+fn expressions_at_the_depth_limit_compile_and_evaluate() {
+    use uplan::syntax::limits::{MAX_BRACKET_DEPTH, MAX_EXPR_DEPTH};
+    // `c.kubernetes >= 1.0` is 3 levels high, each `and` or `not` one more
+    let cmp = "c.kubernetes >= 1.0";
+    let ands = vec![cmp; MAX_EXPR_DEPTH - 2].join(" and ");
+    let nots = format!("{}({cmp})", "not ".repeat(MAX_EXPR_DEPTH - 3));
+    let open = "(".repeat(MAX_BRACKET_DEPTH - 1);
+    let close = ")".repeat(MAX_BRACKET_DEPTH - 1);
+    let bracketed = format!(
+        "{open}{}{close}",
+        vec![cmp; MAX_EXPR_DEPTH - 2].join(" or ")
+    );
+    for cond in [ands, nots, bracketed] {
+        let mut files = mini();
+        files.push(("bad-rules/deep.uplan".into(), rule_where(&cond)));
+        let rulebook = match uplan::compile(&files) {
+            Ok(rb) => rb,
+            Err(p) => panic!("{}", render(&p, false)),
+        };
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/mini/inventory.yaml");
+        let text = fs::read_to_string(path).unwrap();
+        let inventory = uplan::inventory::load(&rulebook, "inventory.yaml", &text).unwrap();
+        let evaluation =
+            uplan::eval::evaluate(&rulebook, &inventory, None, uplan::eval::Mode::Plan);
+        assert!(evaluation.is_ok());
+    }
 }

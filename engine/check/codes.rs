@@ -1,9 +1,7 @@
 //! Every diagnostic code the checker emits, each with a one-line input that triggers
 //! it. The codes are stable: tests, scripts and people search for them.
 //!
-//! The parser's codes live with the parser: `uplan::syntax::parse` (`rule r { sourc "x" }`),
-//! `uplan::syntax::bad_literal` (`hop 1.2.3.4 -> 2.0`), `uplan::syntax::too_deep`
-//! (brackets nested more than 24 deep), `uplan::syntax::internal` (a bug).
+//! The parser's codes live with the parser, in [`crate::syntax::codes`].
 
 /// `require c.kubernetes >= 1.28` with no variable or root field `c` in scope.
 pub const UNKNOWN_NAME: &str = "uplan::check::unknown_name";

@@ -2,7 +2,7 @@
 
 use pest::error::{Error, ErrorVariant, InputLocation};
 
-use super::Rule;
+use super::{Rule, codes};
 use crate::diagnostics::Problem;
 use crate::source::{Sources, Span};
 
@@ -19,6 +19,9 @@ pub fn from_pest(sources: &Sources, file: u32, text: &str, e: Error<Rule>) -> Pr
     let span = Span::new(file, pos, end.max(pos));
     let expected = match &e.variant {
         ErrorVariant::ParsingError { positives, .. } => expected_list(positives),
+        ErrorVariant::CustomError { message } if message.ends_with("limit reached") => {
+            return out_of_stack(sources, span);
+        }
         ErrorVariant::CustomError { message } => message.clone(),
     };
     let found_text = if found.is_empty() {
@@ -27,11 +30,22 @@ pub fn from_pest(sources: &Sources, file: u32, text: &str, e: Error<Rule>) -> Pr
         format!("`{found}`")
     };
     Problem::new(
-        "uplan::syntax::parse",
+        codes::PARSE,
         format!("unexpected {found_text}, expected {expected}"),
     )
     .at(sources, span, format!("expected {expected}"))
     .help(help_for(text, pos))
+}
+
+/// pest's own guard: it stops when its thread's stack runs low (a bracket guard that
+/// let a file through on a smaller stack than usual), rather than overflow.
+fn out_of_stack(sources: &Sources, span: Span) -> Problem {
+    Problem::new(
+        codes::TOO_DEEP,
+        "the parser ran out of stack space here",
+    )
+    .at(sources, span, "too deep")
+    .help("nest fewer brackets: split the condition into several `each … where` or `when` clauses")
 }
 
 /// The word (or single character) starting at `pos`, for the message.
