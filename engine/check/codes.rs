@@ -34,8 +34,12 @@ pub const MISSING_FIELD: &str = "uplan::check::missing_field";
 /// `release 4.0 { }` when `release fields` has a required field, or a hop endpoint
 /// with no `release` when one is needed.
 pub const MISSING_RELEASE: &str = "uplan::check::missing_release";
-/// A rulebook with no `path from platform.version to target` declaration.
+/// A rulebook with no `path from platform.version to target` declaration; pointed at
+/// the `inventory` declaration (or the first file's first line: an empty rulebook).
 pub const MISSING_PATH: &str = "uplan::check::missing_path";
+/// A rulebook with no `hop 4.0 -> 4.1` declaration (only a schema, say): no version
+/// is reachable.
+pub const MISSING_HOP: &str = "uplan::check::missing_hop";
 /// A rulebook with no `inventory { ... }` declaration.
 pub const MISSING_INVENTORY: &str = "uplan::check::missing_inventory";
 /// `entity cluster { role: string }` (no `name: string`), or an entity listed by no
@@ -51,3 +55,13 @@ pub const BAD_PLACE: &str = "uplan::check::bad_place";
 pub const BAD_LIMIT: &str = "uplan::check::bad_limit";
 /// `order a { x(c) before y(c) }` plus `order b { y(c) before x(c) }`.
 pub const ORDERING_CYCLE: &str = "uplan::check::ordering_cycle";
+/// 10,001 `rule` declarations, 1,001 variants in one enum, a step with 1,001
+/// parameters: a count past one of the limits in [`super::limits`].
+pub const TOO_MANY: &str = "uplan::check::too_many";
+/// `hop 4.3 -> 4.3` (a hop to its own version) or `hop 4.3 -> 4.0` (a hop back to an
+/// older one): hops are upgrades.
+pub const BAD_HOP: &str = "uplan::check::bad_hop";
+/// `order o { source "x"  upgrade(c) before upgrade(c) }` (also `step S(c) before
+/// S(c)`, `then step S(c) after S(c)`, `do S(c) -> S(c)`): an instance ordered before
+/// itself.
+pub const SELF_ORDER: &str = "uplan::check::self_order";
