@@ -15,6 +15,9 @@ pub const EXPR_TOO_DEEP: &str = "uplan::syntax::expr_too_deep";
 /// `when x in [1, 2, 3, …]` with more than [`super::limits::MAX_EXPR_NODES`] parts in
 /// one expression, or a string with as many `{holes}`.
 pub const EXPR_TOO_LARGE: &str = "uplan::syntax::expr_too_large";
+/// A NUL, ESC or other control character (tab, line feed and carriage return aside),
+/// or a bidirectional override like U+202E, anywhere in a rule file.
+pub const CONTROL_CHAR: &str = "uplan::syntax::control_char";
 /// A rule file larger than [`super::limits::MAX_FILE_BYTES`].
 pub const FILE_TOO_LARGE: &str = "uplan::syntax::file_too_large";
 /// A shape of parse tree the lowering does not expect: a bug in uplan, never the

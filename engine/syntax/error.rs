@@ -56,8 +56,13 @@ fn token_at(text: &str, pos: usize) -> &str {
         .find(|(_, c)| !(c.is_alphanumeric() || *c == '_' || *c == '-' || *c == '.'))
         .map(|(i, _)| i)
         .unwrap_or(rest.len());
+    let operator_len = rest
+        .find(|c: char| !"=!<>?-.".contains(c))
+        .unwrap_or(rest.len());
     let len = if word_len > 0 {
         word_len
+    } else if operator_len > 0 {
+        operator_len
     } else {
         rest.chars().next().map(char::len_utf8).unwrap_or(0)
     };
@@ -155,11 +160,35 @@ fn help_for(text: &str, pos: usize) -> String {
     let before = text.get(..pos).unwrap_or("");
     let line = before.rsplit('\n').next().unwrap_or("").trim_start();
     if before.matches('"').count() % 2 == 1 {
+        let in_string = before.rsplit('"').next().unwrap_or("");
+        if in_string.matches('{').count() > in_string.matches('}').count() {
+            return "a `{hole}` is not closed: add the missing `}` (write `\\{` for a literal brace)"
+                .into();
+        }
         return "a string is not closed: add the missing `\"` (write `\\{` for a literal brace)"
             .into();
+    }
+    if let Some(c) = non_ascii_letter(text.get(pos..).unwrap_or("")) {
+        return format!(
+            "names are ASCII letters, digits, `_` and `-`: `{c}` cannot be part of one (strings may hold any text)"
+        );
     }
     if line.starts_with("order") || line.starts_with("limit") {
         return "orders and limits are written `order ID { source \"…\" A(..) before B(..) }`; see docs/dsl.md".into();
     }
     "see docs/dsl.md for the syntax of each declaration".into()
+}
+
+/// A non-ASCII letter outside strings on the rest of the line, where the parse
+/// stopped (it starts outside a string).
+fn non_ascii_letter(rest: &str) -> Option<char> {
+    let mut in_string = false;
+    for c in rest.lines().next().unwrap_or("").chars() {
+        match c {
+            '"' => in_string = !in_string,
+            c if !in_string && c.is_alphabetic() && !c.is_ascii() => return Some(c),
+            _ => {}
+        }
+    }
+    None
 }

@@ -1,6 +1,7 @@
 //! Stage 1: rule files → AST (pest grammar; nothing outside this module sees pest).
 
 pub mod ast;
+mod chars;
 pub mod codes;
 mod depth;
 mod error;
@@ -30,6 +31,9 @@ fn parse_measured(sources: &Sources, file: u32) -> (Result<ast::Module, Problems
     let mut lower = lower::Lower::new(file, sources);
     if text.len() > limits::MAX_FILE_BYTES {
         return (Err(too_large(sources, file, text.len()).into()), lower.peak);
+    }
+    if let Err(p) = chars::check(sources, file, &text) {
+        return (Err(p.into()), lower.peak);
     }
     if let Err(p) = depth::check(sources, file, &text) {
         return (Err(p.into()), lower.peak);

@@ -633,3 +633,23 @@ fn a_limit_past_u32_is_a_bad_literal() {
     assert_eq!(p.codes(), vec![codes::BAD_LITERAL]);
     module("limit l { s(c) to 4294967295 at once }");
 }
+
+#[test]
+fn a_byte_order_mark_may_open_a_file_but_not_stand_elsewhere() {
+    let m = module("\u{FEFF}rule r { when a }");
+    assert_eq!(m.decls.len(), 1);
+    assert_eq!(
+        fails("rule r { }\n\u{FEFF}rule s { }").codes(),
+        vec![codes::PARSE]
+    );
+}
+
+#[test]
+fn control_characters_are_refused_where_they_are() {
+    for c in ['\0', '\u{1b}', '\u{7}', '\u{202E}'] {
+        let text = format!("# a comment\nrule r {{ message \"x{c}y\" }}");
+        let (code, under) = failure(&text);
+        assert_eq!((code, under), (codes::CONTROL_CHAR, c.to_string()));
+    }
+    module("rule r {\r\n\tmessage \"x\\ty\\n\"\r\n}");
+}
