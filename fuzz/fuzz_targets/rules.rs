@@ -1,6 +1,6 @@
-//! A rule file next to the embedded ACP rulebook: parse, check, and, when the whole
-//! compiles, evaluate a small inventory with it. Every run must end in a rulebook or
-//! in diagnostics (rendered, as a user would see them), never in a panic.
+//! A rule file alone, then next to the embedded ACP rulebook: parse, check, and, when
+//! the whole compiles, evaluate a small inventory with it. Every run must end in a
+//! rulebook or in diagnostics (rendered, as a user would see them), never in a panic.
 
 #![no_main]
 
@@ -32,6 +32,10 @@ const INVENTORY: &str = include_str!("../../examples/acme-3.18-standard.yaml");
 
 fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);
+    // alone: a rulebook of one file (a schema only, nothing at all, …)
+    if let Err(p) = uplan::compile(&[("fuzz.uplan".to_string(), text.to_string())]) {
+        let _ = render(&p, false);
+    }
     let (acp_sources, acp_modules) = acp();
     let mut sources = acp_sources.clone();
     let file = sources.add("fuzz.uplan", text.as_ref());
