@@ -1,9 +1,7 @@
 //! Every diagnostic code the checker emits, each with a one-line input that triggers
 //! it. The codes are stable: tests, scripts and people search for them.
 //!
-//! The parser's codes live with the parser: `uplan::syntax::parse` (`rule r { sourc "x" }`),
-//! `uplan::syntax::bad_literal` (`hop 1.2.3.4 -> 2.0`), `uplan::syntax::too_deep`
-//! (brackets nested more than 24 deep), `uplan::syntax::internal` (a bug).
+//! The parser's codes live with the parser, in [`crate::syntax::codes`].
 
 /// `require c.kubernetes >= 1.28` with no variable or root field `c` in scope.
 pub const UNKNOWN_NAME: &str = "uplan::check::unknown_name";
@@ -36,8 +34,12 @@ pub const MISSING_FIELD: &str = "uplan::check::missing_field";
 /// `release 4.0 { }` when `release fields` has a required field, or a hop endpoint
 /// with no `release` when one is needed.
 pub const MISSING_RELEASE: &str = "uplan::check::missing_release";
-/// A rulebook with no `path from platform.version to target` declaration.
+/// A rulebook with no `path from platform.version to target` declaration; pointed at
+/// the `inventory` declaration (or the first file's first line: an empty rulebook).
 pub const MISSING_PATH: &str = "uplan::check::missing_path";
+/// A rulebook with no `hop 4.0 -> 4.1` declaration (only a schema, say): no version
+/// is reachable.
+pub const MISSING_HOP: &str = "uplan::check::missing_hop";
 /// A rulebook with no `inventory { ... }` declaration.
 pub const MISSING_INVENTORY: &str = "uplan::check::missing_inventory";
 /// `entity cluster { role: string }` (no `name: string`), or an entity listed by no
@@ -56,3 +58,13 @@ pub const ORDERING_CYCLE: &str = "uplan::check::ordering_cycle";
 /// `vocabulary plugin.name { "costmanager" }` and a rule comparing `p.name == "costmanagr"`
 /// (a literal the field's vocabulary does not know).
 pub const UNKNOWN_VOCABULARY_NAME: &str = "uplan::check::unknown_vocabulary_name";
+/// 10,001 `rule` declarations, 1,001 variants in one enum, a step with 1,001
+/// parameters: a count past one of the limits in [`super::limits`].
+pub const TOO_MANY: &str = "uplan::check::too_many";
+/// `hop 4.3 -> 4.3` (a hop to its own version) or `hop 4.3 -> 4.0` (a hop back to an
+/// older one): hops are upgrades.
+pub const BAD_HOP: &str = "uplan::check::bad_hop";
+/// `order o { source "x"  upgrade(c) before upgrade(c) }` (also `step S(c) before
+/// S(c)`, `then step S(c) after S(c)`, `do S(c) -> S(c)`): an instance ordered before
+/// itself.
+pub const SELF_ORDER: &str = "uplan::check::self_order";

@@ -2,7 +2,8 @@
 //! `each`), and the checks of procedures, orders and limits.
 
 use super::facts::{conjunction, conjuncts, vars_read};
-use super::patterns::bound_vars;
+use super::limits::MAX_DECLS;
+use super::patterns::{bound_vars, call_args, pattern_args};
 use super::scope::{Origin, Scope};
 use super::{Cx, Decls, Edge, codes, suggest};
 use crate::model::{Chain, Each, EachSource, Expr, Limit, Order, Procedure, Type, Var};
@@ -155,23 +156,16 @@ impl Cx<'_> {
         });
     }
 
-    /// Reports the second of two declarations of one kind with one id.
+    /// The declarations of one kind with distinct ids, at most [`MAX_DECLS`]; reports
+    /// the others.
     pub fn unique_ids<'a>(
         &mut self,
         kind: &str,
         decls: &[&'a ast::ClauseDecl],
     ) -> Vec<&'a ast::ClauseDecl> {
-        let mut out: Vec<&ast::ClauseDecl> = Vec::new();
-        for d in decls {
-            match out.iter().find(|o| o.id.name == d.id.name) {
-                Some(first) => {
-                    let first = first.id.span;
-                    self.duplicate(kind, &d.id.name, first, d.id.span);
-                }
-                None => out.push(d),
-            }
-        }
-        out
+        self.unique(kind, MAX_DECLS, decls.iter().copied(), |d| {
+            (d.id.name.clone(), d.id.span)
+        })
     }
 }
 
@@ -200,6 +194,7 @@ fn procedure(cx: &mut Cx, decl: &ast::ClauseDecl) -> Option<Procedure> {
         .iter()
         .map(|(d, span)| chain(cx, &mut sc, d, &origin, *span))
         .collect();
+    cx.check_vars(&sc, "procedure", &decl.id);
     Some(Procedure {
         id: decl.id.name.clone(),
         source: source?,
@@ -225,6 +220,12 @@ fn chain(cx: &mut Cx, sc: &mut Scope, d: &ast::DoChain, origin: &str, span: Span
     };
     let calls: Vec<_> = d.calls.iter().map(|c| cx.call(sc, c)).collect();
     sc.reset(mark);
+    if d.ordered {
+        for pair in d.calls.windows(2) {
+            let (a, b) = (&pair[0], &pair[1]);
+            cx.reject_self_order((&a.step, call_args(a)), (&b.step, call_args(b)), span);
+        }
+    }
     let calls: Vec<_> = calls.into_iter().collect::<Option<_>>()?;
     if d.ordered {
         for pair in calls.windows(2) {
@@ -256,6 +257,11 @@ fn order(cx: &mut Cx, decl: &ast::ClauseDecl) -> Option<Order> {
         );
         return None;
     };
+    cx.reject_self_order(
+        (&body.first.step, pattern_args(&body.first)),
+        (&body.then.step, pattern_args(&body.then)),
+        span,
+    );
     let mut sc = Scope::default();
     let when = cx.when_clause(&mut sc, &c);
     let first = cx.pattern(&mut sc, &body.first);
@@ -270,6 +276,7 @@ fn order(cx: &mut Cx, decl: &ast::ClauseDecl) -> Option<Order> {
     cx.edge(first.step, then.step, &origin, span, tight);
     let (filter_first, filter_then, filter_pair) =
         split_filter(filter, &bound_vars(&first), &bound_vars(&then));
+    cx.check_vars(&sc, "order", &decl.id);
     Some(Order {
         id: decl.id.name.clone(),
         source: source?,
@@ -332,12 +339,14 @@ fn limit(cx: &mut Cx, decl: &ast::ClauseDecl) -> Option<Limit> {
     };
     let patterns: Vec<_> = patterns.into_iter().collect::<Option<_>>()?;
     if body.max == 0 {
-        let p = cx.problem(
-            codes::BAD_LIMIT,
-            "a limit of 0 lets no step run",
-            body.max_span,
-            "must be at least 1",
-        );
+        let p = cx
+            .problem(
+                codes::BAD_LIMIT,
+                "a limit of 0 lets no step run",
+                body.max_span,
+                "must be at least 1",
+            )
+            .help("a limit caps how many matching steps run at once, as in `upgrade-cluster(c) to 5 at once`; to stop them altogether, block with a rule (`require …  else block`)");
         cx.push(p);
     }
     let mut key_vars: Vec<Var> = Vec::new();
@@ -346,6 +355,7 @@ fn limit(cx: &mut Cx, decl: &ast::ClauseDecl) -> Option<Limit> {
             key_vars.push(v);
         }
     }
+    cx.check_vars(&sc, "limit", &decl.id);
     Some(Limit {
         id: decl.id.name.clone(),
         source: source?,

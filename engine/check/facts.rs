@@ -1,20 +1,34 @@
 //! Reading IR expressions back: the facts a requirement reads, the variables a
 //! condition reads, and `and` chains split into conjuncts.
 
+use rustc_hash::FxHashSet as HashSet;
+
 use crate::model::{Expr, FactRef, PlaceBase, Var};
 
 /// Every maximal `var.field…` / root path `e` reads, in order, without repeats.
 /// Paths through a quantifier's own variable are not facts; its list is.
 pub fn fact_refs(e: &Expr) -> Vec<FactRef> {
-    let mut out = Vec::new();
+    let mut out = Facts::default();
     walk_facts(e, &mut Vec::new(), &mut out);
-    out
+    out.list
 }
 
-fn walk_facts(e: &Expr, locals: &mut Vec<Var>, out: &mut Vec<FactRef>) {
+/// Facts in order of first reading, and a set of them (a requirement can read
+/// thousands).
+#[derive(Default)]
+struct Facts {
+    list: Vec<FactRef>,
+    seen: HashSet<(Option<Var>, Vec<u16>)>,
+}
+
+fn walk_facts(e: &Expr, locals: &mut Vec<Var>, out: &mut Facts) {
     if let Some(f) = as_fact(e, locals) {
-        if !out.contains(&f) {
-            out.push(f);
+        let base = match f.base {
+            PlaceBase::Root => None,
+            PlaceBase::Var(v) => Some(v),
+        };
+        if out.seen.insert((base, f.fields.clone())) {
+            out.list.push(f);
         }
         return;
     }

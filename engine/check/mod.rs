@@ -11,6 +11,7 @@ mod decls;
 mod effects;
 mod expr;
 mod facts;
+pub mod limits;
 mod ordering;
 mod paths;
 mod patterns;
@@ -26,10 +27,14 @@ mod unknowns;
 mod vocabulary;
 
 #[cfg(test)]
+mod limit_tests;
+#[cfg(test)]
 mod tests;
 
+use rustc_hash::FxHashMap as HashMap;
+
 use crate::diagnostics::{Problem, Problems};
-use crate::model::{Param, Rulebook, Schema, StepId, Version};
+use crate::model::{EnumId, Param, RecordId, Rulebook, Schema, StepId, Version};
 use crate::source::{Sources, Span};
 use crate::syntax::ast;
 
@@ -155,6 +160,10 @@ pub(crate) struct Cx<'s> {
     /// How many version components the hop and release versions have at most, per
     /// `HopRef` reading them (see [`Cx::note_release_precision`]).
     pub precision: precision::Known,
+    /// Indexes by name, so that lookups stay constant-time however many there are.
+    pub step_index: HashMap<String, StepId>,
+    pub record_index: HashMap<String, RecordId>,
+    pub enum_index: HashMap<Vec<String>, EnumId>,
 }
 
 impl<'s> Cx<'s> {
@@ -170,6 +179,9 @@ impl<'s> Cx<'s> {
             edges: Vec::new(),
             consts: Default::default(),
             precision: Default::default(),
+            step_index: HashMap::default(),
+            record_index: HashMap::default(),
+            enum_index: HashMap::default(),
         }
     }
 
@@ -198,10 +210,69 @@ impl<'s> Cx<'s> {
     }
 
     pub fn step_id(&self, name: &str) -> Option<StepId> {
-        self.steps
-            .iter()
-            .position(|s| s.name == name)
-            .map(|i| i as StepId)
+        self.step_index.get(name).copied()
+    }
+
+    /// The items with a name not seen before, in order, at most `limit` of them; later
+    /// ones with a known name are reported as duplicates, the first past the limit as
+    /// [`codes::TOO_MANY`] (and the rest dropped). Linear in the number of items.
+    pub fn unique<T>(
+        &mut self,
+        what: &str,
+        limit: usize,
+        items: impl IntoIterator<Item = T>,
+        key: impl Fn(&T) -> (String, Span),
+    ) -> Vec<T> {
+        let mut seen: HashMap<String, Span> = HashMap::default();
+        let mut out = Vec::new();
+        for item in items {
+            let (name, span) = key(&item);
+            if let Some(first) = seen.get(&name) {
+                self.duplicate(what, &name, *first, span);
+                continue;
+            }
+            if out.len() == limit {
+                self.too_many(&format!("{what}s"), limit, span);
+                break;
+            }
+            seen.insert(name, span);
+            out.push(item);
+        }
+        out
+    }
+
+    /// Reports the first of `things` (a plural: `rules`, `variants of an enum`) past
+    /// its limit.
+    pub fn too_many(&mut self, things: &str, limit: usize, span: Span) {
+        let p = self
+            .problem(
+                codes::TOO_MANY,
+                format!("more than {limit} {things}"),
+                span,
+                "one too many",
+            )
+            .help(format!(
+                "uplan accepts at most {limit} {things}; real rulebooks need far fewer"
+            ));
+        self.push(p);
+    }
+
+    /// Reports a declaration that binds more variables than [`limits::MAX_VARS`].
+    pub fn check_vars(&mut self, scope: &scope::Scope, what: &str, name: &ast::Ident) {
+        if scope.bound() > limits::MAX_VARS {
+            let things = format!("variables in {what} `{}`", name.name);
+            self.too_many(&things, limits::MAX_VARS, name.span);
+        }
+    }
+
+    /// Points a diagnostic about something missing from the whole rulebook at `near`,
+    /// or else at the first line of the first file: every diagnostic has a place.
+    pub fn somewhere(&self, p: Problem, near: Option<Span>, label: &str) -> Problem {
+        match near {
+            Some(span) => p.at(self.sources, span, label),
+            None if !self.sources.is_empty() => p.at(self.sources, Span::new(0, 0, 0), label),
+            None => p,
+        }
     }
 
     /// Reports the second of two declarations with one name.

@@ -25,20 +25,34 @@ pub fn reject_cycles(cx: &mut Cx) {
             g.add_edge(nodes[e.from as usize], nodes[e.to as usize], i);
         }
     }
-    for scc in tarjan_scc(&g) {
-        if scc.len() < 2 {
-            continue;
+    let cycles: Vec<Vec<u16>> = tarjan_scc(&g)
+        .into_iter()
+        .filter(|scc| scc.len() >= 2)
+        .map(|scc| scc.iter().map(|n| g[*n]).collect())
+        .collect();
+    // each step's cycle, so that sorting the edges into cycles is one pass
+    let mut cycle_of: Vec<Option<usize>> = vec![None; cx.steps.len()];
+    for (i, members) in cycles.iter().enumerate() {
+        for s in members {
+            cycle_of[*s as usize] = Some(i);
         }
-        let members: Vec<u16> = scc.iter().map(|n| g[*n]).collect();
-        let mut edges: Vec<&Edge> = cx
-            .edges
-            .iter()
-            .filter(|e| {
-                e.tight && e.from != e.to && members.contains(&e.from) && members.contains(&e.to)
-            })
-            .collect();
-        edges.sort_by_key(|e| e.span);
-        let p = cycle_problem(cx, &members, &edges);
+    }
+    let mut edges: Vec<Vec<&Edge>> = vec![Vec::new(); cycles.len()];
+    for e in cx.edges.iter().filter(|e| e.tight && e.from != e.to) {
+        let from = cycle_of.get(e.from as usize).copied().flatten();
+        if let Some(c) = from.filter(|c| cycle_of.get(e.to as usize) == Some(&Some(*c))) {
+            edges[c].push(e);
+        }
+    }
+    let problems: Vec<Problem> = cycles
+        .iter()
+        .zip(&mut edges)
+        .map(|(members, edges)| {
+            edges.sort_by_key(|e| e.span);
+            cycle_problem(cx, members, edges)
+        })
+        .collect();
+    for p in problems {
         cx.push(p);
     }
 }

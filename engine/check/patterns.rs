@@ -142,3 +142,76 @@ pub fn bound_vars(p: &Pattern) -> Vec<u16> {
         })
         .collect()
 }
+
+/// An argument as written: `None` for `_`.
+pub type ArgText<'a> = Option<&'a ast::Expr>;
+
+pub fn call_args(c: &ast::Call) -> Vec<ArgText<'_>> {
+    c.args.iter().map(Some).collect()
+}
+
+pub fn pattern_args(p: &ast::Pattern) -> Vec<ArgText<'_>> {
+    p.args
+        .iter()
+        .map(|a| match a {
+            ast::PatArg::Any(_) => None,
+            ast::PatArg::Expr(e) => Some(e),
+        })
+        .collect()
+}
+
+impl Cx<'_> {
+    /// Reports `X(c) before X(c)`: one step instance ordered before itself, which can
+    /// never hold. Both sides name the same step with the same arguments, written the
+    /// same way (in one declaration a name means one value). `X(c) before X(_)` and
+    /// `X(a) before X(b)` order different instances and pass.
+    pub fn reject_self_order(
+        &mut self,
+        (first, first_args): (&ast::Ident, Vec<ArgText>),
+        (then, then_args): (&ast::Ident, Vec<ArgText>),
+        span: Span,
+    ) {
+        let same = first.name == then.name
+            && first_args.len() == then_args.len()
+            && first_args
+                .iter()
+                .zip(&then_args)
+                .all(|(a, b)| same_arg(*a, *b));
+        if !same {
+            return;
+        }
+        let p = self
+            .problem(
+                codes::SELF_ORDER,
+                format!("step `{}` is ordered before itself", first.name),
+                span,
+                "the same step instance on both sides",
+            )
+            .help("an instance cannot come before itself: order two different steps, or instances with different arguments");
+        self.push(p);
+    }
+}
+
+fn same_arg(a: ArgText, b: ArgText) -> bool {
+    match (a, b) {
+        (None, None) => true,
+        (Some(a), Some(b)) => same_expr(a, b),
+        _ => false,
+    }
+}
+
+/// Names, field paths and literals written alike (spans aside); anything else counts
+/// as different, so only certain self-orders are reported.
+fn same_expr(a: &ast::Expr, b: &ast::Expr) -> bool {
+    use ast::ExprKind as K;
+    match (&a.kind, &b.kind) {
+        (K::Name(x), K::Name(y)) => x == y,
+        (K::Field(x, f), K::Field(y, g)) => f.name == g.name && same_expr(x, y),
+        (K::Null, K::Null) => true,
+        (K::Bool(x), K::Bool(y)) => x == y,
+        (K::Int(x), K::Int(y)) => x == y,
+        (K::Version(x), K::Version(y)) => x == y,
+        (K::Str(x), K::Str(y)) => x.plain().is_some() && x.plain() == y.plain(),
+        _ => false,
+    }
+}

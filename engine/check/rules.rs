@@ -2,6 +2,7 @@
 
 use super::decls::{Clauses, sort};
 use super::facts::fact_refs;
+use super::patterns::{call_args, pattern_args};
 use super::scope::Scope;
 use super::{Cx, Decls, codes};
 use crate::model::{EachSource, Expr, FollowUp, Guard, Outcome, RecordId, Rule, Schema, Type};
@@ -38,6 +39,7 @@ fn rule(cx: &mut Cx, decl: &ast::ClauseDecl) -> Option<Rule> {
         .map(|(f, span)| follow_up(cx, &mut sc, f, &origin, span));
     let message = c.message.map(|(m, _)| cx.template(&mut sc, m));
     let require = require.map_or(Some(None), |r| r.map(Some))?;
+    cx.check_vars(&sc, "rule", &decl.id);
     let mut rule = Rule {
         id: decl.id.name.clone(),
         source: source?,
@@ -117,6 +119,13 @@ fn outcome(
             before,
             filter,
         } => {
+            for p in before {
+                cx.reject_self_order(
+                    (&call.step, call_args(call)),
+                    (&p.step, pattern_args(p)),
+                    span,
+                );
+            }
             let call = cx.call(sc, call);
             let before: Vec<_> = before.iter().map(|p| cx.pattern(sc, p)).collect();
             let filter = filter.as_ref().map(|f| cx.bool_expr(sc, f));
@@ -159,6 +168,12 @@ fn follow_up(
     span: Span,
 ) -> Option<FollowUp> {
     let mark = sc.mark();
+    let (call_ast, after_ast) = (&f.call, &f.after);
+    cx.reject_self_order(
+        (&after_ast.step, pattern_args(after_ast)),
+        (&call_ast.step, call_args(call_ast)),
+        span,
+    );
     let call = cx.call(sc, &f.call);
     let after = cx.pattern(sc, &f.after);
     let filter = f.filter.as_ref().map(|e| cx.bool_expr(sc, e));

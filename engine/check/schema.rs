@@ -1,6 +1,7 @@
 //! `record`, `entity`, `inventory`, `release fields`, `hop fields` and `path` →
 //! [`Schema`] and [`PathDecl`].
 
+use super::limits::{MAX_DECLS, MAX_NAMES};
 use super::types::format_of;
 use super::{Cx, Decls, codes, suggest};
 use crate::diagnostics::Problem;
@@ -19,10 +20,12 @@ pub fn build(cx: &mut Cx, d: &Decls) {
     let root = cx.schema.root;
     match single(cx, &d.inventory, "`inventory`") {
         Some(block) => fields(cx, root, block),
-        None => cx.push(
-            Problem::new(codes::MISSING_INVENTORY, "the rulebook declares no `inventory`")
-                .help("declare the root of the inventory: `inventory { platform: platform  clusters: [cluster] }`"),
-        ),
+        None => {
+            let p = Problem::new(codes::MISSING_INVENTORY, "the rulebook declares no `inventory`")
+                .help("declare the root of the inventory: `inventory { platform: platform  clusters: [cluster] }`");
+            let p = cx.somewhere(p, None, "no rule file declares `inventory`");
+            cx.push(p);
+        }
     }
     if let Some(block) = single(cx, &d.release_fields, "`release fields`") {
         fields(cx, cx.schema.release, block);
@@ -39,12 +42,12 @@ pub fn build(cx: &mut Cx, d: &Decls) {
 /// each other in any order).
 fn declare_records<'m>(cx: &mut Cx, d: &Decls<'m>) -> Vec<(RecordId, &'m ast::RecordDecl)> {
     let mut out = Vec::new();
-    for decl in &d.records {
-        if let Some(first) = cx.schema.records.iter().find(|r| r.name == decl.name.name) {
-            let first = first.span;
-            cx.duplicate("record", &decl.name.name, first, decl.name.span);
-            continue;
-        }
+    let decls = cx.unique("record", MAX_DECLS, d.records.iter().copied(), |r| {
+        (r.name.name.clone(), r.name.span)
+    });
+    for decl in decls {
+        let id = cx.schema.records.len() as RecordId;
+        cx.record_index.insert(decl.name.name.clone(), id);
         cx.schema.records.push(RecordDef {
             name: decl.name.name.clone(),
             fields: Vec::new(),
@@ -52,7 +55,7 @@ fn declare_records<'m>(cx: &mut Cx, d: &Decls<'m>) -> Vec<(RecordId, &'m ast::Re
             key_field: None,
             span: decl.name.span,
         });
-        out.push(((cx.schema.records.len() - 1) as RecordId, *decl));
+        out.push((id, decl));
     }
     cx.user_records = cx.schema.records.len();
     out
@@ -87,17 +90,12 @@ fn single<'m>(
     Some(first)
 }
 
+/// The fields of a block, at most [`MAX_NAMES`], each name once.
 fn fields(cx: &mut Cx, id: RecordId, block: &ast::FieldBlock) {
-    for f in &block.fields {
-        let existing = cx
-            .schema
-            .record(id)
-            .field(&f.name.name)
-            .map(|(_, d)| d.span);
-        if let Some(first) = existing {
-            cx.duplicate("field", &f.name.name, first, f.name.span);
-            continue;
-        }
+    let unique = cx.unique("field", MAX_NAMES, &block.fields, |f| {
+        (f.name.name.clone(), f.name.span)
+    });
+    for f in unique {
         let Some(ty) = cx.resolve_type(&f.ty) else {
             continue;
         };
@@ -185,10 +183,15 @@ fn root_field_of(cx: &mut Cx, id: RecordId, decl: &ast::RecordDecl) -> Option<u1
 
 pub fn path(cx: &mut Cx, d: &Decls) -> PathDecl {
     let Some(first) = d.paths.first() else {
-        cx.push(
-            Problem::new(codes::MISSING_PATH, "the rulebook declares no `path`")
-                .help("say where the installed version and the target are: `path from platform.version to target`"),
-        );
+        let p = Problem::new(codes::MISSING_PATH, "the rulebook declares no `path`")
+            .help("say where the installed version and the target are: `path from platform.version to target`");
+        // the path reads the inventory's fields: it belongs next to it
+        let near = d.inventory.first().map(|b| Span {
+            end: b.span.start,
+            ..b.span
+        });
+        let p = cx.somewhere(p, near, "no `path` declaration");
+        cx.push(p);
         return PathDecl {
             from: Vec::new(),
             to: None,

@@ -4,6 +4,8 @@
 //! of slots ever bound; names go in and out of scope with [`Scope::mark`] /
 //! [`Scope::reset`]. The scope also holds the paths narrowed to non-null.
 
+use rustc_hash::FxHashMap as HashMap;
+
 use crate::model::{Type, Var};
 
 /// How a name came into scope; patterns treat their own bindings specially.
@@ -29,8 +31,13 @@ pub struct Binding {
 pub struct Scope {
     slots: Vec<Type>,
     visible: Vec<Binding>,
-    /// Canonical paths (`$0.istio`, `platform.target`) known to be non-null here.
+    /// For each visible name, its bindings' positions in `visible`, innermost last:
+    /// a lookup costs the same with a thousand bindings as with one.
+    by_name: HashMap<String, Vec<usize>>,
+    /// Canonical paths (`$0.istio`, `platform.target`) known to be non-null here, in
+    /// the order they were narrowed, and how often each is in that list.
     narrowed: Vec<String>,
+    narrowed_count: HashMap<String, usize>,
     /// In a default or a release fact: names can only be enum variants.
     pub constant: bool,
 }
@@ -50,9 +57,15 @@ impl Scope {
         }
     }
 
+    /// A fresh slot for `name`. Past `u16::MAX` slots the number wraps; the checker
+    /// reports such a declaration ([`super::Cx::check_vars`]) long before.
     pub fn bind(&mut self, name: &str, ty: Type, origin: Origin) -> Var {
         let slot = self.slots.len() as Var;
         self.slots.push(ty);
+        self.by_name
+            .entry(name.to_string())
+            .or_default()
+            .push(self.visible.len());
         self.visible.push(Binding {
             name: name.to_string(),
             slot,
@@ -63,7 +76,13 @@ impl Scope {
 
     /// The innermost binding of `name`.
     pub fn lookup(&self, name: &str) -> Option<&Binding> {
-        self.visible.iter().rev().find(|b| b.name == name)
+        let at = *self.by_name.get(name)?.last()?;
+        self.visible.get(at)
+    }
+
+    /// How many slots the declaration has bound.
+    pub fn bound(&self) -> usize {
+        self.slots.len()
     }
 
     pub fn ty(&self, slot: Var) -> &Type {
@@ -86,15 +105,35 @@ impl Scope {
     }
 
     pub fn reset(&mut self, mark: Mark) {
-        self.visible.truncate(mark.visible);
-        self.narrowed.truncate(mark.narrowed);
+        for b in self.visible.drain(mark.visible.min(self.visible.len())..) {
+            if let Some(stack) = self.by_name.get_mut(&b.name) {
+                stack.pop();
+                if stack.is_empty() {
+                    self.by_name.remove(&b.name);
+                }
+            }
+        }
+        for path in self
+            .narrowed
+            .drain(mark.narrowed.min(self.narrowed.len())..)
+        {
+            if let Some(n) = self.narrowed_count.get_mut(&path) {
+                *n -= 1;
+                if *n == 0 {
+                    self.narrowed_count.remove(&path);
+                }
+            }
+        }
     }
 
     pub fn narrow(&mut self, paths: Vec<String>) {
-        self.narrowed.extend(paths);
+        for path in paths {
+            *self.narrowed_count.entry(path.clone()).or_default() += 1;
+            self.narrowed.push(path);
+        }
     }
 
     pub fn is_narrowed(&self, path: &str) -> bool {
-        self.narrowed.iter().any(|p| p == path)
+        self.narrowed_count.contains_key(path)
     }
 }

@@ -1,19 +1,22 @@
 //! `step` declarations: signatures first (so calls anywhere resolve), then bodies.
 
+use rustc_hash::FxHashMap as HashMap;
+
+use super::limits::{MAX_DECLS, MAX_NAMES};
 use super::scope::{Origin, Scope};
 use super::{Cx, Decls, StepSig, codes, suggest};
-use crate::model::{Conditional, Param, StepDef, Stepwise, Template, Type};
+use crate::model::{Conditional, Param, StepDef, StepId, Stepwise, Template, Type};
 use crate::source::Span;
 use crate::syntax::ast;
 
 pub fn signatures(cx: &mut Cx, d: &Decls) {
-    for decl in &d.steps {
-        if let Some(first) = cx.steps.iter().find(|s| s.name == decl.name.name) {
-            let first = first.span;
-            cx.duplicate("step", &decl.name.name, first, decl.name.span);
-            continue;
-        }
+    let decls = cx.unique("step", MAX_DECLS, d.steps.iter().copied(), |s| {
+        (s.name.name.clone(), s.name.span)
+    });
+    for decl in decls {
         let params = params(cx, &decl.params);
+        let id = cx.steps.len() as StepId;
+        cx.step_index.insert(decl.name.name.clone(), id);
         cx.steps.push(StepSig {
             name: decl.name.name.clone(),
             params,
@@ -22,12 +25,20 @@ pub fn signatures(cx: &mut Cx, d: &Decls) {
     }
 }
 
+/// Every parameter (a duplicate keeps its place, so calls still line up), at most
+/// [`MAX_NAMES`].
 fn params(cx: &mut Cx, decls: &[ast::ParamDecl]) -> Vec<Param> {
     let mut out: Vec<Param> = Vec::new();
+    let mut seen: HashMap<&str, Span> = HashMap::default();
     for p in decls {
-        if let Some(first) = out.iter().find(|q| q.name == p.name.name) {
-            let first = first.span;
-            cx.duplicate("parameter", &p.name.name, first, p.name.span);
+        if out.len() == MAX_NAMES {
+            cx.too_many("parameters of a step", MAX_NAMES, p.name.span);
+            break;
+        }
+        if let Some(first) = seen.get(p.name.name.as_str()) {
+            cx.duplicate("parameter", &p.name.name, *first, p.name.span);
+        } else {
+            seen.insert(&p.name.name, p.name.span);
         }
         out.push(Param {
             name: p.name.name.clone(),
@@ -116,6 +127,7 @@ fn body(cx: &mut Cx, decl: &ast::StepDecl, params: Vec<Param>) -> StepDef {
             Some("add a line like `title \"Upgrade {c.name}\"`".into()),
         );
     }
+    cx.check_vars(&sc, "step", &decl.name);
     StepDef {
         name: decl.name.name.clone(),
         params,

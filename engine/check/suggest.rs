@@ -1,12 +1,22 @@
 //! "Did you mean …": the one helper every unknown-name diagnostic uses.
 
+/// Names longer than this get no suggestion: the distance costs the product of the
+/// two lengths, and no real name is this long.
+const MAX_LEN: usize = 64;
+
 /// The candidate closest to `name`, if it is close enough to be a typo: at most two
 /// edits for names of four or more characters, one for shorter ones.
 pub fn closest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let limit = if name.chars().count() >= 4 { 2 } else { 1 };
+    let len = name.chars().count();
+    if len > MAX_LEN {
+        return None;
+    }
+    // the length difference bounds the distance from below: most candidates of a long
+    // list are dismissed without computing it
     candidates
         .into_iter()
-        .filter(|c| *c != name)
+        .filter(|c| *c != name && c.chars().count().abs_diff(len) <= limit)
         .map(|c| (distance(name, c), c))
         .filter(|(d, _)| *d <= limit)
         .min_by_key(|(d, c)| (*d, *c))
@@ -74,6 +84,8 @@ mod tests {
         assert_eq!(closest("runtime", names), None);
         assert_eq!(closest("x", ["y", "zz"]), Some("y"));
         assert_eq!(closest("ab", ["xy"]), None);
+        let long = "a".repeat(100_000);
+        assert_eq!(closest(&long, [&long[1..]]), None, "no quadratic distance");
     }
 
     #[test]

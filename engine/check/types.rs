@@ -1,7 +1,11 @@
 //! Type expressions → [`Type`], enum interning, and assignability.
 
+use rustc_hash::FxHashSet as HashSet;
+
+use super::limits::{MAX_ENUMS, MAX_NAMES};
 use super::{Cx, codes, suggest};
 use crate::model::{EnumDef, EnumId, Format, RecordId, Type};
+use crate::source::Span;
 use crate::syntax::ast;
 
 const PRIMITIVES: &[&str] = &[
@@ -35,7 +39,7 @@ impl Cx<'_> {
     pub fn resolve_type(&mut self, t: &ast::TypeExpr) -> Option<Type> {
         let base = match &t.kind {
             ast::TypeKind::Named(name) => self.named_type(name)?,
-            ast::TypeKind::Enum(variants) => Type::Enum(self.intern_enum(variants)),
+            ast::TypeKind::Enum(variants) => Type::Enum(self.intern_enum(variants, t.span)?),
             ast::TypeKind::List(inner) => Type::List(Box::new(self.resolve_type(inner)?)),
         };
         Some(if t.optional {
@@ -85,17 +89,15 @@ impl Cx<'_> {
 
     /// A user-declared record by name.
     pub fn record_named(&self, name: &str) -> Option<RecordId> {
-        self.user_record_names()
-            .position(|n| n == name)
-            .map(|i| i as RecordId)
+        self.record_index.get(name).copied()
     }
 
-    /// The id of an enum with exactly these variants (the same list written twice is
-    /// one type, so `c.dr == d.dr` type-checks across records).
-    fn intern_enum(&mut self, variants: &[ast::Ident]) -> EnumId {
+    /// The variants, each once, at most [`MAX_NAMES`].
+    fn variant_names(&mut self, variants: &[ast::Ident]) -> Option<Vec<String>> {
+        let mut seen: HashSet<&str> = HashSet::default();
         let mut names: Vec<String> = Vec::new();
         for v in variants {
-            if names.contains(&v.name) {
+            if !seen.insert(&v.name) {
                 let p = self.problem(
                     codes::DUPLICATE,
                     format!("variant `{}` is listed twice", v.name),
@@ -103,15 +105,32 @@ impl Cx<'_> {
                     "listed again here",
                 );
                 self.push(p);
+            } else if names.len() == MAX_NAMES {
+                self.too_many("variants in one enum", MAX_NAMES, v.span);
+                return None;
             } else {
                 names.push(v.name.clone());
             }
         }
-        if let Some(i) = self.schema.enums.iter().position(|e| e.variants == names) {
-            return i as EnumId;
+        Some(names)
+    }
+
+    /// The id of an enum with exactly these variants (the same list written twice is
+    /// one type, so `c.dr == d.dr` type-checks across records). `None` past
+    /// [`MAX_ENUMS`] distinct enums.
+    fn intern_enum(&mut self, variants: &[ast::Ident], span: Span) -> Option<EnumId> {
+        let names = self.variant_names(variants)?;
+        if let Some(id) = self.enum_index.get(&names) {
+            return Some(*id);
         }
+        if self.schema.enums.len() == MAX_ENUMS {
+            self.too_many("distinct enum types", MAX_ENUMS, span);
+            return None;
+        }
+        let id = self.schema.enums.len() as EnumId;
+        self.enum_index.insert(names.clone(), id);
         self.schema.enums.push(EnumDef { variants: names });
-        (self.schema.enums.len() - 1) as EnumId
+        Some(id)
     }
 
     pub fn type_name(&self, ty: &Type) -> String {

@@ -177,12 +177,7 @@ pub fn apply(root: &mut Value, writes: Vec<Write>, mut undo: Option<&mut Vec<Und
             Write::Set(_, v) => *slot = v,
             Write::Remove(_, hits) => {
                 if let Value::List(items) = slot {
-                    let mut i = 0;
-                    items.retain(|_| {
-                        let keep = !hits.contains(&i);
-                        i += 1;
-                        keep
-                    });
+                    remove_indices(items, &hits);
                 }
             }
             Write::Push(_, v) => {
@@ -196,11 +191,70 @@ pub fn apply(root: &mut Value, writes: Vec<Write>, mut undo: Option<&mut Vec<Und
     }
 }
 
+/// Removes the elements at `hits` in one pass: a mask, not a search of `hits` per
+/// element (100,000 ETCD backup tasks took seconds that way).
+fn remove_indices(items: &mut Vec<Value>, hits: &[usize]) {
+    let mut gone = vec![false; items.len()];
+    for &h in hits {
+        if let Some(g) = gone.get_mut(h) {
+            *g = true;
+        }
+    }
+    let mut flags = gone.into_iter();
+    items.retain(|_| !flags.next().unwrap_or(false));
+}
+
 /// Takes back writes recorded by [`apply`], newest first.
 pub fn revert(root: &mut Value, undo: Vec<Undo>) {
     for Undo(loc, old) in undo.into_iter().rev() {
         if let Some(slot) = read_mut(root, &loc) {
             *slot = old;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::{Duration, Instant};
+
+    use super::*;
+
+    fn names(n: usize) -> Value {
+        Value::List((0..n).map(|i| Value::Str(i.to_string().into())).collect())
+    }
+
+    #[test]
+    fn removing_from_a_long_list_is_linear() {
+        // the 100,000 ETCD backup tasks, all but the first removed
+        let n = 100_000;
+        let mut root = Value::Record(vec![names(n)].into());
+        let hits: Vec<usize> = (1..n).collect();
+        let start = Instant::now();
+        apply(&mut root, vec![Write::Remove(vec![0], hits)], None);
+        // generous: linear takes milliseconds, the old search took minutes in debug
+        assert!(start.elapsed() < Duration::from_secs(10));
+        assert_eq!(read(&root, &[0]), Some(&names(1)));
+    }
+
+    #[test]
+    fn removal_keeps_the_order_and_ignores_indices_past_the_end() {
+        let list = names(6);
+        let mut undo = Vec::new();
+        let mut root = Value::Record(vec![list.clone()].into());
+        apply(
+            &mut root,
+            vec![Write::Remove(vec![0], vec![4, 0, 2, 99])],
+            Some(&mut undo),
+        );
+        let kept: Vec<Value> = ["1", "3", "5"]
+            .iter()
+            .map(|s| Value::Str((*s).into()))
+            .collect();
+        assert_eq!(read(&root, &[0]), Some(&Value::List(kept)));
+        revert(&mut root, undo);
+        assert_eq!(read(&root, &[0]), Some(&list));
+        let mut empty = Vec::new();
+        remove_indices(&mut empty, &[0]);
+        assert!(empty.is_empty());
     }
 }

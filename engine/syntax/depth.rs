@@ -2,11 +2,10 @@
 //! per bracket, so a file with hundreds of nested brackets would overflow the stack
 //! instead of failing. Real rules nest a handful of levels.
 
+use super::codes;
+use super::limits::MAX_BRACKET_DEPTH as MAX_DEPTH;
 use crate::diagnostics::Problem;
 use crate::source::{Sources, Span};
-
-/// Deeper than this is an error (a debug build's 2 MiB test thread survives ~40).
-pub const MAX_DEPTH: usize = 24;
 
 /// What an open bracket was: a bracket in code, or a `{hole}` inside a string.
 #[derive(PartialEq)]
@@ -40,7 +39,7 @@ pub fn check(sources: &Sources, file: u32, text: &str) -> Result<(), Problem> {
         if stack.len() > MAX_DEPTH {
             let span = Span::new(file, i, i + c.len_utf8());
             return Err(Problem::new(
-                "uplan::syntax::too_deep",
+                codes::TOO_DEEP,
                 format!("brackets nest more than {MAX_DEPTH} levels deep"),
             )
             .at(sources, span, "too deep")

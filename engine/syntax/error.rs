@@ -2,7 +2,7 @@
 
 use pest::error::{Error, ErrorVariant, InputLocation};
 
-use super::Rule;
+use super::{Rule, codes};
 use crate::diagnostics::Problem;
 use crate::source::{Sources, Span};
 
@@ -19,6 +19,9 @@ pub fn from_pest(sources: &Sources, file: u32, text: &str, e: Error<Rule>) -> Pr
     let span = Span::new(file, pos, end.max(pos));
     let expected = match &e.variant {
         ErrorVariant::ParsingError { positives, .. } => expected_list(positives),
+        ErrorVariant::CustomError { message } if message.ends_with("limit reached") => {
+            return out_of_stack(sources, span);
+        }
         ErrorVariant::CustomError { message } => message.clone(),
     };
     let found_text = if found.is_empty() {
@@ -27,11 +30,22 @@ pub fn from_pest(sources: &Sources, file: u32, text: &str, e: Error<Rule>) -> Pr
         format!("`{found}`")
     };
     Problem::new(
-        "uplan::syntax::parse",
+        codes::PARSE,
         format!("unexpected {found_text}, expected {expected}"),
     )
     .at(sources, span, format!("expected {expected}"))
     .help(help_for(text, pos))
+}
+
+/// pest's own guard: it stops when its thread's stack runs low (a bracket guard that
+/// let a file through on a smaller stack than usual), rather than overflow.
+fn out_of_stack(sources: &Sources, span: Span) -> Problem {
+    Problem::new(
+        codes::TOO_DEEP,
+        "the parser ran out of stack space here",
+    )
+    .at(sources, span, "too deep")
+    .help("nest fewer brackets: split the condition into several `each … where` or `when` clauses")
 }
 
 /// The word (or single character) starting at `pos`, for the message.
@@ -42,8 +56,13 @@ fn token_at(text: &str, pos: usize) -> &str {
         .find(|(_, c)| !(c.is_alphanumeric() || *c == '_' || *c == '-' || *c == '.'))
         .map(|(i, _)| i)
         .unwrap_or(rest.len());
+    let operator_len = rest
+        .find(|c: char| !"=!<>?-.".contains(c))
+        .unwrap_or(rest.len());
     let len = if word_len > 0 {
         word_len
+    } else if operator_len > 0 {
+        operator_len
     } else {
         rest.chars().next().map(char::len_utf8).unwrap_or(0)
     };
@@ -141,11 +160,35 @@ fn help_for(text: &str, pos: usize) -> String {
     let before = text.get(..pos).unwrap_or("");
     let line = before.rsplit('\n').next().unwrap_or("").trim_start();
     if before.matches('"').count() % 2 == 1 {
+        let in_string = before.rsplit('"').next().unwrap_or("");
+        if in_string.matches('{').count() > in_string.matches('}').count() {
+            return "a `{hole}` is not closed: add the missing `}` (write `\\{` for a literal brace)"
+                .into();
+        }
         return "a string is not closed: add the missing `\"` (write `\\{` for a literal brace)"
             .into();
+    }
+    if let Some(c) = non_ascii_letter(text.get(pos..).unwrap_or("")) {
+        return format!(
+            "names are ASCII letters, digits, `_` and `-`: `{c}` cannot be part of one (strings may hold any text)"
+        );
     }
     if line.starts_with("order") || line.starts_with("limit") {
         return "orders and limits are written `order ID { source \"…\" A(..) before B(..) }`; see docs/dsl.md".into();
     }
     "see docs/dsl.md for the syntax of each declaration".into()
+}
+
+/// A non-ASCII letter outside strings on the rest of the line, where the parse
+/// stopped (it starts outside a string).
+fn non_ascii_letter(rest: &str) -> Option<char> {
+    let mut in_string = false;
+    for c in rest.lines().next().unwrap_or("").chars() {
+        match c {
+            '"' => in_string = !in_string,
+            c if !in_string && c.is_alphabetic() && !c.is_ascii() => return Some(c),
+            _ => {}
+        }
+    }
+    None
 }

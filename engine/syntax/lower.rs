@@ -5,8 +5,9 @@
 
 use pest::iterators::{Pair, Pairs};
 
-use super::Rule;
 use super::ast::*;
+use super::limits::{MAX_EXPR_DEPTH, MAX_EXPR_NODES};
+use super::{Rule, codes};
 use crate::diagnostics::Problem;
 use crate::model::{CmpOp, Quantifier, Version};
 use crate::source::{Sources, Span};
@@ -74,12 +75,9 @@ impl<'i> Kids<'i> {
 }
 
 fn bug(span: Span, what: &str) -> Problem {
-    Problem::new(
-        "uplan::syntax::internal",
-        format!("internal parser error: {what}"),
-    )
-    .help("this is a bug in uplan's grammar lowering; please report it with the rule file")
-    .with_span(span)
+    Problem::new(codes::INTERNAL, format!("internal parser error: {what}"))
+        .help("this is a bug in uplan's grammar lowering; please report it with the rule file")
+        .with_span(span)
 }
 
 impl Problem {
@@ -95,9 +93,30 @@ pub struct Lower<'s> {
     pub file: u32,
     pub sources: &'s Sources,
     pub problems: Vec<Problem>,
+    /// Nodes of the expression (or string) being lowered, against [`MAX_EXPR_NODES`].
+    nodes: usize,
+    pub peak: Peak,
+}
+
+/// The highest and the largest expression lowered so far, to show how far inside the
+/// limits real rules stay.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Peak {
+    pub height: usize,
+    pub nodes: usize,
 }
 
 impl<'s> Lower<'s> {
+    pub fn new(file: u32, sources: &'s Sources) -> Lower<'s> {
+        Lower {
+            file,
+            sources,
+            problems: Vec::new(),
+            nodes: 0,
+            peak: Peak::default(),
+        }
+    }
+
     /// A pair's span without the whitespace pest leaves at its end (after a
     /// repetition that found nothing more), so labels underline just the text.
     fn span(&self, pair: &Pair<'_, Rule>) -> Span {
@@ -128,7 +147,7 @@ impl<'s> Lower<'s> {
     }
 
     fn bad_literal(&mut self, span: Span, message: String, help: &str) {
-        let p = Problem::new("uplan::syntax::bad_literal", message)
+        let p = Problem::new(codes::BAD_LITERAL, message)
             .at(self.sources, span, "here")
             .help(help);
         self.problems.push(p);
@@ -680,15 +699,28 @@ impl<'s> Lower<'s> {
         let filter = self.suffix(&mut k, Rule::where_suffix)?;
         let max_pair = k.next()?;
         let max_span = self.span(&max_pair);
-        let max = self
-            .int(max_pair.as_str(), max_span)
-            .clamp(0, u32::MAX as i64) as u32;
+        let max = self.count(max_pair.as_str(), max_span);
         Ok(LimitBody {
             patterns,
             filter,
             max,
             max_span,
         })
+    }
+
+    /// A limit's count: at most `u32::MAX` (the grammar admits only digits).
+    fn count(&mut self, text: &str, span: Span) -> u32 {
+        match text.parse() {
+            Ok(n) => n,
+            Err(_) => {
+                self.bad_literal(
+                    span,
+                    format!("`{text}` is too large for a limit"),
+                    "a limit counts steps: at most 4294967295",
+                );
+                1
+            }
+        }
     }
 
     // ------------------------------------------------------------ expressions
@@ -707,131 +739,221 @@ impl<'s> Lower<'s> {
         }
     }
 
+    /// A string that is not part of an expression (a title, a message): it starts a
+    /// new budget of [`MAX_EXPR_NODES`] for its holes.
     fn string(&mut self, pair: Pair<'_, Rule>) -> R<StrLit> {
+        self.nodes = 0;
+        Ok(self.string_node(pair)?.0)
+    }
+
+    /// A string and the height of its highest hole (0 without holes).
+    fn string_node(&mut self, pair: Pair<'_, Rule>) -> R<(StrLit, usize)> {
         let span = self.span(&pair);
         let mut parts: Vec<StrPart> = Vec::new();
+        let mut height = 0;
         for p in pair.into_inner() {
             match p.as_rule() {
                 Rule::str_text => push_text(&mut parts, p.as_str()),
                 Rule::str_escape => push_text(&mut parts, &unescape(p.as_str())),
                 Rule::str_hole => {
                     let mut hk = self.kids(p);
-                    parts.push(StrPart::Hole(self.expr(hk.next()?)?));
+                    let hole = self.node(hk.next()?)?;
+                    height = height.max(hole.height);
+                    parts.push(StrPart::Hole(hole.expr));
                 }
                 other => return Err(bug(span, &format!("unexpected {other:?} in string"))),
             }
         }
-        Ok(StrLit { parts, span })
+        Ok((StrLit { parts, span }, height))
     }
 
+    /// A whole expression (a condition, an argument, a value): it gets its own budget
+    /// of [`MAX_EXPR_NODES`].
     pub fn expr(&mut self, pair: Pair<'_, Rule>) -> R<Expr> {
-        let span = self.span(&pair);
+        self.nodes = 0;
+        Ok(self.node(pair)?.expr)
+    }
+
+    /// One more node over children at most `below` high, or the diagnostic of the
+    /// limit it crosses, pointing at `at` (where the chain went one step too far).
+    fn grow(&mut self, kind: ExprKind, span: Span, below: usize, at: Span) -> R<Node> {
+        self.nodes += 1;
+        let height = below + 1;
+        if height > MAX_EXPR_DEPTH {
+            let p = Problem::new(
+                codes::EXPR_TOO_DEEP,
+                format!("this expression nests more than {MAX_EXPR_DEPTH} levels deep"),
+            )
+            .at(self.sources, at, "one level too many")
+            .help("long chains of `and`, `or`, `??`, `not` or `.field` nest one level per operator; use `in [...]`, `any(...)`/`all(...)`, or split the condition over several `each … where` or `when` clauses");
+            return Err(p);
+        }
+        if self.nodes > MAX_EXPR_NODES {
+            let p = Problem::new(
+                codes::EXPR_TOO_LARGE,
+                format!(
+                    "this expression has more than {MAX_EXPR_NODES} names, literals and operators"
+                ),
+            )
+            .at(self.sources, at, "one too many")
+            .help("split it over several clauses, rules or strings");
+            return Err(p);
+        }
+        self.peak.height = self.peak.height.max(height);
+        self.peak.nodes = self.peak.nodes.max(self.nodes);
+        Ok(Node {
+            expr: Expr { kind, span },
+            height,
+        })
+    }
+
+    fn leaf(&mut self, kind: ExprKind, span: Span) -> R<Node> {
+        self.grow(kind, span, 0, span)
+    }
+
+    fn node(&mut self, pair: Pair<'_, Rule>) -> R<Node> {
         match pair.as_rule() {
             Rule::expr => {
                 let mut k = self.kids(pair);
-                self.expr(k.next()?)
+                self.node(k.next()?)
             }
             Rule::or_expr | Rule::and_expr | Rule::coalesce => self.left_assoc(pair),
-            Rule::not_expr => {
-                let mut k = self.kids(pair);
-                let inner = k.next()?;
-                if inner.as_rule() == Rule::not_expr {
-                    let e = self.expr(inner)?;
-                    Ok(Expr {
-                        kind: ExprKind::Not(Box::new(e)),
-                        span,
-                    })
-                } else {
-                    self.expr(inner)
-                }
-            }
+            Rule::not_expr => self.not(pair),
             Rule::cmp_expr => self.cmp(pair),
             Rule::postfix => self.postfix(pair),
             _ => self.primary(pair),
         }
     }
 
-    /// `a or b or c`, `a and b`, `a ?? b ?? c`: folded to the left.
-    fn left_assoc(&mut self, pair: Pair<'_, Rule>) -> R<Expr> {
+    /// `not not x`: the grammar repeats `not` (no pest recursion); folded here from
+    /// the operand outwards, each `not` one level.
+    fn not(&mut self, pair: Pair<'_, Rule>) -> R<Node> {
+        let span = self.span(&pair);
+        let mut nots = Vec::new();
+        let mut operand = None;
+        for p in pair.into_inner() {
+            if p.as_rule() == Rule::kw_not {
+                nots.push(self.span(&p));
+            } else {
+                operand = Some(p);
+            }
+        }
+        let operand = operand.ok_or_else(|| bug(span, "`not` without an operand"))?;
+        let mut acc = self.node(operand)?;
+        for at in nots.into_iter().rev() {
+            let span = at.to(acc.expr.span);
+            acc = self.grow(ExprKind::Not(Box::new(acc.expr)), span, acc.height, at)?;
+        }
+        Ok(acc)
+    }
+
+    /// `a or b or c`, `a and b`, `a ?? b ?? c`: folded to the left, so each operator
+    /// is one level deeper than the one before.
+    fn left_assoc(&mut self, pair: Pair<'_, Rule>) -> R<Node> {
         let rule = pair.as_rule();
         let mut k = self.kids(pair);
-        let mut acc = self.expr(k.next()?)?;
+        let mut acc = self.node(k.next()?)?;
         for p in k.rest() {
-            let rhs = self.expr(p)?;
-            let span = acc.span.to(rhs.span);
-            let (l, r) = (Box::new(acc), Box::new(rhs));
+            let rhs = self.node(p)?;
+            let span = acc.expr.span.to(rhs.expr.span);
+            let (at, below) = (rhs.expr.span, acc.height.max(rhs.height));
+            let (l, r) = (Box::new(acc.expr), Box::new(rhs.expr));
             let kind = match rule {
                 Rule::or_expr => ExprKind::Or(l, r),
                 Rule::and_expr => ExprKind::And(l, r),
                 _ => ExprKind::Coalesce(l, r),
             };
-            acc = Expr { kind, span };
+            acc = self.grow(kind, span, below, at)?;
         }
         Ok(acc)
     }
 
-    fn cmp(&mut self, pair: Pair<'_, Rule>) -> R<Expr> {
+    fn cmp(&mut self, pair: Pair<'_, Rule>) -> R<Node> {
         let span = self.span(&pair);
         let mut k = self.kids(pair);
-        let lhs = self.expr(k.next()?)?;
+        let lhs = self.node(k.next()?)?;
         let Some(op) = k.peek() else {
             return Ok(lhs);
         };
         let op_pair = k.next()?;
         let rhs = k.next()?;
-        let l = Box::new(lhs);
-        let kind = match op {
-            Rule::cmp_op => ExprKind::Cmp(cmp_op(op_pair.as_str()), l, Box::new(self.expr(rhs)?)),
-            Rule::in_op | Rule::not_in => ExprKind::In {
-                item: l,
-                set: Box::new(self.expr(rhs)?),
-                negated: op == Rule::not_in,
-            },
-            Rule::like_op => ExprKind::Like(l, self.string(rhs)?),
+        let l = Box::new(lhs.expr);
+        let (kind, rhs_height) = match op {
+            Rule::cmp_op => {
+                let r = self.node(rhs)?;
+                (
+                    ExprKind::Cmp(cmp_op(op_pair.as_str()), l, Box::new(r.expr)),
+                    r.height,
+                )
+            }
+            Rule::in_op | Rule::not_in => {
+                let r = self.node(rhs)?;
+                let negated = op == Rule::not_in;
+                let set = Box::new(r.expr);
+                (
+                    ExprKind::In {
+                        item: l,
+                        set,
+                        negated,
+                    },
+                    r.height,
+                )
+            }
+            Rule::like_op => {
+                let (pattern, height) = self.string_node(rhs)?;
+                (ExprKind::Like(l, pattern), height)
+            }
             other => return Err(bug(span, &format!("unexpected operator {other:?}"))),
         };
-        Ok(Expr { kind, span })
+        self.grow(kind, span, lhs.height.max(rhs_height), span)
     }
 
-    fn postfix(&mut self, pair: Pair<'_, Rule>) -> R<Expr> {
+    /// `a.b.c`: each field one level deeper.
+    fn postfix(&mut self, pair: Pair<'_, Rule>) -> R<Node> {
         let mut k = self.kids(pair);
         let mut acc = self.primary(k.next()?)?;
         for p in k.rest() {
             let field = self.ident(p);
-            let span = acc.span.to(field.span);
-            acc = Expr {
-                kind: ExprKind::Field(Box::new(acc), field),
-                span,
-            };
+            let (span, at) = (acc.expr.span.to(field.span), field.span);
+            let kind = ExprKind::Field(Box::new(acc.expr), field);
+            acc = self.grow(kind, span, acc.height, at)?;
         }
         Ok(acc)
     }
 
-    fn primary(&mut self, pair: Pair<'_, Rule>) -> R<Expr> {
+    fn primary(&mut self, pair: Pair<'_, Rule>) -> R<Node> {
         let span = self.span(&pair);
         let kind = match pair.as_rule() {
-            Rule::expr => return self.expr(pair),
+            Rule::expr => return self.node(pair),
             Rule::kw_null => ExprKind::Null,
             Rule::kw_true => ExprKind::Bool(true),
             Rule::kw_false => ExprKind::Bool(false),
             Rule::int => ExprKind::Int(self.int(pair.as_str(), span)),
             Rule::version => ExprKind::Version(self.version(pair.as_str(), span)),
-            Rule::string => ExprKind::Str(self.string(pair)?),
+            Rule::string => {
+                let (s, height) = self.string_node(pair)?;
+                return self.grow(ExprKind::Str(s), span, height, span);
+            }
             Rule::ident => ExprKind::Name(pair.as_str().to_string()),
             Rule::range_lit => self.range(pair)?,
-            Rule::list_lit => {
-                let items = self
-                    .kids(pair)
-                    .rest()
-                    .map(|p| self.expr(p))
-                    .collect::<R<_>>()?;
-                ExprKind::List(items)
-            }
+            Rule::list_lit => return self.list(pair),
             Rule::hop_is => self.hop_is(pair)?,
-            Rule::quantifier => self.quantifier(pair)?,
+            Rule::quantifier => return self.quantifier(pair),
             other => return Err(bug(span, &format!("unexpected expression {other:?}"))),
         };
-        Ok(Expr { kind, span })
+        self.leaf(kind, span)
+    }
+
+    fn list(&mut self, pair: Pair<'_, Rule>) -> R<Node> {
+        let span = self.span(&pair);
+        let mut items = Vec::new();
+        let mut height = 0;
+        for p in self.kids(pair).rest() {
+            let item = self.node(p)?;
+            height = height.max(item.height);
+            items.push(item.expr);
+        }
+        self.grow(ExprKind::List(items), span, height, span)
     }
 
     fn range(&mut self, pair: Pair<'_, Rule>) -> R<ExprKind> {
@@ -855,7 +977,8 @@ impl<'s> Lower<'s> {
         Some(self.version_lit(v))
     }
 
-    fn quantifier(&mut self, pair: Pair<'_, Rule>) -> R<ExprKind> {
+    fn quantifier(&mut self, pair: Pair<'_, Rule>) -> R<Node> {
+        let span = self.span(&pair);
         let mut k = self.kids(pair);
         let kind = match k.next()?.as_rule() {
             Rule::kw_any => Quantifier::Any,
@@ -863,15 +986,24 @@ impl<'s> Lower<'s> {
             _ => Quantifier::Count,
         };
         let var = self.ident(k.next()?);
-        let list = Box::new(self.expr(k.next()?)?);
-        let body = Box::new(self.expr(k.next()?)?);
-        Ok(ExprKind::Quant {
+        let list = self.node(k.next()?)?;
+        let body = self.node(k.next()?)?;
+        let below = list.height.max(body.height);
+        let (list, body) = (Box::new(list.expr), Box::new(body.expr));
+        let kind = ExprKind::Quant {
             kind,
             var,
             list,
             body,
-        })
+        };
+        self.grow(kind, span, below, span)
     }
+}
+
+/// A lowered expression and the height of its tree (a leaf is 1).
+struct Node {
+    expr: Expr,
+    height: usize,
 }
 
 impl<'i> Kids<'i> {

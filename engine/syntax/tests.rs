@@ -479,3 +479,177 @@ fn every_node_has_a_span_inside_the_file() {
     let m = module(text);
     assert_eq!(m.span.end as usize, text.len());
 }
+
+// ---------------------------------------------------------------- limits
+
+use super::codes;
+use super::limits::{MAX_BRACKET_DEPTH, MAX_EXPR_DEPTH, MAX_EXPR_NODES};
+
+#[test]
+fn the_acp_rules_stay_far_inside_the_expression_limits() {
+    let mut sources = Sources::default();
+    let mut peak = super::lower::Peak::default();
+    for (name, text) in crate::rulebooks::EMBEDDED_ACP {
+        let file = sources.add(*name, *text);
+        let (module, p) = super::parse_measured(&sources, file);
+        assert!(module.is_ok(), "{name}");
+        peak.height = peak.height.max(p.height);
+        peak.nodes = peak.nodes.max(p.nodes);
+        assert!(text.len() * 16 < super::limits::MAX_FILE_BYTES, "{name}");
+    }
+    eprintln!("ACP peak: {peak:?}");
+    assert!(peak.height >= 5, "{peak:?}: the measure measures nothing");
+    assert!(peak.height * 4 <= MAX_EXPR_DEPTH, "{peak:?}");
+    assert!(peak.nodes * 16 <= MAX_EXPR_NODES, "{peak:?}");
+}
+
+/// The one diagnostic of `text` (which must fail) and the text under its span.
+fn failure(text: &str) -> (&'static str, String) {
+    let p = fails(text);
+    assert_eq!(p.0.len(), 1, "{:?}", p.codes());
+    let span = p.0[0].span.expect("a span");
+    let under = text[span.start as usize..span.end as usize].to_string();
+    (p.0[0].code, under)
+}
+
+// The sizes (30,000 `and`s, 100,000 `??`s, …) run once, through the whole
+// compiler, in tests/bad_rules.rs; these smaller ones pin the mechanics.
+
+/// `a1 OP a2 OP … aN` as a `when` clause.
+fn chain(op: &str, n: usize) -> String {
+    let operands: Vec<String> = (1..=n).map(|i| format!("a{i}")).collect();
+    format!("rule r {{ when {} }}", operands.join(op))
+}
+
+#[test]
+fn long_operator_chains_stop_at_the_operand_past_the_depth_limit() {
+    // a chain of k operands folds into a tree of height k: operand MAX + 1 crosses
+    let past = format!("a{}", MAX_EXPR_DEPTH + 1);
+    for (op, n) in [(" and ", 1_000), (" or ", 2_000), (" ?? ", 3_000)] {
+        assert_eq!(
+            failure(&chain(op, n)),
+            (codes::EXPR_TOO_DEEP, past.clone()),
+            "{op}"
+        );
+    }
+    for op in [" and ", " or ", " ?? "] {
+        expr(&chain(op, MAX_EXPR_DEPTH)["rule r { when ".len()..].replace(" }", ""));
+    }
+}
+
+#[test]
+fn long_member_chains_stop_at_the_field_past_the_depth_limit() {
+    let fields: String = (1..=3_000).map(|i| format!(".f{i}")).collect();
+    let text = format!("rule r {{ when c{fields} == 1 }}");
+    // `c` is one level, `c.f1` two: field MAX crosses
+    let past = format!("f{MAX_EXPR_DEPTH}");
+    assert_eq!(failure(&text), (codes::EXPR_TOO_DEEP, past));
+    let fields: String = (1..MAX_EXPR_DEPTH).map(|i| format!(".f{i}")).collect();
+    expr(&format!("c{fields}"));
+}
+
+#[test]
+fn long_not_chains_are_a_repetition_then_a_depth_diagnostic() {
+    let n = 3_000;
+    let text = format!("rule r {{ when {}a }}", "not ".repeat(n));
+    let p = fails(&text);
+    assert_eq!(p.codes(), vec![codes::EXPR_TOO_DEEP]);
+    // `a` is one level; the MAX-th `not` from the operand is one too many
+    let span = p.0[0].span.unwrap();
+    let at = "rule r { when ".len() + 4 * (n - MAX_EXPR_DEPTH);
+    assert_eq!(span.start as usize, at);
+    assert_eq!(&text[span.start as usize..span.end as usize], "not");
+    let ok = "not ".repeat(MAX_EXPR_DEPTH - 1);
+    check_sexp(
+        &format!("{ok}a"),
+        &format!(
+            "{}a{}",
+            "(not ".repeat(MAX_EXPR_DEPTH - 1),
+            ")".repeat(MAX_EXPR_DEPTH - 1)
+        ),
+    );
+}
+
+#[test]
+fn big_lists_and_many_holes_stop_at_the_node_past_the_size_limit() {
+    let items: Vec<String> = (1..=MAX_EXPR_NODES + 100).map(|i| i.to_string()).collect();
+    let text = format!("rule r {{ when x in [{}] }}", items.join(", "));
+    // `x` is a node: item MAX - 1 is the one too many
+    let past = format!("{}", MAX_EXPR_NODES);
+    assert_eq!(failure(&text), (codes::EXPR_TOO_LARGE, past));
+    let holes: String = (1..=MAX_EXPR_NODES + 100)
+        .map(|i| format!("{{h{i}}}"))
+        .collect();
+    let text = format!("step s() {{ title \"{holes}\" }}");
+    let past = format!("h{}", MAX_EXPR_NODES + 1);
+    assert_eq!(failure(&text), (codes::EXPR_TOO_LARGE, past));
+    // each string and each expression has a budget of its own
+    let holes: String = (1..=MAX_EXPR_NODES).map(|i| format!("{{h{i}}}")).collect();
+    module(&format!(
+        "step s() {{ title \"{holes}\"  note \"{holes}\" }}"
+    ));
+}
+
+#[test]
+fn the_bracket_guard_counts_string_holes_and_brackets_together() {
+    let half = MAX_BRACKET_DEPTH / 2;
+    let text = format!(
+        "rule r {{ when {}\"{{{}a{}}}\"{} }}",
+        "(".repeat(half),
+        "(".repeat(half),
+        ")".repeat(half),
+        ")".repeat(half)
+    );
+    assert_eq!(failure(&text).0, codes::TOO_DEEP);
+}
+
+#[test]
+fn pest_running_out_of_stack_is_a_too_deep_diagnostic() {
+    // On a thread far smaller than the bracket guard assumes, pest's own stack check
+    // must turn into our diagnostic, not an abort.
+    let text = format!(
+        "rule r {{ when {}a{} }}",
+        "(".repeat(MAX_BRACKET_DEPTH),
+        ")".repeat(MAX_BRACKET_DEPTH)
+    );
+    let run = std::thread::Builder::new()
+        .stack_size(96 * 1024)
+        .spawn(move || parse_text(&text).map(|_| ()).map_err(|p| p.codes()))
+        .unwrap();
+    assert_eq!(run.join().unwrap(), Err(vec![codes::TOO_DEEP]));
+}
+
+#[test]
+fn a_rule_file_past_the_size_limit_is_refused_before_parsing() {
+    let text = format!("# {}\n", "x".repeat(super::limits::MAX_FILE_BYTES));
+    let p = fails(&text);
+    assert_eq!(p.codes(), vec![codes::FILE_TOO_LARGE]);
+    assert_eq!(p.0[0].span.map(|s| (s.start, s.end)), Some((0, 0)));
+}
+
+#[test]
+fn a_limit_past_u32_is_a_bad_literal() {
+    let p = fails("limit l { s(c) to 4294967296 at once }");
+    assert_eq!(p.codes(), vec![codes::BAD_LITERAL]);
+    module("limit l { s(c) to 4294967295 at once }");
+}
+
+#[test]
+fn a_byte_order_mark_may_open_a_file_but_not_stand_elsewhere() {
+    let m = module("\u{FEFF}rule r { when a }");
+    assert_eq!(m.decls.len(), 1);
+    assert_eq!(
+        fails("rule r { }\n\u{FEFF}rule s { }").codes(),
+        vec![codes::PARSE]
+    );
+}
+
+#[test]
+fn control_characters_are_refused_where_they_are() {
+    for c in ['\0', '\u{1b}', '\u{7}', '\u{202E}'] {
+        let text = format!("# a comment\nrule r {{ message \"x{c}y\" }}");
+        let (code, under) = failure(&text);
+        assert_eq!((code, under), (codes::CONTROL_CHAR, c.to_string()));
+    }
+    module("rule r {\r\n\tmessage \"x\\ty\\n\"\r\n}");
+}
