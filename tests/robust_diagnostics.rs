@@ -533,3 +533,26 @@ fn secrets_near_findings_are_masked() {
         );
     }
 }
+
+/// The fuzzer's timeout (fuzz/regressions/rules/timeout-many-unknown-holes.uplan): 3,000
+/// holes naming nothing are 3,000 diagnostics, rendered as the first few and a count,
+/// from one shared copy of the file.
+#[test]
+fn thousands_of_rule_diagnostics_from_the_fuzzer_render_quickly() {
+    let mut files = uplan::rulebooks::embedded_acp_files();
+    let path = format!(
+        "{}/fuzz/regressions/rules/timeout-many-unknown-holes.uplan",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let text = fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    files.push(("timeout-many-unknown-holes.uplan".into(), text));
+    let start = std::time::Instant::now();
+    let problems = match uplan::compile(&files) {
+        Err(p) => p,
+        Ok(_) => panic!("the file should not compile"),
+    };
+    assert!(problems.0.len() > 1000, "{}", problems.0.len());
+    let out = render(&problems, false);
+    assert!(out.contains("more (only the first"), "{out}");
+    assert!(start.elapsed().as_secs() < 20, "took {:?}", start.elapsed());
+}
