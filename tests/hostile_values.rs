@@ -179,3 +179,31 @@ procedure all {
         );
     }
 }
+
+/// A credential inside a URL never reaches a plan, in any format: the value is accepted
+/// (a provider may well be written as an address) and shown as `https://***@host`.
+#[test]
+fn url_credentials_never_reach_a_plan() {
+    let rb = acp();
+    let text = inventory().replace(
+        &serde_json::to_string(EVIL).unwrap_or_default(),
+        "\"https://admin:hunter2@eks.example/cluster\"",
+    );
+    let p = plan(&rb, &text);
+    let outputs = [
+        ("json", uplan::render::json(&p)),
+        ("text", uplan::render::text(&p, false)),
+        ("md", uplan::render::markdown(&p)),
+        ("dot", uplan::render::dot(&p)),
+        ("check json", uplan::render::check_json(&p)),
+    ];
+    assert!(
+        outputs[0].1.contains("https://***@eks.example"),
+        "{}",
+        outputs[0].1
+    );
+    for (format, out) in outputs {
+        assert!(!out.contains("hunter2"), "{format} echoes the password");
+        assert!(!out.contains("admin:"), "{format} echoes the user");
+    }
+}
