@@ -10,14 +10,29 @@
 //! [`Inventory::locate`] (then cached in the inventory). A valid inventory costs one
 //! serde_yaml parse and nothing more.
 //!
+//! The positions pass also runs, before or beside serde_yaml, in the few cases where
+//! the values need it: a version typed as a number (`kubernetes: 1.30` is read as
+//! written, which serde_yaml cannot give), a text holding a `!` (tags are checked
+//! against the schema, [`tags`]), and a text the pre-scan cannot clear of deep flow
+//! nesting ([`prescan`]; serde_yaml's scanner is quadratic in it).
+//!
+//! **Limits** ([`limits`]): nesting depth, list length, and alias expansion, each a
+//! coded diagnostic. Aliases stay allowed (they spare repetition in a hand-written
+//! inventory); what they expand to is capped, in proportion to the size of the file,
+//! by counting the nodes the pass reads. Merge keys (`<<`) are not supported.
+//!
 //! Modules: [`seed`] (the pass), [`positions`] (the span index), [`report`] (faults →
-//! diagnostics), [`codes`] (the stable diagnostic codes), [`suggest`] (did you mean).
+//! diagnostics), [`codes`] (the stable diagnostic codes), [`suggest`] (did you mean),
+//! [`limits`], [`prescan`] (the depth pre-scan), [`tags`] (the tag check).
 
 pub mod codes;
+pub mod limits;
 mod positions;
+mod prescan;
 mod report;
 mod seed;
 mod suggest;
+mod tags;
 
 #[cfg(test)]
 mod tests;
@@ -27,8 +42,9 @@ use std::sync::{Arc, OnceLock};
 use serde::de::DeserializeSeed;
 
 use crate::diagnostics::{Problem, Problems};
-use crate::model::{Rulebook, Type, Value};
+use crate::model::{Rulebook, Schema, Type, Value};
 use crate::source::{Sources, Span};
+use limits::Limits;
 use positions::Positions;
 
 /// A loaded inventory: its facts (a record of the schema's root) and its text, so
@@ -69,7 +85,9 @@ impl Inventory {
     /// A segment is a mapping key, a sequence index, or the `name` of a sequence
     /// element. A scalar is shown by itself; a multi-line mapping or list by its key.
     pub fn locate(&self, path: &str) -> Option<Span> {
-        let pos = self.positions.get_or_init(|| Positions::build(&self.text));
+        let pos = self
+            .positions
+            .get_or_init(|| Positions::build(&self.text, limits::MAX_DEPTH));
         let segs: Vec<&str> = if path.is_empty() {
             Vec::new()
         } else {
@@ -84,6 +102,16 @@ impl Inventory {
 /// Reads an inventory against `rulebook.schema`: every fault of the file is reported,
 /// each pointing at its YAML node.
 pub fn load(rulebook: &Rulebook, name: &str, text: &str) -> Result<Inventory, Problems> {
+    load_with(rulebook, name, text, Limits::DEFAULT)
+}
+
+/// [`load`] with other limits (tests reach them with small inputs).
+pub(crate) fn load_with(
+    rulebook: &Rulebook,
+    name: &str,
+    text: &str,
+    limits: Limits,
+) -> Result<Inventory, Problems> {
     let schema = &rulebook.schema;
     if schema.records.get(schema.root as usize).is_none() {
         return Err(Problem::new(
@@ -93,13 +121,63 @@ pub fn load(rulebook: &Rulebook, name: &str, text: &str) -> Result<Inventory, Pr
         .help("declare the inventory's shape with an `inventory { … }` block in the rulebook")
         .into());
     }
+    let cx = seed::Cx::new(schema, text, limits);
+    // serde_yaml reads a byte order mark as a document of its own.
+    let body = text.strip_prefix('\u{FEFF}').unwrap_or(text);
+    let base = text.len() - body.len();
+    if prescan::may_nest_deeper(body, limits.depth) {
+        let pos = cx.positions();
+        if let Some(p) = report::too_deep(name, text, pos, limits.depth) {
+            return Err(p);
+        }
+        if let Some(p) = report::positions_error(name, text, pos) {
+            return Err(p);
+        }
+    }
     let root = Type::Record(schema.root);
-    let cx = seed::Cx::new(schema);
-    let result = seed::Node::root(&cx, &root).deserialize(serde_yaml::Deserializer::from_str(text));
-    let faults = cx.into_faults();
+    let mut result =
+        seed::Node::root(&cx, &root).deserialize(serde_yaml::Deserializer::from_str(body));
+    if text.contains('!') && !cx.stopped() {
+        let bad = tags::check(schema, text, cx.positions());
+        // serde_yaml fails on a core tag its scalar does not fit (`!!int web`): the tag
+        // is what to show then.
+        if !bad.is_empty() && result.is_err() {
+            result = Ok(Value::Null);
+        }
+        cx.add_faults(bad);
+    }
+    finish(schema, name, text, base, cx, result)
+}
+
+/// The pass's result, its faults and the positions it built, as an inventory or its
+/// diagnostics.
+fn finish(
+    schema: &Schema,
+    name: &str,
+    text: &str,
+    base: usize,
+    cx: seed::Cx<'_>,
+    result: Result<Value, serde_yaml::Error>,
+) -> Result<Inventory, Problems> {
+    let depth = cx.limits().depth;
+    let (faults, built, stopped) = cx.finish();
+    let positions =
+        |built: Option<Positions>| built.unwrap_or_else(|| Positions::build(text, depth));
     match result {
-        Err(e) => Err(report::syntax(schema, name, text, &e)),
-        Ok(facts) if faults.is_empty() => Ok(Inventory::from_facts(name, text, facts)),
-        Ok(_) => Err(report::faults(schema, name, text, faults)),
+        Err(e) if !stopped => {
+            let pos = positions(built);
+            Err(report::syntax(schema, name, text, base, &e, pos, depth))
+        }
+        Ok(facts) if faults.is_empty() => {
+            let inv = Inventory::from_facts(name, text, facts);
+            if let Some(p) = built {
+                let _ = inv.positions.set(p);
+            }
+            Ok(inv)
+        }
+        _ => {
+            let pos = positions(built);
+            Err(report::faults(schema, name, text, faults, pos, depth))
+        }
     }
 }

@@ -4,6 +4,7 @@
 //! each fault its span, label and help.
 
 use super::codes;
+use super::limits;
 use super::positions::{Found as At, Positions, Range, Seg};
 use super::seed::{Fault, FaultKind, Found};
 use super::suggest::closest;
@@ -18,18 +19,133 @@ struct Reporter<'a> {
     pos: Positions,
 }
 
-/// Every fault of the pass as one diagnostic each, in source order.
-pub(crate) fn faults(schema: &Schema, name: &str, text: &str, faults: Vec<Fault>) -> Problems {
-    let r = Reporter::new(schema, name, text);
+/// Every fault of the pass as one diagnostic each, in source order; or, when the text
+/// nests past the depth limit, that alone (the faults under it mean little).
+pub(crate) fn faults(
+    schema: &Schema,
+    name: &str,
+    text: &str,
+    faults: Vec<Fault>,
+    pos: Positions,
+    max_depth: usize,
+) -> Problems {
+    if let Some(p) = too_deep(name, text, &pos, max_depth) {
+        return p;
+    }
+    let r = Reporter::new(schema, name, text, pos);
+    let faults = without_tagged(faults);
     let mut problems: Vec<Problem> = faults.into_iter().map(|f| r.problem(f)).collect();
     problems.sort_by_key(|p| p.span);
     Problems(problems)
 }
 
-/// The text is not (single-document) YAML.
-pub(crate) fn syntax(schema: &Schema, name: &str, text: &str, err: &serde_yaml::Error) -> Problems {
-    let r = Reporter::new(schema, name, text);
+/// A node with a bad tag gets that one diagnostic: what the tag made of its value (a
+/// wrong type, a bad version) follows from it.
+fn without_tagged(faults: Vec<Fault>) -> Vec<Fault> {
+    let tagged: Vec<Vec<Seg>> = faults
+        .iter()
+        .filter(|f| matches!(f.kind, FaultKind::BadTag { .. }))
+        .map(|f| f.path.clone())
+        .collect();
+    if tagged.is_empty() {
+        return faults;
+    }
+    faults
+        .into_iter()
+        .filter(|f| {
+            matches!(f.kind, FaultKind::BadTag { .. })
+                || !tagged.iter().any(|t| f.path.starts_with(t))
+        })
+        .collect()
+}
+
+/// Nesting past the depth limit ([`limits::MAX_DEPTH`]), found by the positions pass: one diagnostic at
+/// the collection that opens one level too deep.
+pub(crate) fn too_deep(name: &str, text: &str, pos: &Positions, max: usize) -> Option<Problems> {
+    let (start, end) = pos.too_deep?;
+    let mut sources = Sources::default();
+    sources.add(name, text);
+    let span = one_char(text, start.min(end));
+    Some(
+        Problem::new(
+            codes::TOO_DEEP,
+            format!("the inventory nests deeper than {max} levels"),
+        )
+        .at(&sources, span, format!("level {} starts here", max + 1))
+        .help(format!(
+            "an inventory nests a few levels deep (a cluster's plugins are at level 5); \
+             uplan reads at most {max} levels of nested lists and mappings"
+        ))
+        .into(),
+    )
+}
+
+/// A YAML error found by the positions pass, which runs first when the pre-scan cannot
+/// rule out deep nesting (serde_yaml's scanner would be slow on the rest).
+pub(crate) fn positions_error(name: &str, text: &str, pos: &Positions) -> Option<Problems> {
+    let (at, message) = pos.error.as_ref()?;
+    let mut sources = Sources::default();
+    sources.add(name, text);
+    let (what, help) = match forbidden_char(text) {
+        Some((i, c)) if i <= *at => return Some(control_char(&sources, text, i, c).into()),
+        _ => (message.as_str(), SYNTAX_HELP),
+    };
+    Some(
+        Problem::new(codes::YAML_SYNTAX, format!("invalid YAML: {what}"))
+            .at(&sources, one_char(text, *at), "here")
+            .help(help)
+            .into(),
+    )
+}
+
+const SYNTAX_HELP: &str = "check indentation, quotes and brackets: an unclosed `[`, `{` or quote often shows up lines later";
+
+/// The first character YAML forbids (C0 and C1 controls but tab, LF, CR and NEL; DEL;
+/// U+FFFE, U+FFFF), with its byte offset.
+pub(crate) fn forbidden_char(text: &str) -> Option<(usize, char)> {
+    text.char_indices().find(|&(_, c)| {
+        let n = c as u32;
+        let allowed = matches!(c, '\t' | '\n' | '\r' | '\u{85}')
+            || (0x20..=0x7E).contains(&n)
+            || (0xA0..=0xFFFD).contains(&n)
+            || n >= 0x10000;
+        !allowed
+    })
+}
+
+/// A control character, named by its code point (never echoed: it could be an escape
+/// sequence for the terminal).
+fn control_char(sources: &Sources, text: &str, at: usize, c: char) -> Problem {
+    let code = format!("U+{:04X}", c as u32);
+    Problem::new(
+        codes::YAML_SYNTAX,
+        format!("invalid YAML: control character {code}"),
+    )
+    .at(sources, one_char(text, at), format!("{code} here"))
+    .help("YAML text holds no control characters but tab and line breaks; remove it, or write it as an escape in a double-quoted string, like \"\\u0001\"")
+}
+
+/// The text is not (single-document) YAML. `base` is where the text serde_yaml read
+/// starts in the file (3 after a byte order mark).
+pub(crate) fn syntax(
+    schema: &Schema,
+    name: &str,
+    text: &str,
+    base: usize,
+    err: &serde_yaml::Error,
+    pos: Positions,
+    max_depth: usize,
+) -> Problems {
+    if let Some(p) = too_deep(name, text, &pos, max_depth) {
+        return p;
+    }
+    let r = Reporter::new(schema, name, text, pos);
     let full = err.to_string();
+    if full.contains("control characters are not allowed")
+        && let Some((at, c)) = forbidden_char(text)
+    {
+        return control_char(&r.sources, text, at, c).into();
+    }
     let (what, context) = match full.split_once(", while ") {
         Some((what, ctx)) => (strip_location(what), Some(ctx)),
         None => (strip_location(&full), None),
@@ -42,9 +158,11 @@ pub(crate) fn syntax(schema: &Schema, name: &str, text: &str, err: &serde_yaml::
             .help("an inventory is one YAML document; remove the `---` separator and what follows, or merge the documents")
             .into();
     }
-    let at = err
-        .location()
-        .map_or(0, |l| byte_offset(text, l.line(), l.column()));
+    let body = &text[base..];
+    let at = base
+        + err
+            .location()
+            .map_or(0, |l| byte_offset(body, l.line(), l.column()));
     let mut p =
         Problem::new(codes::YAML_SYNTAX, message).at(&r.sources, one_char(text, at), "here");
     // "while parsing a flow sequence at line 18 column 24": show where that began.
@@ -53,7 +171,7 @@ pub(crate) fn syntax(schema: &Schema, name: &str, text: &str, err: &serde_yaml::
     {
         let what = strip_location(ctx);
         let what = what.strip_prefix("parsing ").unwrap_or(&what);
-        let start = byte_offset(text, line, column);
+        let start = base + byte_offset(body, line, column);
         p = p.at(
             &r.sources,
             one_char(text, start),
@@ -63,20 +181,20 @@ pub(crate) fn syntax(schema: &Schema, name: &str, text: &str, err: &serde_yaml::
     let help = if text.get(at..).is_some_and(|s| s.starts_with('\t')) {
         "YAML indents with spaces, never tabs: replace the tab with spaces"
     } else {
-        "check indentation, quotes and brackets: an unclosed `[`, `{` or quote often shows up lines later"
+        SYNTAX_HELP
     };
     p.help(help).into()
 }
 
 impl<'a> Reporter<'a> {
-    fn new(schema: &'a Schema, name: &str, text: &'a str) -> Reporter<'a> {
+    fn new(schema: &'a Schema, name: &str, text: &'a str, pos: Positions) -> Reporter<'a> {
         let mut sources = Sources::default();
         sources.add(name, text);
         Reporter {
             schema,
             text,
             sources,
-            pos: Positions::build(text),
+            pos,
         }
     }
 
@@ -88,7 +206,17 @@ impl<'a> Reporter<'a> {
             FaultKind::WrongType { expected, found } => self.wrong_type(path, &expected, found),
             FaultKind::RangeField => self.range_field(path),
             FaultKind::BadVersion { text, reason } => self.bad_version(path, &text, reason),
-            FaultKind::FloatVersion { value } => self.float_version(path, value),
+            FaultKind::FloatVersion { value, text } => {
+                self.float_version(path, value, text.as_deref())
+            }
+            FaultKind::IntOutOfRange => self.int_out_of_range(path),
+            FaultKind::ListTooLong { max } => self.list_too_long(path, max),
+            FaultKind::AliasExpansion { max } => self.alias_expansion(path, max),
+            FaultKind::BadTag {
+                tag,
+                expected,
+                span,
+            } => self.bad_tag(path, &tag, expected.as_ref(), span),
             FaultKind::UnknownVariant { found, enum_id } => {
                 self.unknown_variant(path, &found, enum_id)
             }
@@ -155,6 +283,9 @@ impl<'a> Reporter<'a> {
     }
 
     fn wrong_type(&self, path: &[Seg], expected: &Type, found: Found) -> Problem {
+        if *expected.non_null() == Type::Int && found == Found::Float && self.is_integer(path) {
+            return self.int_out_of_range(path);
+        }
         let expected_name = self.expected(expected);
         Problem::new(
             codes::WRONG_TYPE,
@@ -217,14 +348,9 @@ impl<'a> Reporter<'a> {
         .help("write a version like \"1.30.4\", \"1.28\" or \"v1.30.4\"")
     }
 
-    fn float_version(&self, path: &[Seg], value: f64) -> Problem {
-        let at = self.value_at(path);
-        let raw = self.sources.slice(at).trim().to_owned();
-        let raw = if raw.is_empty() {
-            value.to_string()
-        } else {
-            raw
-        };
+    /// A YAML number in a version field whose text is no version: `1.3e2`, `.inf`.
+    fn float_version(&self, path: &[Seg], value: f64, text: Option<&str>) -> Problem {
+        let raw = text.map_or_else(|| value.to_string(), str::to_owned);
         Problem::new(
             codes::BAD_VERSION,
             format!(
@@ -234,12 +360,105 @@ impl<'a> Reporter<'a> {
         )
         .at(
             &self.sources,
-            at,
+            self.value_at(path),
             format!("YAML reads this as the number {value}"),
         )
+        .help("write a version as numbers separated by dots, like 1.30.4 or \"1.28\"")
+    }
+
+    /// Whether the scalar at `path` is written as a decimal integer (one too large for
+    /// i64 reaches the pass as a float).
+    fn is_integer(&self, path: &[Seg]) -> bool {
+        let raw = match self.pos.walk(path) {
+            Some((at, true)) => self.pos.scalar(at.node).unwrap_or(""),
+            _ => "",
+        };
+        let digits = raw.strip_prefix(['-', '+']).unwrap_or(raw);
+        !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
+    }
+
+    fn int_out_of_range(&self, path: &[Seg]) -> Problem {
+        let negative = match self.pos.walk(path) {
+            Some((at, true)) => self.pos.scalar(at.node).is_some_and(|s| s.starts_with('-')),
+            _ => false,
+        };
+        let what = if negative {
+            format!("too small: at least {}", i64::MIN)
+        } else {
+            format!("too large: at most {}", i64::MAX)
+        };
+        Problem::new(
+            codes::INT_OUT_OF_RANGE,
+            format!("`{}` is {what}", self.display(path)),
+        )
+        .at(
+            &self.sources,
+            self.value_at(path),
+            "beyond a 64-bit integer",
+        )
         .help(format!(
-            "quote versions: YAML reads {raw} as the number {value}; write \"{raw}\""
+            "an integer here is between {} and {}",
+            i64::MIN,
+            i64::MAX
         ))
+    }
+
+    fn list_too_long(&self, path: &[Seg], max: usize) -> Problem {
+        Problem::new(
+            codes::LIST_TOO_LONG,
+            format!("`{}` has more than {max} entries", self.display(path)),
+        )
+        .at(
+            &self.sources,
+            self.value_at(path),
+            format!("more than {max} entries"),
+        )
+        .help(format!(
+            "uplan reads at most {max} entries in one list of an inventory; split the inventory"
+        ))
+    }
+
+    fn alias_expansion(&self, path: &[Seg], max: usize) -> Problem {
+        let at = self
+            .pos
+            .walk_alias(path)
+            .map_or_else(|| self.value_at(path), |a| self.span(self.pos.span(a.node)));
+        Problem::new(
+            codes::ALIAS_EXPANSION,
+            format!("aliases expand the inventory past {max} values"),
+        )
+        .at(&self.sources, at, "this alias crosses the limit")
+        .help(format!(
+            "each alias (`*name`) repeats its anchor's content; in a file of this size they may \
+             add up to {max} values in all ({} plus {} per byte). Write the repeated values out, \
+             or anchor smaller pieces",
+            limits::MAX_NODES_BASE,
+            limits::MAX_NODES_PER_BYTE
+        ))
+    }
+
+    fn bad_tag(&self, path: &[Seg], tag: &str, expected: Option<&Type>, span: Range) -> Problem {
+        let (place, label) = match expected {
+            Some(ty) => (
+                format!("`{}`", self.display(path)),
+                format!("not a tag for {}", self.expected(ty)),
+            ),
+            None => (
+                format!("a key of {}", self.place(path)),
+                "a key takes no tag but `!!str`".into(),
+            ),
+        };
+        Problem::new(
+            codes::BAD_TAG,
+            format!("YAML tag `{tag}` is not allowed on {place}"),
+        )
+        .at(&self.sources, self.span(span), label)
+        .help(
+            "remove the tag: the schema decides how a value is read. A tag may only repeat the \
+             field's type: `!!str` on a string, version or enum, `!!int` on an integer, \
+             `!!bool` on a boolean, `!!seq` on a list, `!!map` on a mapping, `!!null` where \
+             the field may be null",
+        )
     }
 
     fn unknown_variant(&self, path: &[Seg], found: &str, enum_id: EnumId) -> Problem {

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use proptest::prelude::*;
 
 use super::codes;
+use super::limits::Limits;
 use super::load;
 use crate::diagnostics::{Problem, Problems};
 use crate::model::{
@@ -464,11 +465,221 @@ fn null_takes_the_default_of_a_defaulted_field() {
     assert_eq!(fact(&inv.facts, "clusters.1.dr"), &Value::Enum(2));
 }
 
+// --- tags -------------------------------------------------------------------------
+
 #[test]
-fn custom_tags_are_read_through() {
-    let text = VALID.replace("kubernetes: v1.28", "kubernetes: !ver v1.28");
-    let inv = load(&rulebook(), "inv.yaml", &text).unwrap();
+fn tags_that_repeat_the_type_pass() {
+    let text = VALID
+        .replace("kubernetes: v1.28", "kubernetes: !!str v1.28")
+        .replace("machines_not_running: 2", "machines_not_running: !!int 2")
+        .replace("role: workload", "role: !!str workload")
+        .replace("istio: null", "istio: !!null ~")
+        .replace("etcd_backup_tasks: []", "etcd_backup_tasks: !!seq []")
+        .replace("extraction: {", "extraction: !!map {")
+        .replace(
+            "    application_services: true",
+            "    !!str application_services: !!bool true",
+        )
+        .replace(
+            "target: \"4.3\"",
+            "target: !<tag:yaml.org,2002:str> \"4.3\"",
+        );
+    let inv = load(&rulebook(), "inv.yaml", &text)
+        .unwrap_or_else(|p| panic!("{}", crate::diagnostics::render(&p, false)));
     assert_eq!(fact(&inv.facts, "clusters.1.kubernetes"), &version("1.28"));
+    assert_eq!(fact(&inv.facts, "target"), &version("4.3"));
+    assert_eq!(
+        fact(&inv.facts, "clusters.0.machines_not_running"),
+        &Value::Int(2)
+    );
+}
+
+#[test]
+fn other_tags_are_refused_at_the_tag() {
+    for (field, tagged, tag) in [
+        ("provider: eks", "provider: !!binary aGVsbG8=", "!!binary"),
+        ("provider: eks", "provider: !foo eks", "!foo"),
+        ("provider: eks", "provider: ! eks", "!"),
+        ("kubernetes: v1.28", "kubernetes: !!int 130", "!!int"),
+        ("kubernetes: v1.28", "kubernetes: !!float 1.30", "!!float"),
+        (
+            "kubernetes: v1.28",
+            "kubernetes: &k !!timestamp 2001-12-14",
+            "!!timestamp",
+        ),
+        (
+            "machines_not_running: 2",
+            "machines_not_running: !!str 2",
+            "!!str",
+        ),
+        (
+            "role: workload",
+            "role: !<tag:example.com,2000:role> workload",
+            "!<tag:example.com,2000:role>",
+        ),
+        (
+            "etcd_backup_tasks: []",
+            "etcd_backup_tasks: !!set {}",
+            "!!set",
+        ),
+        ("    role: workload", "    !!int role: workload", "!!int"),
+        ("kubernetes: v1.28", "kubernetes: !!null ~", "!!null"),
+    ] {
+        let text = VALID.replace(field, tagged);
+        assert_ne!(text, VALID, "{tagged}");
+        let p = single(&text, codes::BAD_TAG);
+        assert_eq!(slice(&text, span_of(&p)), tag, "{tagged}");
+        assert!(p.message.contains(&format!("`{tag}`")), "{}", p.message);
+    }
+}
+
+#[test]
+fn a_tag_through_an_alias_is_checked_against_each_use() {
+    let text = VALID
+        .replace(
+            "machines_not_running: 2",
+            "machines_not_running: &two !!int 2",
+        )
+        .replace("kubernetes: v1.28", "kubernetes: *two");
+    let p = single(&text, codes::BAD_TAG);
+    assert_eq!(slice(&text, span_of(&p)), "!!int");
+    assert!(
+        p.message.contains("clusters.biz-1.kubernetes"),
+        "{}",
+        p.message
+    );
+}
+
+// --- numbers, bytes, limits ---------------------------------------------------------
+
+#[test]
+fn an_integer_beyond_64_bits_is_too_large() {
+    for (typed, word) in [
+        (
+            "99999999999999999999",
+            "too large: at most 9223372036854775807",
+        ),
+        (
+            "9223372036854775808",
+            "too large: at most 9223372036854775807",
+        ),
+        (
+            "-9223372036854775809",
+            "too small: at least -9223372036854775808",
+        ),
+        ("999999999999999999999999999999999999999999", "too large"),
+    ] {
+        let text = VALID.replace(
+            "machines_not_running: 2",
+            &format!("machines_not_running: {typed}"),
+        );
+        let p = single(&text, codes::INT_OUT_OF_RANGE);
+        assert_eq!(slice(&text, span_of(&p)), typed);
+        assert!(p.message.contains(word), "{}", p.message);
+    }
+    let text = VALID.replace(
+        "machines_not_running: 2",
+        "machines_not_running: 9223372036854775807",
+    );
+    let inv = load(&rulebook(), "inv.yaml", &text).unwrap();
+    assert_eq!(
+        fact(&inv.facts, "clusters.0.machines_not_running"),
+        &Value::Int(i64::MAX)
+    );
+}
+
+#[test]
+fn a_byte_order_mark_is_skipped() {
+    let text = format!(
+        "\u{FEFF}{}",
+        VALID.trim_start_matches("# a full inventory\n")
+    );
+    let inv = load(&rulebook(), "inv.yaml", &text)
+        .unwrap_or_else(|p| panic!("{}", crate::diagnostics::render(&p, false)));
+    let span = inv.locate("clusters.biz-1.kubernetes").unwrap();
+    assert_eq!(slice(&text, span), "v1.28");
+    let bad = text.replace("role: workload", "role: wrokload");
+    let p = single(&bad, codes::UNKNOWN_VARIANT);
+    assert_eq!(slice(&bad, span_of(&p)), "wrokload");
+    let bad = text.replace(
+        "[etcd-backup-default, nightly-offsite]",
+        "[etcd-backup-default",
+    );
+    let p = single(&bad, codes::YAML_SYNTAX);
+    assert!(
+        line(&bad, span_of(&p)) > 1,
+        "a syntax error after a BOM is not at 1:1"
+    );
+}
+
+#[test]
+fn a_control_character_is_pointed_at() {
+    for c in ['\u{1}', '\u{1b}', '\u{7f}', '\u{9b}'] {
+        let text = VALID.replace("provider: eks", &format!("provider: e{c}ks"));
+        let p = single(&text, codes::YAML_SYNTAX);
+        assert_eq!(
+            slice(&text, span_of(&p)),
+            c.to_string(),
+            "U+{:04X}",
+            c as u32
+        );
+        assert_eq!(line(&text, span_of(&p)), 27);
+        assert!(!p.message.contains(c), "the character itself is not echoed");
+        assert!(
+            p.message.contains(&format!("U+{:04X}", c as u32)),
+            "{}",
+            p.message
+        );
+    }
+}
+
+fn with_limits(text: &str, limits: Limits) -> Result<super::Inventory, Problems> {
+    super::load_with(&rulebook(), "inv.yaml", text, limits)
+}
+
+#[test]
+fn a_list_past_its_limit_is_refused() {
+    let small = Limits {
+        list_len: 2,
+        ..Limits::DEFAULT
+    };
+    assert!(with_limits(VALID, small).is_ok(), "two entries are fine");
+    let text = VALID.replace("nightly-offsite]", "nightly-offsite, third]");
+    let p = with_limits(&text, small).unwrap_err();
+    assert_eq!(p.codes(), vec![codes::LIST_TOO_LONG]);
+    assert_eq!(
+        slice(&text, span_of(&p.0[0])),
+        "[etcd-backup-default, nightly-offsite, third]"
+    );
+    assert!(
+        p.0[0].message.contains("more than 2 entries"),
+        "{}",
+        p.0[0].message
+    );
+}
+
+#[test]
+fn aliases_that_expand_past_the_cap_are_refused_at_the_alias() {
+    let small = Limits {
+        nodes_base: 600,
+        nodes_per_byte: 0,
+        ..Limits::DEFAULT
+    };
+    assert!(with_limits(VALID, small).is_ok(), "no alias, no problem");
+    let mut text = VALID.replace(
+        "    plugins:\n      - {name: costmanager",
+        "    plugins: &p\n      - {name: costmanager",
+    );
+    for i in 0..40 {
+        text.push_str(&format!(
+            "  - {{name: c{i}, role: workload, kubernetes: \"1.30\", plugins: *p}}\n"
+        ));
+    }
+    let p = with_limits(&text, small).unwrap_err();
+    assert_eq!(p.codes(), vec![codes::ALIAS_EXPANSION]);
+    assert_eq!(slice(&text, span_of(&p.0[0])), "*p");
+    let crossing = line(&text, span_of(&p.0[0]));
+    assert!(crossing > 35 && crossing < 35 + 40, "line {crossing}");
 }
 
 // --- locate -----------------------------------------------------------------------
@@ -555,16 +766,68 @@ fn wrong_type_of_a_scalar() {
 }
 
 #[test]
-fn a_float_version_is_rejected_with_a_quote_hint() {
-    let text = VALID.replace("kubernetes: v1.28", "kubernetes: 1.30");
-    let p = single(&text, codes::BAD_VERSION);
-    assert_eq!(line(&text, span_of(&p)), 23);
-    assert_eq!(slice(&text, span_of(&p)), "1.30");
-    let help = p.help.unwrap();
-    assert!(
-        help.starts_with("quote versions: YAML reads 1.30 as the number 1.3"),
-        "{help}"
+fn unquoted_versions_are_read_as_written() {
+    for (typed, version) in [
+        ("1.30", (1, 30, 0, 2)),
+        ("1.20", (1, 20, 0, 2)),
+        ("4.10", (4, 10, 0, 2)),
+        ("1.3", (1, 3, 0, 2)),
+        ("1.30.4", (1, 30, 4, 3)),
+        ("1", (1, 0, 0, 1)),
+    ] {
+        let text = VALID
+            .replace("kubernetes: v1.28", &format!("kubernetes: {typed}"))
+            .replace("target: \"4.3\"", &format!("target: {typed}"));
+        let inv = load(&rulebook(), "inv.yaml", &text)
+            .unwrap_or_else(|p| panic!("{typed}: {}", crate::diagnostics::render(&p, false)));
+        let (major, minor, patch, precision) = version;
+        let want = Value::Version(Version::new(major, minor, patch, precision));
+        assert_eq!(fact(&inv.facts, "clusters.1.kubernetes"), &want, "{typed}");
+        assert_eq!(fact(&inv.facts, "target"), &want, "target: {typed}");
+    }
+}
+
+#[test]
+fn unquoted_versions_in_flow_and_through_aliases() {
+    let text = VALID
+        .replace("{name: topolvm}", "{name: topolvm, version: 4.10}")
+        .replace("istio: \"1.22.1\"", "istio: &mesh 1.20")
+        .replace("istio: null", "istio: *mesh");
+    let inv = load(&rulebook(), "inv.yaml", &text).unwrap();
+    assert_eq!(
+        fact(&inv.facts, "clusters.0.plugins.1.version"),
+        &version("4.10")
     );
+    assert_eq!(fact(&inv.facts, "clusters.0.istio"), &version("1.20"));
+    assert_eq!(fact(&inv.facts, "clusters.1.istio"), &version("1.20"));
+}
+
+#[test]
+fn a_number_that_is_no_version_is_rejected() {
+    for typed in [
+        "1.3e2", ".inf", "-.inf", ".nan", "0x1F", "0o17", "-1", "+1.30",
+    ] {
+        let text = VALID.replace("kubernetes: v1.28", &format!("kubernetes: {typed}"));
+        let p = single(&text, codes::BAD_VERSION);
+        assert_eq!(line(&text, span_of(&p)), 23, "{typed}");
+        assert_eq!(slice(&text, span_of(&p)), typed);
+        assert!(
+            p.message.starts_with(&format!("`{typed}` is ")),
+            "{}",
+            p.message
+        );
+    }
+}
+
+#[test]
+fn build_metadata_is_kept() {
+    let text = VALID.replace("kubernetes: v1.28", "kubernetes: v1.30.4+rke2r1");
+    let inv = load(&rulebook(), "inv.yaml", &text).unwrap();
+    let Value::Version(v) = fact(&inv.facts, "clusters.1.kubernetes") else {
+        panic!("not a version");
+    };
+    assert_eq!(v.to_string(), "1.30.4+rke2r1");
+    assert!(v.compare(&Version::parse("1.30.4").unwrap()).is_eq());
 }
 
 #[test]
@@ -713,7 +976,7 @@ fn spans_are_bytes_even_after_non_ascii_text() {
 fn every_fault_of_a_file_is_reported_in_source_order() {
     let text = VALID
         .replace("registry: builtin", "registry: bultin")
-        .replace("kubernetes: \"1.30.4\"", "kubernetes: 1.30")
+        .replace("kubernetes: \"1.30.4\"", "kubernetes: 1.3e2")
         .replace("free_gb: 150", "free_gb: lots")
         .replace("name: biz-1", "name: global")
         .replace("    kubernetes: v1.28\n", "    kubernets: v1.28\n");

@@ -247,7 +247,10 @@ mod tests {
         assert_eq!(v("1.30+x").to_string(), "1.30+x", "kept at any precision");
         assert!(Version::parse("1.30.4+").is_err(), "empty build metadata");
         assert!(Version::parse("1.30.4+a+b").is_err());
-        assert!(Version::parse("1.30.4+a_b").is_err(), "semver identifiers only");
+        assert!(
+            Version::parse("1.30.4+a_b").is_err(),
+            "semver identifiers only"
+        );
     }
 
     #[test]
