@@ -14,15 +14,17 @@ pub const MAX_LIST_LEN: usize = 1_000_000;
 
 /// Alias expansion cap, with [`MAX_NODES_PER_BYTE`]: the loader reads at most
 /// `MAX_NODES_BASE + MAX_NODES_PER_BYTE × (bytes of the file)` YAML nodes. Without aliases
-/// a file cannot get there (a node takes at least two thirds of a byte: `[?,?,?]` is the
-/// densest YAML there is), so only aliases can cross it; the base lets a small
-/// hand-written inventory reuse an anchor freely. It keeps the values built linear in the
-/// size of the file: an anchor of 1,000 plugins referenced from 1,200 clusters (111 KB)
-/// took 13 s and 2 GB before. Code: [`super::codes::ALIAS_EXPANSION`].
+/// a file cannot get there: each node the pass reads takes at least a byte of the text
+/// (its first character, or the `,` `:` `-` `?` before an empty one), so only aliases,
+/// which repeat their anchor's nodes, can cross it; the base lets a small hand-written
+/// inventory reuse an anchor freely. It keeps the values built linear in the size of the
+/// file: an anchor of 1,000 plugins referenced from every cluster (111 KB) took 13 s and
+/// 2 GB before, and 741 KB ran out of memory. Code: [`super::codes::ALIAS_EXPANSION`].
 pub const MAX_NODES_BASE: usize = 100_000;
 
-/// See [`MAX_NODES_BASE`].
-pub const MAX_NODES_PER_BYTE: usize = 2;
+/// See [`MAX_NODES_BASE`]. A generated 10,000-cluster fleet (3 MB) holds 0.12 nodes per
+/// byte.
+pub const MAX_NODES_PER_BYTE: usize = 1;
 
 /// The limits of one load; tests lower them to reach them with small inputs.
 #[derive(Clone, Copy, Debug)]

@@ -125,10 +125,14 @@ pub(crate) fn load_with(
     // serde_yaml reads a byte order mark as a document of its own.
     let body = text.strip_prefix('\u{FEFF}').unwrap_or(text);
     let base = text.len() - body.len();
-    if prescan::may_nest_deeper(body, limits.depth) {
+    if let Some(at) = prescan::deeper_at(body, limits.depth) {
         let pos = cx.positions();
-        if let Some(p) = report::too_deep(name, text, pos, limits.depth) {
-            return Err(p);
+        // saphyr's scanner looks ahead, and may overflow its own flow limit (255) before
+        // the tree reaches ours: deep for sure then, and the pre-scan knows where.
+        let deep = pos.too_deep.map(|(start, _)| start);
+        let deep = deep.or_else(|| pos.overflowed().then_some(base + at));
+        if let Some(start) = deep {
+            return Err(report::too_deep(name, text, start, limits.depth));
         }
         if let Some(p) = report::positions_error(name, text, pos) {
             return Err(p);

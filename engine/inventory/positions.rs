@@ -43,7 +43,7 @@ struct Node {
 }
 
 /// A node's tag: `!!int` is `Core("int")`; `!foo`, `!` or a `%TAG`-renamed `!!x` are
-/// `Other` (written as YAML shows them).
+/// `Other` (local tags as written, others as the full tag they resolve to).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) enum NodeTag {
     Core(String),
@@ -62,8 +62,11 @@ impl NodeTag {
                 Some(core) => NodeTag::Core(core.to_owned()),
                 None => NodeTag::Other(format!("!<{suffix}>")),
             }
+        } else if tag.handle == "!" {
+            NodeTag::Other(format!("!{}", tag.suffix))
         } else {
-            NodeTag::Other(tag.to_string())
+            // A handle renamed by `%TAG`: the tag it stands for.
+            NodeTag::Other(format!("{}{}", tag.handle, tag.suffix))
         }
     }
 
@@ -284,6 +287,13 @@ impl Positions {
             Kind::Alias(t) => t,
             _ => None,
         }
+    }
+
+    /// Whether saphyr stopped at its own flow nesting limit (255 levels).
+    pub(crate) fn overflowed(&self) -> bool {
+        self.error
+            .as_ref()
+            .is_some_and(|(_, message)| message == "recursion limit exceeded")
     }
 
     /// A mapping's entries: (key text, key node, value node).

@@ -29,8 +29,8 @@ pub(crate) fn faults(
     pos: Positions,
     max_depth: usize,
 ) -> Problems {
-    if let Some(p) = too_deep(name, text, &pos, max_depth) {
-        return p;
+    if let Some((start, _)) = pos.too_deep {
+        return too_deep(name, text, start, max_depth);
     }
     let r = Reporter::new(schema, name, text, pos);
     let faults = without_tagged(faults);
@@ -61,23 +61,23 @@ fn without_tagged(faults: Vec<Fault>) -> Vec<Fault> {
 
 /// Nesting past the depth limit ([`limits::MAX_DEPTH`]), found by the positions pass: one diagnostic at
 /// the collection that opens one level too deep.
-pub(crate) fn too_deep(name: &str, text: &str, pos: &Positions, max: usize) -> Option<Problems> {
-    let (start, end) = pos.too_deep?;
+pub(crate) fn too_deep(name: &str, text: &str, start: usize, max: usize) -> Problems {
     let mut sources = Sources::default();
     sources.add(name, text);
-    let span = one_char(text, start.min(end));
-    Some(
-        Problem::new(
-            codes::TOO_DEEP,
-            format!("the inventory nests deeper than {max} levels"),
-        )
-        .at(&sources, span, format!("level {} starts here", max + 1))
-        .help(format!(
-            "an inventory nests a few levels deep (a cluster's plugins are at level 5); \
-             uplan reads at most {max} levels of nested lists and mappings"
-        ))
-        .into(),
+    Problem::new(
+        codes::TOO_DEEP,
+        format!("the inventory nests deeper than {max} levels"),
     )
+    .at(
+        &sources,
+        one_char(text, start),
+        format!("level {} starts here", max + 1),
+    )
+    .help(format!(
+        "an inventory nests a few levels deep (a cluster's plugins are at level 5); \
+         uplan reads at most {max} levels of nested lists and mappings"
+    ))
+    .into()
 }
 
 /// A YAML error found by the positions pass, which runs first when the pre-scan cannot
@@ -136,8 +136,8 @@ pub(crate) fn syntax(
     pos: Positions,
     max_depth: usize,
 ) -> Problems {
-    if let Some(p) = too_deep(name, text, &pos, max_depth) {
-        return p;
+    if let Some((start, _)) = pos.too_deep {
+        return too_deep(name, text, start, max_depth);
     }
     let r = Reporter::new(schema, name, text, pos);
     let full = err.to_string();
@@ -152,9 +152,24 @@ pub(crate) fn syntax(
     };
     let message = format!("invalid YAML: {what}");
     if full.contains("more than one document") {
+        // libyaml takes a byte order mark at the start of a line for the start of a
+        // new document.
+        if let Some(at) = text.get(base..).and_then(|t| t.find('\u{FEFF}')) {
+            return Problem::new(
+                codes::YAML_SYNTAX,
+                "invalid YAML: a byte order mark (U+FEFF) inside the inventory",
+            )
+            .at(&r.sources, one_char(text, base + at), "U+FEFF here")
+            .help("a byte order mark may only open the file; remove this one")
+            .into();
+        }
         let at = second_document(text);
         return Problem::new(codes::YAML_SYNTAX, message)
-            .at(&r.sources, one_char(text, at), "a second document starts here")
+            .at(&r.sources, one_char(text, at), if text[at..].starts_with("...") {
+                "the document ends here, and more follows"
+            } else {
+                "a second document starts here"
+            })
             .help("an inventory is one YAML document; remove the `---` separator and what follows, or merge the documents")
             .into();
     }
@@ -202,6 +217,7 @@ impl<'a> Reporter<'a> {
         let path = &fault.path;
         match fault.kind {
             FaultKind::UnknownField { record } => self.unknown_field(path, record),
+            FaultKind::ComplexKey { record } => self.complex_key(path, record),
             FaultKind::DuplicateKey => self.duplicate_key(path),
             FaultKind::WrongType { expected, found } => self.wrong_type(path, &expected, found),
             FaultKind::RangeField => self.range_field(path),
@@ -210,6 +226,7 @@ impl<'a> Reporter<'a> {
                 self.float_version(path, value, text.as_deref())
             }
             FaultKind::IntOutOfRange => self.int_out_of_range(path),
+            FaultKind::TooDeep => self.too_deep_at(path),
             FaultKind::ListTooLong { max } => self.list_too_long(path, max),
             FaultKind::AliasExpansion { max } => self.alias_expansion(path, max),
             FaultKind::BadTag {
@@ -245,9 +262,14 @@ impl<'a> Reporter<'a> {
             "the fields of `{rec_name}` are: {}",
             fields.join(", ")
         ));
+        let what = if key.is_empty() {
+            "an empty key".to_owned()
+        } else {
+            format!("unknown field `{key}`")
+        };
         Problem::new(
             codes::UNKNOWN_FIELD,
-            format!("unknown field `{key}` in {}", self.place(parent(path))),
+            format!("{what} in {}", self.place(parent(path))),
         )
         .at(
             &self.sources,
@@ -255,6 +277,22 @@ impl<'a> Reporter<'a> {
             format!("not a field of `{rec_name}`"),
         )
         .help(help)
+    }
+
+    fn complex_key(&self, path: &[Seg], record: RecordId) -> Problem {
+        let rec_name = self.record_name(record);
+        Problem::new(
+            codes::UNKNOWN_FIELD,
+            format!(
+                "a mapping or a list as a key in {}",
+                self.place(parent(path))
+            ),
+        )
+        .at(&self.sources, self.key_at(path), "a key is a field name")
+        .help(format!(
+            "the fields of `{rec_name}` are: {}",
+            self.field_names(record).join(", ")
+        ))
     }
 
     fn duplicate_key(&self, path: &[Seg]) -> Problem {
@@ -310,7 +348,7 @@ impl<'a> Reporter<'a> {
             );
         }
         match expected.non_null() {
-            Type::Version => "write a version as a quoted string, like \"1.30.4\"".into(),
+            Type::Version => "write a version, like 1.30.4 or \"1.28\"".into(),
             Type::Str => {
                 "write a string; quote values YAML would read as something else, like \"2024\""
                     .into()
@@ -340,12 +378,17 @@ impl<'a> Reporter<'a> {
     }
 
     fn bad_version(&self, path: &[Seg], text: &str, reason: &str) -> Problem {
+        let what = if text.is_empty() {
+            "an empty string".to_owned()
+        } else {
+            format!("`{text}`")
+        };
         Problem::new(
             codes::BAD_VERSION,
-            format!("`{text}` is not a version (`{}`)", self.display(path)),
+            format!("{what} is not a version (`{}`)", self.display(path)),
         )
         .at(&self.sources, self.value_at(path), reason)
-        .help("write a version like \"1.30.4\", \"1.28\" or \"v1.30.4\"")
+        .help("write a version, like 1.30.4, \"1.28\" or v1.30.4+rke2r1")
     }
 
     /// A YAML number in a version field whose text is no version: `1.3e2`, `.inf`.
@@ -363,7 +406,7 @@ impl<'a> Reporter<'a> {
             self.value_at(path),
             format!("YAML reads this as the number {value}"),
         )
-        .help("write a version as numbers separated by dots, like 1.30.4 or \"1.28\"")
+        .help("write a version, like 1.30.4, \"1.28\" or v1.30.4+rke2r1")
     }
 
     /// Whether the scalar at `path` is written as a decimal integer (one too large for
@@ -401,6 +444,13 @@ impl<'a> Reporter<'a> {
             i64::MIN,
             i64::MAX
         ))
+    }
+
+    /// Nesting past the limit that the positions pass did not see (it always should).
+    fn too_deep_at(&self, path: &[Seg]) -> Problem {
+        Problem::new(codes::TOO_DEEP, "the inventory nests too deep")
+            .at(&self.sources, self.value_at(path), "too deep")
+            .help("an inventory nests a few levels deep; check the rulebook's schema")
     }
 
     fn list_too_long(&self, path: &[Seg], max: usize) -> Problem {
@@ -448,9 +498,15 @@ impl<'a> Reporter<'a> {
                 "a key takes no tag but `!!str`".into(),
             ),
         };
+        let written = self.sources.slice(self.span(span));
+        let tag = if written == tag {
+            format!("`{tag}`")
+        } else {
+            format!("`{written}` (`{tag}`)")
+        };
         Problem::new(
             codes::BAD_TAG,
-            format!("YAML tag `{tag}` is not allowed on {place}"),
+            format!("YAML tag {tag} is not allowed on {place}"),
         )
         .at(&self.sources, self.span(span), label)
         .help(
@@ -722,21 +778,27 @@ fn location_in(msg: &str) -> Option<(usize, usize)> {
     Some((line.parse().ok()?, column.parse().ok()?))
 }
 
-/// Where the second `---` document marker starts, for the two-documents error.
+/// Where a second document starts, for the two-documents error: a `---` with content
+/// before it, or a `...` with content after it.
 fn second_document(text: &str) -> usize {
-    let mut starts = text
-        .match_indices("---")
-        .map(|(i, _)| i)
-        .filter(|&i| i == 0 || text.as_bytes().get(i - 1) == Some(&b'\n'));
-    let first = starts.next();
-    let has_content_before = |i: usize| {
-        text[..i]
-            .lines()
-            .any(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
+    let content = |s: &str| {
+        s.lines().any(|l| {
+            let l = l.trim();
+            !l.is_empty() && !l.starts_with(['#', '%']) && l != "---" && l != "..."
+        })
     };
-    match first {
-        Some(i) if has_content_before(i) => i,
-        Some(_) => starts.next().unwrap_or(0),
-        None => 0,
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let marker = |m: &str| {
+            line.strip_prefix(m)
+                .is_some_and(|r| r.trim().is_empty() || r.starts_with([' ', '\t']))
+        };
+        let after = offset + line.len();
+        if (marker("---") && content(&text[..offset])) || (marker("...") && content(&text[after..]))
+        {
+            return offset;
+        }
+        offset = after;
     }
+    0
 }

@@ -36,6 +36,10 @@ pub(crate) enum FaultKind {
     UnknownField {
         record: RecordId,
     },
+    /// A mapping or a list as a key: `{a: b}: c`.
+    ComplexKey {
+        record: RecordId,
+    },
     DuplicateKey,
     WrongType {
         expected: Type,
@@ -55,6 +59,9 @@ pub(crate) enum FaultKind {
     },
     /// An integer beyond i64: `99999999999999999999`.
     IntOutOfRange,
+    /// A collection nested past [`super::limits::MAX_DEPTH`] (a schema deeper than
+    /// that; the positions pass finds where).
+    TooDeep,
     /// A list longer than [`super::limits::MAX_LIST_LEN`].
     ListTooLong {
         max: usize,
@@ -222,6 +229,15 @@ impl<'s> Cx<'s> {
         });
         self.stopped.set(true);
         Err(E::custom("alias expansion limit"))
+    }
+
+    /// Whether a collection opening here nests past the depth limit (then a fault).
+    fn too_deep(&self) -> bool {
+        let deep = self.path.borrow().len() >= self.limits.depth;
+        if deep {
+            self.fault(FaultKind::TooDeep);
+        }
+        deep
     }
 
     /// The text of the scalar being read, as written (`1.30`, where serde_yaml saw 1.3).
@@ -410,6 +426,12 @@ impl<'c, 's> Node<'c, 's> {
                     map.next_value::<IgnoredAny>()?;
                     continue;
                 }
+                Key::Complex => {
+                    let kind = FaultKind::ComplexKey { record: id };
+                    self.cx.fault_with(Some(Seg::Key(String::new())), kind);
+                    map.next_value::<IgnoredAny>()?;
+                    continue;
+                }
             };
             let field = &rec.fields[i];
             if !seen.insert(i) {
@@ -573,6 +595,10 @@ impl<'de> Visitor<'de> for Node<'_, '_> {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        if self.cx.too_deep() {
+            drain_map(&mut map)?;
+            return Ok(Value::Null);
+        }
         match self.ty.non_null() {
             Type::Record(id) => self.record(*id, map),
             _ => {
@@ -583,6 +609,10 @@ impl<'de> Visitor<'de> for Node<'_, '_> {
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        if self.cx.too_deep() {
+            while seq.next_element::<IgnoredAny>()?.is_some() {}
+            return Ok(Value::Null);
+        }
         match self.ty.non_null() {
             Type::List(inner) => self.list(inner, seq),
             _ => {
@@ -645,6 +675,8 @@ impl Seen {
 enum Key {
     Field(usize),
     Other(String),
+    /// A mapping or a list (the position index files it under the empty key).
+    Complex,
 }
 
 struct KeySeed<'c, 's> {
@@ -719,12 +751,12 @@ impl<'de> Visitor<'de> for KeySeed<'_, '_> {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Key, A::Error> {
         drain_map(&mut map)?;
-        Ok(Key::Other(String::new()))
+        Ok(Key::Complex)
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Key, A::Error> {
         while seq.next_element::<IgnoredAny>()?.is_some() {}
-        Ok(Key::Other(String::new()))
+        Ok(Key::Complex)
     }
 
     fn visit_enum<A: de::EnumAccess<'de>>(self, data: A) -> Result<Key, A::Error> {

@@ -1,4 +1,0 @@
-//! placeholder
-pub(crate) fn may_nest_deeper(_text: &str, _max: usize) -> bool {
-    false
-}
