@@ -42,6 +42,7 @@ pub(super) const CLASSES: [(u8, Next); 22] = {
 };
 
 /// The row of [`CLASSES`] that `b` (followed by `next()`) reads like.
+#[inline]
 pub(super) fn class(b: u8, next: impl Fn() -> Next) -> usize {
     match b {
         b' ' | b'\t' => 1,
@@ -98,6 +99,7 @@ pub(super) struct Entry {
 }
 
 impl Entry {
+    #[inline]
     pub(super) fn apply(&self, out: &mut States, deepest: &mut u32, depth: u32, parent: u32) {
         for &(slot, op) in &self.outs[..self.len as usize] {
             let d = match op {
