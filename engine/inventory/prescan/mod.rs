@@ -20,9 +20,14 @@
 //! both branches; states that meet merge by keeping the greater depth. libyaml's actual
 //! run is one of the readings, so the greatest depth seen bounds the real one. Readings
 //! die only where libyaml stops with an error (a document marker inside a quote or a flow
-//! collection). Branches rejoin within a few bytes, so one to three states are alive at
-//! a time, and runs of ordinary bytes are skipped in one step: the scan costs about 1% of
-//! a load.
+//! collection). Where saphyr, which then checks the depth exactly, reads YAML 1.2
+//! differently from libyaml's 1.1 (`:x` and `?x` in flow context, NEL/LS/PS as line
+//! breaks, `...` followed by text), both readings are taken too; property tests
+//! ([`tests`]) check the bound against saphyr's depth on random YAML-like text.
+//! Branches rejoin within a few bytes, so one to three states are alive at
+//! a time, and bytes no live state reacts to are skipped in runs: the scan costs about
+//! 3 ns a byte (5% of a load of the flow-heavy 10,000-cluster fleet of `benches/fleet`),
+//! and nothing when the text has fewer `[`/`{` than the limit.
 
 mod rules;
 mod table;
