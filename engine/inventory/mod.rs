@@ -8,18 +8,35 @@
 //! from a second reader, `saphyr-parser`, whose events carry spans ([`positions`]). That
 //! pass runs only when needed: to report faults, or on the first
 //! [`Inventory::locate`] (then cached in the inventory). A valid inventory costs one
-//! serde_yaml parse and nothing more.
+//! serde_yaml parse and a byte pre-scan ([`prescan`]: none when the text holds fewer
+//! `[`/`{` than the depth limit; about 5% of a load on the flow-heavy 10,000-cluster
+//! fleet of `benches/fleet`).
+//!
+//! The positions pass also runs, before or beside serde_yaml, in the few cases where
+//! the values need it: a version typed as a number (`kubernetes: 1.30` is read as
+//! written, which serde_yaml cannot give), a text holding a `!` (tags are checked
+//! against the schema, [`tags`]), and a text the pre-scan cannot clear of deep flow
+//! nesting ([`prescan`]; serde_yaml's scanner is quadratic in it).
+//!
+//! **Limits** ([`limits`]): nesting depth, list length, and alias expansion, each a
+//! coded diagnostic. Aliases stay allowed (they spare repetition in a hand-written
+//! inventory); what they expand to is capped, in proportion to the size of the file,
+//! by counting the nodes the pass reads. Merge keys (`<<`) are not supported.
 //!
 //! Modules: [`seed`] (the pass), [`positions`] (the span index), [`report`] (faults →
-//! diagnostics), [`codes`] (the stable diagnostic codes), [`suggest`] (did you mean).
+//! diagnostics), [`codes`] (the stable diagnostic codes), [`suggest`] (did you mean),
+//! [`limits`], [`prescan`] (the depth pre-scan), [`tags`] (the tag check).
 
 mod absent;
 pub mod codes;
+pub mod limits;
 mod positions;
+mod prescan;
 mod refine;
 mod report;
 mod seed;
 mod suggest;
+mod tags;
 
 #[cfg(test)]
 mod tests;
@@ -29,9 +46,10 @@ use std::sync::{Arc, OnceLock};
 use serde::de::DeserializeSeed;
 
 use crate::diagnostics::{Problem, Problems};
-use crate::model::{Rulebook, Type, Value};
+use crate::model::{Rulebook, Schema, Type, Value};
 use crate::source::{Sources, Span};
 pub use absent::Absent;
+use limits::Limits;
 use positions::Positions;
 
 /// A loaded inventory: its facts (a record of the schema's root) and its text, so
@@ -78,7 +96,9 @@ impl Inventory {
     /// A segment is a mapping key, a sequence index, or the `name` of a sequence
     /// element. A scalar is shown by itself; a multi-line mapping or list by its key.
     pub fn locate(&self, path: &str) -> Option<Span> {
-        let pos = self.positions.get_or_init(|| Positions::build(&self.text));
+        let pos = self
+            .positions
+            .get_or_init(|| Positions::build(&self.text, limits::MAX_DEPTH));
         let segs: Vec<&str> = if path.is_empty() {
             Vec::new()
         } else {
@@ -93,6 +113,16 @@ impl Inventory {
 /// Reads an inventory against `rulebook.schema`: every fault of the file is reported,
 /// each pointing at its YAML node.
 pub fn load(rulebook: &Rulebook, name: &str, text: &str) -> Result<Inventory, Problems> {
+    load_with(rulebook, name, text, Limits::DEFAULT)
+}
+
+/// [`load`] with other limits (tests reach them with small inputs).
+pub(crate) fn load_with(
+    rulebook: &Rulebook,
+    name: &str,
+    text: &str,
+    limits: Limits,
+) -> Result<Inventory, Problems> {
     let schema = &rulebook.schema;
     if schema.records.get(schema.root as usize).is_none() {
         return Err(Problem::new(
@@ -102,28 +132,85 @@ pub fn load(rulebook: &Rulebook, name: &str, text: &str) -> Result<Inventory, Pr
         .help("declare the inventory's shape with an `inventory { … }` block in the rulebook")
         .into());
     }
+    let cx = seed::Cx::new(schema, text, limits);
+    // serde_yaml reads a byte order mark as a document of its own.
+    let body = text.strip_prefix('\u{FEFF}').unwrap_or(text);
+    let base = text.len() - body.len();
+    if let Some(at) = prescan::deeper_at(body, limits.depth) {
+        let pos = cx.positions();
+        // saphyr's scanner looks ahead, and may overflow its own flow limit (255) before
+        // the tree reaches ours: deep for sure then, and the pre-scan knows where.
+        let deep = pos.too_deep.map(|(start, _)| start);
+        let deep = deep.or_else(|| pos.overflowed().then_some(base + at));
+        if let Some(start) = deep {
+            return Err(report::too_deep(name, text, start, limits.depth));
+        }
+        if let Some(p) = report::positions_error(name, text, pos) {
+            return Err(p);
+        }
+    }
     let root = Type::Record(schema.root);
-    let cx = seed::Cx::new(schema);
-    let result = seed::Node::root(&cx, &root).deserialize(serde_yaml::Deserializer::from_str(text));
-    let (faults, absent) = cx.into_parts();
+    let mut result =
+        seed::Node::root(&cx, &root).deserialize(serde_yaml::Deserializer::from_str(body));
+    if text.contains('!') && !cx.stopped() {
+        let bad = tags::check(schema, text, cx.positions());
+        // serde_yaml fails on a core tag its scalar does not fit (`!!int web`): the tag
+        // is what to show then.
+        if !bad.is_empty() && result.is_err() {
+            result = Ok(Value::Null);
+        }
+        cx.add_faults(bad);
+    }
+    finish(schema, name, text, base, cx, result)
+}
+
+/// The pass's result, its faults and the positions it built, as an inventory or its
+/// diagnostics.
+fn finish(
+    schema: &Schema,
+    name: &str,
+    text: &str,
+    base: usize,
+    cx: seed::Cx<'_>,
+    result: Result<Value, serde_yaml::Error>,
+) -> Result<Inventory, Problems> {
+    let depth = cx.limits().depth;
+    let done = cx.finish();
+    let built = done.positions;
+    let positions =
+        |built: Option<Positions>| built.unwrap_or_else(|| Positions::build(text, depth));
     let mut facts = match result {
-        Err(e) => return Err(report::syntax(schema, name, text, &e)),
+        Err(e) if !done.stopped => {
+            let pos = positions(built);
+            return Err(report::syntax(schema, name, text, base, &e, pos, depth));
+        }
+        Err(_) => Value::Null,
         Ok(facts) => facts,
     };
-    let refined = refine::run(schema, &mut facts);
+    // A pass a limit stopped has partial values: only its own faults are reported.
+    let refined = if done.stopped {
+        refine::Refined::default()
+    } else {
+        refine::run(schema, &mut facts)
+    };
     let mut problems = refined.problems(name, text);
-    if !faults.is_empty() {
+    if !done.faults.is_empty() {
+        let pos = positions(built);
         problems
             .0
-            .extend(report::faults(schema, name, text, faults).0);
+            .extend(report::faults(schema, name, text, done.faults, pos, depth).0);
         problems.0.sort_by_key(|p| p.span);
+        return Err(problems);
     }
     if !problems.is_empty() {
         return Err(problems);
     }
     let mut inventory = Inventory::from_facts(name, text, facts);
+    if let Some(p) = built {
+        let _ = inventory.positions.set(p);
+    }
     inventory.notices = refined.notices;
-    inventory.absent = absent::resolve(schema, &inventory.facts, &absent);
+    inventory.absent = absent::resolve(schema, &inventory.facts, &done.absent);
     Ok(inventory)
 }
 

@@ -3,9 +3,17 @@
 //! serde_yaml keeps no positions, so this pass re-reads the text with
 //! `saphyr-parser`'s event API (each event carries a span) and builds a light tree:
 //! for every mapping entry its key span and value node, for every sequence its items.
-//! It runs only when a diagnostic or [`super::Inventory::locate`] needs a position.
+//! It runs only when a diagnostic or [`super::Inventory::locate`] needs a position, when
+//! a version was typed as a number (its text as written is here), when the text holds a
+//! tag, or when the pre-scan cannot rule out nesting past [`super::limits::MAX_DEPTH`].
+//!
+//! The tree follows aliases (a path through `*a` continues in the anchored node) and
+//! keeps each node's tag. It is never deeper than the depth limit: the build stops where
+//! a collection opens past it, and remembers where.
 
-use saphyr_parser::{Event, Parser};
+use std::collections::HashMap;
+
+use saphyr_parser::{Event, Parser, Tag};
 
 /// One step of a fact path: a mapping key or a sequence index.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -21,12 +29,54 @@ pub(crate) type Range = (usize, usize);
 pub(crate) struct Positions {
     nodes: Vec<Node>,
     root: Option<usize>,
+    /// The opening of the first collection nested past the depth limit.
+    pub too_deep: Option<Range>,
+    /// The YAML error that stopped the build, if any: where, and saphyr's message.
+    pub error: Option<(usize, String)>,
 }
 
 #[derive(Debug)]
 struct Node {
     span: Range,
     kind: Kind,
+    tag: Option<NodeTag>,
+}
+
+/// A node's tag: `!!int` is `Core("int")`; `!foo`, `!` or a `%TAG`-renamed `!!x` are
+/// `Other` (local tags as written, others as the full tag they resolve to).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum NodeTag {
+    Core(String),
+    Other(String),
+}
+
+impl NodeTag {
+    fn of(tag: &Tag) -> NodeTag {
+        if tag.is_yaml_core_schema() {
+            NodeTag::Core(tag.suffix.clone())
+        } else if tag.handle.is_empty() && tag.suffix == "!" {
+            NodeTag::Other("!".into())
+        } else if tag.handle.is_empty() {
+            let suffix = &tag.suffix;
+            match suffix.strip_prefix("tag:yaml.org,2002:") {
+                Some(core) => NodeTag::Core(core.to_owned()),
+                None => NodeTag::Other(format!("!<{suffix}>")),
+            }
+        } else if tag.handle == "!" {
+            NodeTag::Other(format!("!{}", tag.suffix))
+        } else {
+            // A handle renamed by `%TAG`: the tag it stands for.
+            NodeTag::Other(format!("{}{}", tag.handle, tag.suffix))
+        }
+    }
+
+    /// As a person writes it: `!!int`, `!foo`.
+    pub(crate) fn written(&self) -> String {
+        match self {
+            NodeTag::Core(s) => format!("!!{s}"),
+            NodeTag::Other(s) => s.clone(),
+        }
+    }
 }
 
 #[derive(Debug)]
@@ -34,14 +84,25 @@ enum Kind {
     Scalar(String),
     Map(Vec<Entry>),
     Seq(Vec<usize>),
-    Alias,
+    /// An alias and the anchored node it stands for (none for an unknown anchor).
+    Alias(Option<usize>),
 }
 
 #[derive(Debug)]
 struct Entry {
     key: String,
     key_span: Range,
+    key_node: usize,
     value: usize,
+}
+
+/// What a node is, for checks that walk the tree beside the schema.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Shape {
+    Scalar,
+    Map,
+    Seq,
+    Alias,
 }
 
 /// A node the index found for a path, with the key that leads to it (if any).
@@ -52,12 +113,20 @@ pub(crate) struct Found {
 }
 
 impl Positions {
-    /// Indexes the first document of `text`; stops quietly at a syntax error, keeping
-    /// what it read so far.
-    pub(crate) fn build(text: &str) -> Positions {
-        let mut b = Builder::new(text);
-        for event in Parser::new_from_str(text) {
-            let Ok((event, span)) = event else { break };
+    /// Indexes the first document of `text` (after a byte order mark, if any), no deeper
+    /// than `max_depth`; stops at a syntax error, keeping what it read so far.
+    pub(crate) fn build(text: &str, max_depth: usize) -> Positions {
+        let base = if text.starts_with('\u{FEFF}') { 3 } else { 0 };
+        let body = &text[base..];
+        let mut b = Builder::new(body, base, max_depth);
+        for event in Parser::new_from_str(body) {
+            let (event, span) = match event {
+                Ok(e) => e,
+                Err(e) => {
+                    b.error = Some((b.byte(e.marker().index()), e.info().to_owned()));
+                    break;
+                }
+            };
             let range = (b.byte(span.start.index()), b.byte(span.end.index()));
             if !b.event(event, range) {
                 break;
@@ -82,7 +151,45 @@ impl Positions {
         Some((at, true))
     }
 
+    /// Like [`Positions::walk`], with the last alias the path went through (the place
+    /// an expansion was asked for).
+    pub(crate) fn walk_alias(&self, path: &[Seg]) -> Option<Found> {
+        let mut at = Found {
+            node: self.root?,
+            key_span: None,
+        };
+        let mut alias = None;
+        for seg in path {
+            if self.is_alias(at.node) {
+                alias = Some(at);
+            }
+            match self.child(at.node, seg) {
+                Some(next) => at = next,
+                None => break,
+            }
+        }
+        if self.is_alias(at.node) {
+            alias = Some(at);
+        }
+        alias
+    }
+
+    fn is_alias(&self, node: usize) -> bool {
+        self.nodes
+            .get(node)
+            .is_some_and(|n| matches!(n.kind, Kind::Alias(_)))
+    }
+
+    /// The node an alias stands for; any other node itself.
+    fn resolve(&self, node: usize) -> usize {
+        match self.nodes.get(node).map(|n| &n.kind) {
+            Some(Kind::Alias(Some(target))) => *target,
+            _ => node,
+        }
+    }
+
     fn child(&self, node: usize, seg: &Seg) -> Option<Found> {
+        let node = self.resolve(node);
         match (&self.nodes.get(node)?.kind, seg) {
             (Kind::Map(entries), Seg::Key(k)) => {
                 entries.iter().find(|e| &e.key == k).map(|e| Found {
@@ -137,11 +244,17 @@ impl Positions {
 
     /// The `name` scalar of a mapping node, which identifies an entity in a list.
     pub(crate) fn name_of(&self, node: usize) -> Option<&str> {
-        let Kind::Map(entries) = &self.nodes.get(node)?.kind else {
+        let Kind::Map(entries) = &self.nodes.get(self.resolve(node))?.kind else {
             return None;
         };
         let entry = entries.iter().find(|e| e.key == "name")?;
-        match &self.nodes.get(entry.value)?.kind {
+        self.scalar(entry.value)
+    }
+
+    /// The text of a scalar node (through an alias), as saphyr read it: for a plain
+    /// scalar exactly what was typed (`1.30`, not the number 1.3).
+    pub(crate) fn scalar(&self, node: usize) -> Option<&str> {
+        match &self.nodes.get(self.resolve(node))?.kind {
             Kind::Scalar(text) => Some(text),
             _ => None,
         }
@@ -149,6 +262,57 @@ impl Positions {
 
     pub(crate) fn span(&self, node: usize) -> Range {
         self.nodes.get(node).map_or((0, 0), |n| n.span)
+    }
+
+    pub(crate) fn root(&self) -> Option<usize> {
+        self.root
+    }
+
+    pub(crate) fn shape(&self, node: usize) -> Shape {
+        match self.nodes.get(node).map(|n| &n.kind) {
+            Some(Kind::Map(_)) => Shape::Map,
+            Some(Kind::Seq(_)) => Shape::Seq,
+            Some(Kind::Alias(_)) => Shape::Alias,
+            _ => Shape::Scalar,
+        }
+    }
+
+    pub(crate) fn tag(&self, node: usize) -> Option<&NodeTag> {
+        self.nodes.get(node)?.tag.as_ref()
+    }
+
+    /// The node an alias stands for (`None` for an unknown anchor or another node).
+    pub(crate) fn target(&self, node: usize) -> Option<usize> {
+        match self.nodes.get(node)?.kind {
+            Kind::Alias(t) => t,
+            _ => None,
+        }
+    }
+
+    /// Whether saphyr stopped at its own flow nesting limit (255 levels).
+    pub(crate) fn overflowed(&self) -> bool {
+        self.error
+            .as_ref()
+            .is_some_and(|(_, message)| message == "recursion limit exceeded")
+    }
+
+    /// A mapping's entries: (key text, key node, value node).
+    pub(crate) fn entries(&self, node: usize) -> impl Iterator<Item = (&str, usize, usize)> {
+        let entries = match self.nodes.get(node).map(|n| &n.kind) {
+            Some(Kind::Map(e)) => e.as_slice(),
+            _ => &[],
+        };
+        entries
+            .iter()
+            .map(|e| (e.key.as_str(), e.key_node, e.value))
+    }
+
+    /// A sequence's items.
+    pub(crate) fn items(&self, node: usize) -> &[usize] {
+        match self.nodes.get(node).map(|n| &n.kind) {
+            Some(Kind::Seq(items)) => items,
+            _ => &[],
+        }
     }
 
     pub(crate) fn is_container(&self, node: usize) -> bool {
@@ -196,22 +360,29 @@ impl Positions {
 /// deep nesting cannot overflow).
 struct Builder<'t> {
     text: &'t str,
+    /// Where `text` starts in the file (3 after a byte order mark).
+    base: usize,
     /// Byte offset of each char, when the text is not ASCII (saphyr counts chars).
     char_bytes: Option<Vec<usize>>,
     nodes: Vec<Node>,
     root: Option<usize>,
     stack: Vec<Frame>,
     documents: usize,
+    /// Anchor ids (saphyr numbers them) → the anchored node.
+    anchors: HashMap<usize, usize>,
+    max_depth: usize,
+    too_deep: Option<Range>,
+    error: Option<(usize, String)>,
 }
 
 struct Frame {
     node: usize,
     /// For mappings: the key read, waiting for its value.
-    key: Option<(String, Range)>,
+    key: Option<(String, Range, usize)>,
 }
 
 impl<'t> Builder<'t> {
-    fn new(text: &'t str) -> Builder<'t> {
+    fn new(text: &'t str, base: usize, max_depth: usize) -> Builder<'t> {
         let char_bytes = (!text.is_ascii()).then(|| {
             let mut v: Vec<usize> = text.char_indices().map(|(i, _)| i).collect();
             v.push(text.len());
@@ -219,19 +390,26 @@ impl<'t> Builder<'t> {
         });
         Builder {
             text,
+            base,
             char_bytes,
             nodes: Vec::new(),
             root: None,
             stack: Vec::new(),
             documents: 0,
+            anchors: HashMap::new(),
+            max_depth,
+            too_deep: None,
+            error: None,
         }
     }
 
+    /// The byte offset in the file of saphyr's char index.
     fn byte(&self, char_index: usize) -> usize {
-        match &self.char_bytes {
+        let in_text = match &self.char_bytes {
             None => char_index.min(self.text.len()),
             Some(v) => v.get(char_index).copied().unwrap_or(self.text.len()),
-        }
+        };
+        self.base + in_text
     }
 
     /// Feeds one event; false when the first document is complete.
@@ -242,34 +420,54 @@ impl<'t> Builder<'t> {
                 return self.documents == 1;
             }
             Event::DocumentEnd | Event::StreamEnd => return self.root.is_none(),
-            Event::Scalar(text, ..) => {
-                self.leaf(Kind::Scalar(text.into_owned()), range);
+            Event::Scalar(text, _, anchor, tag) => {
+                let id = self.push(Kind::Scalar(text.into_owned()), range, tag.as_deref());
+                self.anchor(anchor, id);
+                self.attach(id);
             }
-            Event::Alias(_) => self.leaf(Kind::Alias, range),
-            Event::SequenceStart(..) => self.open(Kind::Seq(Vec::new()), range),
-            Event::MappingStart(..) => self.open(Kind::Map(Vec::new()), range),
+            Event::Alias(anchor) => {
+                let target = self.anchors.get(&anchor).copied();
+                let id = self.push(Kind::Alias(target), range, None);
+                self.attach(id);
+            }
+            Event::SequenceStart(anchor, tag) => {
+                return self.open(Kind::Seq(Vec::new()), range, anchor, tag.as_deref());
+            }
+            Event::MappingStart(anchor, tag) => {
+                return self.open(Kind::Map(Vec::new()), range, anchor, tag.as_deref());
+            }
             Event::SequenceEnd | Event::MappingEnd => self.close(range),
             Event::Nothing | Event::StreamStart => {}
         }
         true
     }
 
-    fn push(&mut self, kind: Kind, span: Range) -> usize {
-        self.nodes.push(Node { span, kind });
+    fn push(&mut self, kind: Kind, span: Range, tag: Option<&Tag>) -> usize {
+        let tag = tag.map(NodeTag::of);
+        self.nodes.push(Node { span, kind, tag });
         self.nodes.len() - 1
     }
 
-    fn leaf(&mut self, kind: Kind, span: Range) {
-        let id = self.push(kind, span);
-        self.attach(id);
+    /// saphyr numbers anchors from 1; 0 is "no anchor".
+    fn anchor(&mut self, anchor: usize, node: usize) {
+        if anchor != 0 {
+            self.anchors.insert(anchor, node);
+        }
     }
 
-    fn open(&mut self, kind: Kind, span: Range) {
-        let id = self.push(kind, span);
+    /// Opens a collection; false (stop) when it nests past the depth limit.
+    fn open(&mut self, kind: Kind, span: Range, anchor: usize, tag: Option<&Tag>) -> bool {
+        if self.stack.len() >= self.max_depth {
+            self.too_deep = Some(span);
+            return false;
+        }
+        let id = self.push(kind, span, tag);
+        self.anchor(anchor, id);
         self.stack.push(Frame {
             node: id,
             key: None,
         });
+        true
     }
 
     /// Ends a container: its span runs to its last child (block style) or to its
@@ -308,15 +506,16 @@ impl<'t> Builder<'t> {
                 Kind::Scalar(text) => text.clone(),
                 _ => String::new(),
             };
-            frame.key = Some((key, self.nodes[id].span));
+            frame.key = Some((key, self.nodes[id].span, id));
             return;
         }
         let key = frame.key.take();
         match (&mut self.nodes[parent].kind, key) {
             (Kind::Seq(items), _) => items.push(id),
-            (Kind::Map(entries), Some((key, key_span))) => entries.push(Entry {
+            (Kind::Map(entries), Some((key, key_span, key_node))) => entries.push(Entry {
                 key,
                 key_span,
+                key_node,
                 value: id,
             }),
             _ => {}
@@ -327,6 +526,8 @@ impl<'t> Builder<'t> {
         Positions {
             nodes: self.nodes,
             root: self.root,
+            too_deep: self.too_deep,
+            error: self.error,
         }
     }
 }

@@ -222,7 +222,7 @@ impl Refined {
         if self.faults.is_empty() {
             return Problems::default();
         }
-        let pos = Positions::build(text);
+        let pos = Positions::build(text, super::limits::MAX_DEPTH);
         let mut sources = Sources::default();
         sources.add(name, text);
         let mut out: Vec<Problem> = self

@@ -4,6 +4,7 @@
 //! each fault its span, label and help.
 
 use super::codes;
+use super::limits;
 use super::positions::{Found as At, Positions, Range, Seg};
 use super::seed::{Fault, FaultKind, Found};
 use super::suggest::closest;
@@ -18,33 +19,165 @@ struct Reporter<'a> {
     pos: Positions,
 }
 
-/// Every fault of the pass as one diagnostic each, in source order.
-pub(crate) fn faults(schema: &Schema, name: &str, text: &str, faults: Vec<Fault>) -> Problems {
-    let r = Reporter::new(schema, name, text);
+/// Every fault of the pass as one diagnostic each, in source order; or, when the text
+/// nests past the depth limit, that alone (the faults under it mean little).
+pub(crate) fn faults(
+    schema: &Schema,
+    name: &str,
+    text: &str,
+    faults: Vec<Fault>,
+    pos: Positions,
+    max_depth: usize,
+) -> Problems {
+    if let Some((start, _)) = pos.too_deep {
+        return too_deep(name, text, start, max_depth);
+    }
+    let r = Reporter::new(schema, name, text, pos);
+    let faults = without_tagged(faults);
     let mut problems: Vec<Problem> = faults.into_iter().map(|f| r.problem(f)).collect();
     problems.sort_by_key(|p| p.span);
     Problems(problems)
 }
 
-/// The text is not (single-document) YAML.
-pub(crate) fn syntax(schema: &Schema, name: &str, text: &str, err: &serde_yaml::Error) -> Problems {
-    let r = Reporter::new(schema, name, text);
+/// A node with a bad tag gets that one diagnostic: what the tag made of its value (a
+/// wrong type, a bad version) follows from it.
+fn without_tagged(faults: Vec<Fault>) -> Vec<Fault> {
+    let tagged: Vec<Vec<Seg>> = faults
+        .iter()
+        .filter(|f| matches!(f.kind, FaultKind::BadTag { .. }))
+        .map(|f| f.path.clone())
+        .collect();
+    if tagged.is_empty() {
+        return faults;
+    }
+    faults
+        .into_iter()
+        .filter(|f| {
+            matches!(f.kind, FaultKind::BadTag { .. })
+                || !tagged.iter().any(|t| f.path.starts_with(t))
+        })
+        .collect()
+}
+
+/// Nesting past the depth limit ([`limits::MAX_DEPTH`]), found by the positions pass: one diagnostic at
+/// the collection that opens one level too deep.
+pub(crate) fn too_deep(name: &str, text: &str, start: usize, max: usize) -> Problems {
+    let mut sources = Sources::default();
+    sources.add(name, text);
+    Problem::new(
+        codes::TOO_DEEP,
+        format!("the inventory nests deeper than {max} levels"),
+    )
+    .at(
+        &sources,
+        one_char(text, start),
+        format!("level {} starts here", max + 1),
+    )
+    .help(format!(
+        "an inventory nests a few levels deep (a cluster's plugins are at level 5); \
+         uplan reads at most {max} levels of nested lists and mappings"
+    ))
+    .into()
+}
+
+/// A YAML error found by the positions pass, which runs first when the pre-scan cannot
+/// rule out deep nesting (serde_yaml's scanner would be slow on the rest).
+pub(crate) fn positions_error(name: &str, text: &str, pos: &Positions) -> Option<Problems> {
+    let (at, message) = pos.error.as_ref()?;
+    let mut sources = Sources::default();
+    sources.add(name, text);
+    let (what, help) = match forbidden_char(text) {
+        Some((i, c)) if i <= *at => return Some(control_char(&sources, text, i, c).into()),
+        _ => (message.as_str(), SYNTAX_HELP),
+    };
+    Some(
+        Problem::new(codes::YAML_SYNTAX, format!("invalid YAML: {what}"))
+            .at(&sources, one_char(text, *at), "here")
+            .help(help)
+            .into(),
+    )
+}
+
+const SYNTAX_HELP: &str = "check indentation, quotes and brackets: an unclosed `[`, `{` or quote often shows up lines later";
+
+/// The first character YAML forbids (C0 and C1 controls but tab, LF, CR and NEL; DEL;
+/// U+FFFE, U+FFFF), with its byte offset.
+pub(crate) fn forbidden_char(text: &str) -> Option<(usize, char)> {
+    text.char_indices().find(|&(_, c)| {
+        let n = c as u32;
+        let allowed = matches!(c, '\t' | '\n' | '\r' | '\u{85}')
+            || (0x20..=0x7E).contains(&n)
+            || (0xA0..=0xFFFD).contains(&n)
+            || n >= 0x10000;
+        !allowed
+    })
+}
+
+/// A control character, named by its code point (never echoed: it could be an escape
+/// sequence for the terminal).
+fn control_char(sources: &Sources, text: &str, at: usize, c: char) -> Problem {
+    let code = format!("U+{:04X}", c as u32);
+    Problem::new(
+        codes::YAML_SYNTAX,
+        format!("invalid YAML: control character {code}"),
+    )
+    .at(sources, one_char(text, at), format!("{code} here"))
+    .help("YAML text holds no control characters but tab and line breaks; remove it, or write it as an escape in a double-quoted string, like \"\\u0001\"")
+}
+
+/// The text is not (single-document) YAML. `base` is where the text serde_yaml read
+/// starts in the file (3 after a byte order mark).
+pub(crate) fn syntax(
+    schema: &Schema,
+    name: &str,
+    text: &str,
+    base: usize,
+    err: &serde_yaml::Error,
+    pos: Positions,
+    max_depth: usize,
+) -> Problems {
+    if let Some((start, _)) = pos.too_deep {
+        return too_deep(name, text, start, max_depth);
+    }
+    let r = Reporter::new(schema, name, text, pos);
     let full = err.to_string();
+    if full.contains("control characters are not allowed")
+        && let Some((at, c)) = forbidden_char(text)
+    {
+        return control_char(&r.sources, text, at, c).into();
+    }
     let (what, context) = match full.split_once(", while ") {
         Some((what, ctx)) => (strip_location(what), Some(ctx)),
         None => (strip_location(&full), None),
     };
     let message = format!("invalid YAML: {what}");
     if full.contains("more than one document") {
+        // libyaml takes a byte order mark at the start of a line for the start of a
+        // new document.
+        if let Some(at) = text.get(base..).and_then(|t| t.find('\u{FEFF}')) {
+            return Problem::new(
+                codes::YAML_SYNTAX,
+                "invalid YAML: a byte order mark (U+FEFF) inside the inventory",
+            )
+            .at(&r.sources, one_char(text, base + at), "U+FEFF here")
+            .help("a byte order mark may only open the file; remove this one")
+            .into();
+        }
         let at = second_document(text);
         return Problem::new(codes::YAML_SYNTAX, message)
-            .at(&r.sources, one_char(text, at), "a second document starts here")
+            .at(&r.sources, one_char(text, at), if text[at..].starts_with("...") {
+                "the document ends here, and more follows"
+            } else {
+                "a second document starts here"
+            })
             .help("an inventory is one YAML document; remove the `---` separator and what follows, or merge the documents")
             .into();
     }
-    let at = err
-        .location()
-        .map_or(0, |l| byte_offset(text, l.line(), l.column()));
+    let body = &text[base..];
+    let at = base
+        + err
+            .location()
+            .map_or(0, |l| byte_offset(body, l.line(), l.column()));
     let mut p =
         Problem::new(codes::YAML_SYNTAX, message).at(&r.sources, one_char(text, at), "here");
     // "while parsing a flow sequence at line 18 column 24": show where that began.
@@ -53,7 +186,7 @@ pub(crate) fn syntax(schema: &Schema, name: &str, text: &str, err: &serde_yaml::
     {
         let what = strip_location(ctx);
         let what = what.strip_prefix("parsing ").unwrap_or(&what);
-        let start = byte_offset(text, line, column);
+        let start = base + byte_offset(body, line, column);
         p = p.at(
             &r.sources,
             one_char(text, start),
@@ -63,20 +196,20 @@ pub(crate) fn syntax(schema: &Schema, name: &str, text: &str, err: &serde_yaml::
     let help = if text.get(at..).is_some_and(|s| s.starts_with('\t')) {
         "YAML indents with spaces, never tabs: replace the tab with spaces"
     } else {
-        "check indentation, quotes and brackets: an unclosed `[`, `{` or quote often shows up lines later"
+        SYNTAX_HELP
     };
     p.help(help).into()
 }
 
 impl<'a> Reporter<'a> {
-    fn new(schema: &'a Schema, name: &str, text: &'a str) -> Reporter<'a> {
+    fn new(schema: &'a Schema, name: &str, text: &'a str, pos: Positions) -> Reporter<'a> {
         let mut sources = Sources::default();
         sources.add(name, text);
         Reporter {
             schema,
             text,
             sources,
-            pos: Positions::build(text),
+            pos,
         }
     }
 
@@ -84,11 +217,23 @@ impl<'a> Reporter<'a> {
         let path = &fault.path;
         match fault.kind {
             FaultKind::UnknownField { record } => self.unknown_field(path, record),
+            FaultKind::ComplexKey { record } => self.complex_key(path, record),
             FaultKind::DuplicateKey => self.duplicate_key(path),
             FaultKind::WrongType { expected, found } => self.wrong_type(path, &expected, found),
             FaultKind::RangeField => self.range_field(path),
             FaultKind::BadVersion { text, reason } => self.bad_version(path, &text, reason),
-            FaultKind::FloatVersion { value } => self.float_version(path, value),
+            FaultKind::FloatVersion { value, text } => {
+                self.float_version(path, value, text.as_deref())
+            }
+            FaultKind::IntOutOfRange => self.int_out_of_range(path),
+            FaultKind::TooDeep => self.too_deep_at(path),
+            FaultKind::ListTooLong { max } => self.list_too_long(path, max),
+            FaultKind::AliasExpansion { max } => self.alias_expansion(path, max),
+            FaultKind::BadTag {
+                tag,
+                expected,
+                span,
+            } => self.bad_tag(path, &tag, expected.as_ref(), span),
             FaultKind::UnknownVariant { found, enum_id } => {
                 self.unknown_variant(path, &found, enum_id)
             }
@@ -117,9 +262,14 @@ impl<'a> Reporter<'a> {
             "the fields of `{rec_name}` are: {}",
             fields.join(", ")
         ));
+        let what = if key.is_empty() {
+            "an empty key".to_owned()
+        } else {
+            format!("unknown field `{key}`")
+        };
         Problem::new(
             codes::UNKNOWN_FIELD,
-            format!("unknown field `{key}` in {}", self.place(parent(path))),
+            format!("{what} in {}", self.place(parent(path))),
         )
         .at(
             &self.sources,
@@ -127,6 +277,22 @@ impl<'a> Reporter<'a> {
             format!("not a field of `{rec_name}`"),
         )
         .help(help)
+    }
+
+    fn complex_key(&self, path: &[Seg], record: RecordId) -> Problem {
+        let rec_name = self.record_name(record);
+        Problem::new(
+            codes::UNKNOWN_FIELD,
+            format!(
+                "a mapping or a list as a key in {}",
+                self.place(parent(path))
+            ),
+        )
+        .at(&self.sources, self.key_at(path), "a key is a field name")
+        .help(format!(
+            "the fields of `{rec_name}` are: {}",
+            self.field_names(record).join(", ")
+        ))
     }
 
     fn duplicate_key(&self, path: &[Seg]) -> Problem {
@@ -155,6 +321,9 @@ impl<'a> Reporter<'a> {
     }
 
     fn wrong_type(&self, path: &[Seg], expected: &Type, found: Found) -> Problem {
+        if *expected.non_null() == Type::Int && found == Found::Float && self.is_integer(path) {
+            return self.int_out_of_range(path);
+        }
         let expected_name = self.expected(expected);
         Problem::new(
             codes::WRONG_TYPE,
@@ -179,7 +348,7 @@ impl<'a> Reporter<'a> {
             );
         }
         match expected.non_null() {
-            Type::Version => "write a version as a quoted string, like \"1.30.4\"".into(),
+            Type::Version => "write a version, like 1.30.4 or \"1.28\"".into(),
             Type::Str => {
                 "write a string; quote values YAML would read as something else, like \"2024\""
                     .into()
@@ -209,22 +378,22 @@ impl<'a> Reporter<'a> {
     }
 
     fn bad_version(&self, path: &[Seg], text: &str, reason: &str) -> Problem {
+        let what = if text.is_empty() {
+            "an empty string".to_owned()
+        } else {
+            format!("`{text}`")
+        };
         Problem::new(
             codes::BAD_VERSION,
-            format!("`{text}` is not a version (`{}`)", self.display(path)),
+            format!("{what} is not a version (`{}`)", self.display(path)),
         )
         .at(&self.sources, self.value_at(path), reason)
-        .help("write a version like \"1.30.4\", \"1.28\" or \"v1.30.4\"")
+        .help("write a version, like 1.30.4, \"1.28\" or v1.30.4+rke2r1")
     }
 
-    fn float_version(&self, path: &[Seg], value: f64) -> Problem {
-        let at = self.value_at(path);
-        let raw = self.sources.slice(at).trim().to_owned();
-        let raw = if raw.is_empty() {
-            value.to_string()
-        } else {
-            raw
-        };
+    /// A YAML number in a version field whose text is no version: `1.3e2`, `.inf`.
+    fn float_version(&self, path: &[Seg], value: f64, text: Option<&str>) -> Problem {
+        let raw = text.map_or_else(|| value.to_string(), str::to_owned);
         Problem::new(
             codes::BAD_VERSION,
             format!(
@@ -234,12 +403,118 @@ impl<'a> Reporter<'a> {
         )
         .at(
             &self.sources,
-            at,
+            self.value_at(path),
             format!("YAML reads this as the number {value}"),
         )
+        .help("write a version, like 1.30.4, \"1.28\" or v1.30.4+rke2r1")
+    }
+
+    /// Whether the scalar at `path` is written as a decimal integer (one too large for
+    /// i64 reaches the pass as a float).
+    fn is_integer(&self, path: &[Seg]) -> bool {
+        let raw = match self.pos.walk(path) {
+            Some((at, true)) => self.pos.scalar(at.node).unwrap_or(""),
+            _ => "",
+        };
+        let digits = raw.strip_prefix(['-', '+']).unwrap_or(raw);
+        !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
+    }
+
+    fn int_out_of_range(&self, path: &[Seg]) -> Problem {
+        let negative = match self.pos.walk(path) {
+            Some((at, true)) => self.pos.scalar(at.node).is_some_and(|s| s.starts_with('-')),
+            _ => false,
+        };
+        let what = if negative {
+            format!("too small: at least {}", i64::MIN)
+        } else {
+            format!("too large: at most {}", i64::MAX)
+        };
+        Problem::new(
+            codes::INT_OUT_OF_RANGE,
+            format!("`{}` is {what}", self.display(path)),
+        )
+        .at(
+            &self.sources,
+            self.value_at(path),
+            "beyond a 64-bit integer",
+        )
         .help(format!(
-            "quote versions: YAML reads {raw} as the number {value}; write \"{raw}\""
+            "an integer here is between {} and {}",
+            i64::MIN,
+            i64::MAX
         ))
+    }
+
+    /// Nesting past the limit that the positions pass did not see (it always should).
+    fn too_deep_at(&self, path: &[Seg]) -> Problem {
+        Problem::new(codes::TOO_DEEP, "the inventory nests too deep")
+            .at(&self.sources, self.value_at(path), "too deep")
+            .help("an inventory nests a few levels deep; check the rulebook's schema")
+    }
+
+    fn list_too_long(&self, path: &[Seg], max: usize) -> Problem {
+        Problem::new(
+            codes::LIST_TOO_LONG,
+            format!("`{}` has more than {max} entries", self.display(path)),
+        )
+        .at(
+            &self.sources,
+            self.value_at(path),
+            format!("more than {max} entries"),
+        )
+        .help(format!(
+            "uplan reads at most {max} entries in one list of an inventory; split the inventory"
+        ))
+    }
+
+    fn alias_expansion(&self, path: &[Seg], max: usize) -> Problem {
+        let at = self
+            .pos
+            .walk_alias(path)
+            .map_or_else(|| self.value_at(path), |a| self.span(self.pos.span(a.node)));
+        Problem::new(
+            codes::ALIAS_EXPANSION,
+            format!("aliases expand the inventory past {max} values"),
+        )
+        .at(&self.sources, at, "this alias crosses the limit")
+        .help(format!(
+            "each alias (`*name`) repeats its anchor's content; in a file of this size they may \
+             add up to {max} values in all ({} plus {} per byte). Write the repeated values out, \
+             or anchor smaller pieces",
+            limits::MAX_NODES_BASE,
+            limits::MAX_NODES_PER_BYTE
+        ))
+    }
+
+    fn bad_tag(&self, path: &[Seg], tag: &str, expected: Option<&Type>, span: Range) -> Problem {
+        let (place, label) = match expected {
+            Some(ty) => (
+                format!("`{}`", self.display(path)),
+                format!("not a tag for {}", self.expected(ty)),
+            ),
+            None => (
+                format!("a key of {}", self.place(path)),
+                "a key takes no tag but `!!str`".into(),
+            ),
+        };
+        let written = self.sources.slice(self.span(span));
+        let tag = if written == tag {
+            format!("`{tag}`")
+        } else {
+            format!("`{written}` (`{tag}`)")
+        };
+        Problem::new(
+            codes::BAD_TAG,
+            format!("YAML tag {tag} is not allowed on {place}"),
+        )
+        .at(&self.sources, self.span(span), label)
+        .help(
+            "remove the tag: the schema decides how a value is read. A tag may only repeat the \
+             field's type: `!!str` on a string, version or enum, `!!int` on an integer, \
+             `!!bool` on a boolean, `!!seq` on a list, `!!map` on a mapping, `!!null` where \
+             the field may be null",
+        )
     }
 
     fn unknown_variant(&self, path: &[Seg], found: &str, enum_id: EnumId) -> Problem {
@@ -503,21 +778,27 @@ fn location_in(msg: &str) -> Option<(usize, usize)> {
     Some((line.parse().ok()?, column.parse().ok()?))
 }
 
-/// Where the second `---` document marker starts, for the two-documents error.
+/// Where a second document starts, for the two-documents error: a `---` with content
+/// before it, or a `...` with content after it.
 fn second_document(text: &str) -> usize {
-    let mut starts = text
-        .match_indices("---")
-        .map(|(i, _)| i)
-        .filter(|&i| i == 0 || text.as_bytes().get(i - 1) == Some(&b'\n'));
-    let first = starts.next();
-    let has_content_before = |i: usize| {
-        text[..i]
-            .lines()
-            .any(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
+    let content = |s: &str| {
+        s.lines().any(|l| {
+            let l = l.trim();
+            !l.is_empty() && !l.starts_with(['#', '%']) && l != "---" && l != "..."
+        })
     };
-    match first {
-        Some(i) if has_content_before(i) => i,
-        Some(_) => starts.next().unwrap_or(0),
-        None => 0,
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let marker = |m: &str| {
+            line.strip_prefix(m)
+                .is_some_and(|r| r.trim().is_empty() || r.starts_with([' ', '\t']))
+        };
+        let after = offset + line.len();
+        if (marker("---") && content(&text[..offset])) || (marker("...") && content(&text[after..]))
+        {
+            return offset;
+        }
+        offset = after;
     }
+    0
 }

@@ -3,16 +3,22 @@
 //!
 //! Every node is read with `deserialize_any`, so a value of the wrong shape never makes
 //! serde_yaml fail: the visitor records a [`Fault`] with its path, consumes the node and
-//! leaves `Value::Null` in its place. Only malformed YAML ends the pass early.
+//! leaves `Value::Null` in its place. Only malformed YAML, or the alias expansion cap
+//! ([`super::limits::MAX_NODES_BASE`]), ends the pass early.
+//!
+//! The pass counts the nodes it reads (one add per node): serde_yaml replays an anchor's
+//! events at every alias, so the count is what aliases expand to, and the cap is checked
+//! against it at no cost to a file without aliases.
 
-use std::cell::RefCell;
+use std::cell::{Cell, OnceCell, RefCell};
 use std::collections::HashMap;
 use std::fmt;
 use std::sync::Arc;
 
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
-use super::positions::Seg;
+use super::limits::Limits;
+use super::positions::{Positions, Range, Seg};
 use crate::model::{EnumId, RecordDef, RecordId, Schema, Type, Value, Version};
 
 /// Something wrong with one node, found during the pass; turned into a diagnostic later
@@ -30,6 +36,10 @@ pub(crate) enum FaultKind {
     UnknownField {
         record: RecordId,
     },
+    /// A mapping or a list as a key: `{a: b}: c`.
+    ComplexKey {
+        record: RecordId,
+    },
     DuplicateKey,
     WrongType {
         expected: Type,
@@ -41,9 +51,31 @@ pub(crate) enum FaultKind {
         text: String,
         reason: &'static str,
     },
-    /// A YAML float where a version belongs: `1.30` read as `1.3`.
+    /// A YAML float where a version belongs whose text is not a version: `1.3e2`, `.inf`
+    /// (`1.30` is read as written, the version 1.30).
     FloatVersion {
         value: f64,
+        text: Option<String>,
+    },
+    /// An integer beyond i64: `99999999999999999999`.
+    IntOutOfRange,
+    /// A collection nested past [`super::limits::MAX_DEPTH`] (a schema deeper than
+    /// that; the positions pass finds where).
+    TooDeep,
+    /// A list longer than [`super::limits::MAX_LIST_LEN`].
+    ListTooLong {
+        max: usize,
+    },
+    /// The node whose reading crossed the alias expansion cap.
+    AliasExpansion {
+        max: usize,
+    },
+    /// A YAML tag that does not agree with the field (`!!binary`, `!foo`, `!!int` on a
+    /// version); `span` is the tag's. `expected` is `None` on a mapping key.
+    BadTag {
+        tag: String,
+        expected: Option<Type>,
+        span: Range,
     },
     UnknownVariant {
         found: String,
@@ -127,28 +159,107 @@ enum Step<'s> {
     Index(usize),
 }
 
-/// The state of one pass: the schema, the path to the node being read, the faults.
+/// What a pass leaves behind besides the values.
+pub(crate) struct Finished {
+    pub faults: Vec<Fault>,
+    pub positions: Option<Positions>,
+    pub stopped: bool,
+    /// Fields with a `probe` that the inventory leaves out (paths ending in the key).
+    pub absent: Vec<Vec<Seg>>,
+}
+
+/// The state of one pass: the schema, the path to the node being read, the faults, the
+/// nodes read so far, and the position index once something needed it.
 pub(crate) struct Cx<'s> {
     schema: &'s Schema,
+    text: &'s str,
+    limits: Limits,
     path: RefCell<Vec<Step<'s>>>,
     faults: RefCell<Vec<Fault>>,
     /// Fields with a `probe` that the inventory leaves out (paths ending in the key).
     absent: RefCell<Vec<Vec<Seg>>>,
+    nodes: Cell<usize>,
+    max_nodes: usize,
+    /// Set when the pass stopped itself (a limit), so its error is not a YAML error.
+    stopped: Cell<bool>,
+    positions: OnceCell<Positions>,
 }
 
 impl<'s> Cx<'s> {
-    pub(crate) fn new(schema: &'s Schema) -> Cx<'s> {
+    pub(crate) fn new(schema: &'s Schema, text: &'s str, limits: Limits) -> Cx<'s> {
         Cx {
             schema,
+            text,
+            limits,
             path: RefCell::new(Vec::with_capacity(8)),
             faults: RefCell::new(Vec::new()),
             absent: RefCell::new(Vec::new()),
+            nodes: Cell::new(0),
+            max_nodes: limits.max_nodes(text.len()),
+            stopped: Cell::new(false),
+            positions: OnceCell::new(),
         }
     }
 
-    /// The faults, and the probed fields left out of the inventory.
-    pub(crate) fn into_parts(self) -> (Vec<Fault>, Vec<Vec<Seg>>) {
-        (self.faults.into_inner(), self.absent.into_inner())
+    /// The faults, the position index if it was built, whether a limit stopped the
+    /// pass, and the probed fields the inventory leaves out.
+    pub(crate) fn finish(self) -> Finished {
+        Finished {
+            faults: self.faults.into_inner(),
+            positions: self.positions.into_inner(),
+            stopped: self.stopped.get(),
+            absent: self.absent.into_inner(),
+        }
+    }
+
+    pub(crate) fn stopped(&self) -> bool {
+        self.stopped.get()
+    }
+
+    pub(crate) fn limits(&self) -> Limits {
+        self.limits
+    }
+
+    /// The position index, built on first use.
+    pub(crate) fn positions(&self) -> &Positions {
+        self.positions
+            .get_or_init(|| Positions::build(self.text, self.limits.depth))
+    }
+
+    pub(crate) fn add_faults(&self, more: Vec<Fault>) {
+        self.faults.borrow_mut().extend(more);
+    }
+
+    /// Counts one node read; past the cap, records the fault and stops the pass.
+    fn count<E: de::Error>(&self) -> Result<(), E> {
+        let n = self.nodes.get() + 1;
+        self.nodes.set(n);
+        if n <= self.max_nodes {
+            return Ok(());
+        }
+        self.fault(FaultKind::AliasExpansion {
+            max: self.max_nodes,
+        });
+        self.stopped.set(true);
+        Err(E::custom("alias expansion limit"))
+    }
+
+    /// Whether a collection opening here nests past the depth limit (then a fault).
+    fn too_deep(&self) -> bool {
+        let deep = self.path.borrow().len() >= self.limits.depth;
+        if deep {
+            self.fault(FaultKind::TooDeep);
+        }
+        deep
+    }
+
+    /// The text of the scalar being read, as written (`1.30`, where serde_yaml saw 1.3).
+    fn raw_scalar(&self) -> Option<String> {
+        let pos = self.positions();
+        match pos.walk(&self.path())? {
+            (at, true) => pos.scalar(at.node).map(str::to_owned),
+            _ => None,
+        }
     }
 
     fn path(&self) -> Vec<Seg> {
@@ -240,7 +351,10 @@ impl<'c, 's> Node<'c, 's> {
             (Type::Bool, Scalar::Bool(b)) => Value::Bool(b),
             (Type::Int, Scalar::Int(n)) => match i64::try_from(n) {
                 Ok(n) => Value::Int(n),
-                Err(_) => self.wrong(Found::Int),
+                Err(_) => {
+                    self.cx.fault(FaultKind::IntOutOfRange);
+                    Value::Null
+                }
             },
             (Type::Str, Scalar::Str(text)) => Value::Str(Arc::from(text)),
             (Type::Version, _) => self.version(s),
@@ -252,22 +366,29 @@ impl<'c, 's> Node<'c, 's> {
     fn version(self, s: Scalar<'_>) -> Value {
         let text = match s {
             Scalar::Str(text) => text,
-            Scalar::Int(n) => match u64::try_from(n) {
-                Ok(n) => return Value::Version(Version::new(n, 0, 0, 1)),
-                Err(_) => {
-                    self.cx.fault(FaultKind::BadVersion {
-                        text: n.to_string(),
-                        reason: "a version cannot be negative",
-                    });
-                    return Value::Null;
-                }
-            },
-            Scalar::Float(value) => {
-                self.cx.fault(FaultKind::FloatVersion { value });
-                return Value::Null;
-            }
+            Scalar::Int(_) | Scalar::Float(_) => return self.typed_version(s),
             other => return self.wrong(other.found()),
         };
+        self.parsed_version(text)
+    }
+
+    /// A version YAML read as a number (`kubernetes: 1.30` is the float 1.3): read the
+    /// text as written instead, from the position index (built only now).
+    fn typed_version(self, s: Scalar<'_>) -> Value {
+        let raw = self.cx.raw_scalar();
+        match (s, raw) {
+            (Scalar::Float(value), raw)
+                if raw.as_deref().is_none_or(|r| Version::parse(r).is_err()) =>
+            {
+                self.cx.fault(FaultKind::FloatVersion { value, text: raw });
+                Value::Null
+            }
+            (_, Some(raw)) => self.parsed_version(&raw),
+            (_, None) => self.parsed_version(&s.text().unwrap_or_default()),
+        }
+    }
+
+    fn parsed_version(self, text: &str) -> Value {
         match Version::parse(text) {
             Ok(v) => Value::Version(v),
             Err(e) => {
@@ -309,12 +430,18 @@ impl<'c, 's> Node<'c, 's> {
         };
         let mut values = vec![Value::Null; rec.fields.len()];
         let mut seen = Seen::new(rec.fields.len());
-        while let Some(key) = map.next_key_seed(KeySeed { rec })? {
+        while let Some(key) = map.next_key_seed(KeySeed { rec, cx: self.cx })? {
             let i = match key {
                 Key::Field(i) => i,
                 Key::Other(name) => {
                     let kind = FaultKind::UnknownField { record: id };
                     self.cx.fault_with(Some(Seg::Key(name)), kind);
+                    map.next_value::<IgnoredAny>()?;
+                    continue;
+                }
+                Key::Complex => {
+                    let kind = FaultKind::ComplexKey { record: id };
+                    self.cx.fault_with(Some(Seg::Key(String::new())), kind);
                     map.next_value::<IgnoredAny>()?;
                     continue;
                 }
@@ -359,6 +486,9 @@ impl<'c, 's> Node<'c, 's> {
     fn list<'de, A: SeqAccess<'de>>(self, inner: &'s Type, mut seq: A) -> Result<Value, A::Error> {
         let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(4096));
         loop {
+            if items.len() == self.cx.limits.list_len {
+                return self.too_long(items, seq);
+            }
             let seed = self.child(inner, None);
             let next = self
                 .cx
@@ -370,6 +500,20 @@ impl<'c, 's> Node<'c, 's> {
         }
         if let Type::Record(id) = inner {
             self.check_names(*id, &items);
+        }
+        Ok(Value::List(items))
+    }
+
+    /// The list reached its length limit: a fault if anything follows (skipped unread).
+    fn too_long<'de, A: SeqAccess<'de>>(
+        self,
+        items: Vec<Value>,
+        mut seq: A,
+    ) -> Result<Value, A::Error> {
+        let max = items.len();
+        if seq.next_element::<IgnoredAny>()?.is_some() {
+            self.cx.fault(FaultKind::ListTooLong { max });
+            while seq.next_element::<IgnoredAny>()?.is_some() {}
         }
         Ok(Value::List(items))
     }
@@ -416,6 +560,7 @@ impl<'de> DeserializeSeed<'de> for Node<'_, '_> {
     type Value = Value;
 
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        self.cx.count()?;
         d.deserialize_any(self)
     }
 }
@@ -468,6 +613,10 @@ impl<'de> Visitor<'de> for Node<'_, '_> {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        if self.cx.too_deep() {
+            drain_map(&mut map)?;
+            return Ok(Value::Null);
+        }
         match self.ty.non_null() {
             Type::Record(id) => self.record(*id, map),
             _ => {
@@ -478,6 +627,10 @@ impl<'de> Visitor<'de> for Node<'_, '_> {
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        if self.cx.too_deep() {
+            while seq.next_element::<IgnoredAny>()?.is_some() {}
+            return Ok(Value::Null);
+        }
         match self.ty.non_null() {
             Type::List(inner) => self.list(inner, seq),
             _ => {
@@ -540,21 +693,25 @@ impl Seen {
 enum Key {
     Field(usize),
     Other(String),
+    /// A mapping or a list (the position index files it under the empty key).
+    Complex,
 }
 
-struct KeySeed<'s> {
+struct KeySeed<'c, 's> {
     rec: &'s RecordDef,
+    cx: &'c Cx<'s>,
 }
 
-impl<'de> DeserializeSeed<'de> for KeySeed<'_> {
+impl<'de> DeserializeSeed<'de> for KeySeed<'_, '_> {
     type Value = Key;
 
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Key, D::Error> {
+        self.cx.count()?;
         d.deserialize_any(self)
     }
 }
 
-impl KeySeed<'_> {
+impl KeySeed<'_, '_> {
     fn named(&self, name: &str) -> Key {
         match self.rec.fields.iter().position(|f| f.name == name) {
             Some(i) => Key::Field(i),
@@ -563,7 +720,7 @@ impl KeySeed<'_> {
     }
 }
 
-impl<'de> Visitor<'de> for KeySeed<'_> {
+impl<'de> Visitor<'de> for KeySeed<'_, '_> {
     type Value = Key;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -612,12 +769,12 @@ impl<'de> Visitor<'de> for KeySeed<'_> {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Key, A::Error> {
         drain_map(&mut map)?;
-        Ok(Key::Other(String::new()))
+        Ok(Key::Complex)
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Key, A::Error> {
         while seq.next_element::<IgnoredAny>()?.is_some() {}
-        Ok(Key::Other(String::new()))
+        Ok(Key::Complex)
     }
 
     fn visit_enum<A: de::EnumAccess<'de>>(self, data: A) -> Result<Key, A::Error> {

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use proptest::prelude::*;
 
 use super::codes;
+use super::limits::Limits;
 use super::load;
 use crate::diagnostics::{Problem, Problems};
 use crate::model::{
@@ -465,11 +466,312 @@ fn null_takes_the_default_of_a_defaulted_field() {
     assert_eq!(fact(&inv.facts, "clusters.1.dr"), &Value::Enum(2));
 }
 
+// --- tags -------------------------------------------------------------------------
+
 #[test]
-fn custom_tags_are_read_through() {
-    let text = VALID.replace("kubernetes: v1.28", "kubernetes: !ver v1.28");
-    let inv = load(&rulebook(), "inv.yaml", &text).unwrap();
+fn tags_that_repeat_the_type_pass() {
+    let text = VALID
+        .replace("kubernetes: v1.28", "kubernetes: !!str v1.28")
+        .replace("machines_not_running: 2", "machines_not_running: !!int 2")
+        .replace("role: workload", "role: !!str workload")
+        .replace("istio: null", "istio: !!null ~")
+        .replace("etcd_backup_tasks: []", "etcd_backup_tasks: !!seq []")
+        .replace("extraction: {", "extraction: !!map {")
+        .replace(
+            "    application_services: true",
+            "    !!str application_services: !!bool true",
+        )
+        .replace(
+            "target: \"4.3\"",
+            "target: !<tag:yaml.org,2002:str> \"4.3\"",
+        );
+    let inv = load(&rulebook(), "inv.yaml", &text)
+        .unwrap_or_else(|p| panic!("{}", crate::diagnostics::render(&p, false)));
     assert_eq!(fact(&inv.facts, "clusters.1.kubernetes"), &version("1.28"));
+    assert_eq!(fact(&inv.facts, "target"), &version("4.3"));
+    assert_eq!(
+        fact(&inv.facts, "clusters.0.machines_not_running"),
+        &Value::Int(2)
+    );
+}
+
+#[test]
+fn other_tags_are_refused_at_the_tag() {
+    for (field, tagged, tag) in [
+        ("provider: eks", "provider: !!binary aGVsbG8=", "!!binary"),
+        ("provider: eks", "provider: !foo eks", "!foo"),
+        ("provider: eks", "provider: ! eks", "!"),
+        ("kubernetes: v1.28", "kubernetes: !!int 130", "!!int"),
+        ("kubernetes: v1.28", "kubernetes: !!float 1.30", "!!float"),
+        (
+            "kubernetes: v1.28",
+            "kubernetes: &k !!timestamp 2001-12-14",
+            "!!timestamp",
+        ),
+        (
+            "machines_not_running: 2",
+            "machines_not_running: !!str 2",
+            "!!str",
+        ),
+        (
+            "role: workload",
+            "role: !<tag:example.com,2000:role> workload",
+            "!<tag:example.com,2000:role>",
+        ),
+        (
+            "etcd_backup_tasks: []",
+            "etcd_backup_tasks: !!set {}",
+            "!!set",
+        ),
+        ("    role: workload", "    !!int role: workload", "!!int"),
+        ("kubernetes: v1.28", "kubernetes: !!null ~", "!!null"),
+    ] {
+        let text = VALID.replace(field, tagged);
+        assert_ne!(text, VALID, "{tagged}");
+        let p = single(&text, codes::BAD_TAG);
+        assert_eq!(slice(&text, span_of(&p)), tag, "{tagged}");
+        assert!(p.message.contains(&format!("`{tag}`")), "{}", p.message);
+    }
+}
+
+#[test]
+fn a_tag_through_an_alias_is_checked_against_each_use() {
+    let text = VALID
+        .replace(
+            "machines_not_running: 2",
+            "machines_not_running: &two !!int 2",
+        )
+        .replace("kubernetes: v1.28", "kubernetes: *two");
+    let p = single(&text, codes::BAD_TAG);
+    assert_eq!(slice(&text, span_of(&p)), "!!int");
+    assert!(
+        p.message.contains("clusters.biz-1.kubernetes"),
+        "{}",
+        p.message
+    );
+}
+
+// --- numbers, bytes, limits ---------------------------------------------------------
+
+#[test]
+fn an_integer_beyond_64_bits_is_too_large() {
+    for (typed, word) in [
+        (
+            "99999999999999999999",
+            "too large: at most 9223372036854775807",
+        ),
+        (
+            "9223372036854775808",
+            "too large: at most 9223372036854775807",
+        ),
+        (
+            "-9223372036854775809",
+            "too small: at least -9223372036854775808",
+        ),
+        ("999999999999999999999999999999999999999999", "too large"),
+    ] {
+        let text = VALID.replace(
+            "machines_not_running: 2",
+            &format!("machines_not_running: {typed}"),
+        );
+        let p = single(&text, codes::INT_OUT_OF_RANGE);
+        assert_eq!(slice(&text, span_of(&p)), typed);
+        assert!(p.message.contains(word), "{}", p.message);
+    }
+    let text = VALID.replace(
+        "machines_not_running: 2",
+        "machines_not_running: 9223372036854775807",
+    );
+    let inv = load(&rulebook(), "inv.yaml", &text).unwrap();
+    assert_eq!(
+        fact(&inv.facts, "clusters.0.machines_not_running"),
+        &Value::Int(i64::MAX)
+    );
+}
+
+#[test]
+fn a_byte_order_mark_is_skipped() {
+    let text = format!(
+        "\u{FEFF}{}",
+        VALID.trim_start_matches("# a full inventory\n")
+    );
+    let inv = load(&rulebook(), "inv.yaml", &text)
+        .unwrap_or_else(|p| panic!("{}", crate::diagnostics::render(&p, false)));
+    let span = inv.locate("clusters.biz-1.kubernetes").unwrap();
+    assert_eq!(slice(&text, span), "v1.28");
+    let bad = text.replace("role: workload", "role: wrokload");
+    let p = single(&bad, codes::UNKNOWN_VARIANT);
+    assert_eq!(slice(&bad, span_of(&p)), "wrokload");
+    let bad = text.replace(
+        "[etcd-backup-default, nightly-offsite]",
+        "[etcd-backup-default",
+    );
+    let p = single(&bad, codes::YAML_SYNTAX);
+    assert!(
+        line(&bad, span_of(&p)) > 1,
+        "a syntax error after a BOM is not at 1:1"
+    );
+}
+
+#[test]
+fn a_control_character_is_pointed_at() {
+    for c in ['\u{1}', '\u{1b}', '\u{7f}', '\u{9b}'] {
+        let text = VALID.replace("provider: eks", &format!("provider: e{c}ks"));
+        let p = single(&text, codes::YAML_SYNTAX);
+        assert_eq!(
+            slice(&text, span_of(&p)),
+            c.to_string(),
+            "U+{:04X}",
+            c as u32
+        );
+        assert_eq!(line(&text, span_of(&p)), 27);
+        assert!(!p.message.contains(c), "the character itself is not echoed");
+        assert!(
+            p.message.contains(&format!("U+{:04X}", c as u32)),
+            "{}",
+            p.message
+        );
+    }
+}
+
+fn with_limits(text: &str, limits: Limits) -> Result<super::Inventory, Problems> {
+    super::load_with(&rulebook(), "inv.yaml", text, limits)
+}
+
+#[test]
+fn a_list_past_its_limit_is_refused() {
+    let small = Limits {
+        list_len: 2,
+        ..Limits::DEFAULT
+    };
+    assert!(with_limits(VALID, small).is_ok(), "two entries are fine");
+    let text = VALID.replace("nightly-offsite]", "nightly-offsite, third]");
+    let p = with_limits(&text, small).unwrap_err();
+    assert_eq!(p.codes(), vec![codes::LIST_TOO_LONG]);
+    assert_eq!(
+        slice(&text, span_of(&p.0[0])),
+        "[etcd-backup-default, nightly-offsite, third]"
+    );
+    assert!(
+        p.0[0].message.contains("more than 2 entries"),
+        "{}",
+        p.0[0].message
+    );
+}
+
+#[test]
+fn aliases_that_expand_past_the_cap_are_refused_at_the_alias() {
+    let small = Limits {
+        nodes_base: 600,
+        nodes_per_byte: 0,
+        ..Limits::DEFAULT
+    };
+    assert!(with_limits(VALID, small).is_ok(), "no alias, no problem");
+    let mut text = VALID.replace(
+        "    plugins:\n      - {name: costmanager",
+        "    plugins: &p\n      - {name: costmanager",
+    );
+    for i in 0..40 {
+        text.push_str(&format!(
+            "  - {{name: c{i}, role: workload, kubernetes: \"1.30\", plugins: *p}}\n"
+        ));
+    }
+    let p = with_limits(&text, small).unwrap_err();
+    assert_eq!(p.codes(), vec![codes::ALIAS_EXPANSION]);
+    assert_eq!(slice(&text, span_of(&p.0[0])), "*p");
+    let crossing = line(&text, span_of(&p.0[0]));
+    assert!(crossing > 35 && crossing < 35 + 40, "line {crossing}");
+}
+
+// --- nesting depth -----------------------------------------------------------------
+
+/// VALID with `etcd_backup_tasks` of the first cluster (the 4th collection from the
+/// root) holding `inner` more levels of `open`/`close`.
+fn nested(inner: usize, open: &str, close: &str) -> String {
+    let deep = format!("[{}x{}]", open.repeat(inner), close.repeat(inner));
+    VALID.replace("[etcd-backup-default, nightly-offsite]", &deep)
+}
+
+#[test]
+fn nesting_up_to_the_limit_is_read_and_past_it_refused() {
+    let max = super::limits::MAX_DEPTH;
+    let at_limit = nested(max - 4, "[", "]");
+    let p = single(&at_limit, codes::WRONG_TYPE);
+    assert_eq!(
+        line(&at_limit, span_of(&p)),
+        18,
+        "a list where a string belongs"
+    );
+    let past = nested(max - 3, "[", "]");
+    let p = single(&past, codes::TOO_DEEP);
+    let start = past.find("[[").unwrap();
+    assert_eq!(
+        span_of(&p).start as usize,
+        start + max - 3,
+        "at the first bracket past the limit"
+    );
+    assert_eq!(slice(&past, span_of(&p)), "[");
+    assert!(p.message.contains(&max.to_string()), "{}", p.message);
+}
+
+#[test]
+fn deep_nesting_is_refused_in_bounded_time() {
+    for (open, close, what) in [("[", "]", "flow sequences"), ("{a: ", "}", "flow mappings")] {
+        let text = nested(100_000, open, close);
+        let t = std::time::Instant::now();
+        let p = single(&text, codes::TOO_DEEP);
+        assert!(t.elapsed().as_secs() < 10, "{what}: {:?}", t.elapsed());
+        assert_eq!(line(&text, span_of(&p)), 18, "{what}");
+    }
+    let mut text = VALID.replace(
+        "    etcd_backup_tasks: [etcd-backup-default, nightly-offsite]\n",
+        "",
+    );
+    text.push_str("  - name: deep\n    role: workload\n    kubernetes: \"1.30\"\n    etcd_backup_tasks:\n      ");
+    text.push_str(&"- ".repeat(100_000));
+    text.push_str("x\n");
+    let t = std::time::Instant::now();
+    let p = single(&text, codes::TOO_DEEP);
+    assert!(
+        t.elapsed().as_secs() < 10,
+        "block sequences: {:?}",
+        t.elapsed()
+    );
+    let at = span_of(&p).start as usize;
+    let line_start = text[..at].rfind('\n').unwrap() + 1;
+    let column = at - line_start;
+    // `etcd_backup_tasks` is level 4, its `-` at column 6; level 65 starts 61 `- ` on.
+    let levels = super::limits::MAX_DEPTH + 1 - 4;
+    assert_eq!(
+        column,
+        6 + 2 * levels,
+        "the `-` of the first level past the limit"
+    );
+}
+
+#[test]
+fn the_depth_limit_counts_schema_levels_too() {
+    let shallow = Limits {
+        depth: 4,
+        ..Limits::DEFAULT
+    };
+    assert!(
+        with_limits(
+            VALID,
+            Limits {
+                depth: 5,
+                ..Limits::DEFAULT
+            }
+        )
+        .is_ok()
+    );
+    let p = with_limits(VALID, shallow).unwrap_err();
+    assert_eq!(p.codes(), vec![codes::TOO_DEEP]);
+    assert_eq!(
+        line(VALID, span_of(&p.0[0])),
+        14,
+        "the first plugin, a 5th level"
+    );
 }
 
 // --- locate -----------------------------------------------------------------------
@@ -556,16 +858,68 @@ fn wrong_type_of_a_scalar() {
 }
 
 #[test]
-fn a_float_version_is_rejected_with_a_quote_hint() {
-    let text = VALID.replace("kubernetes: v1.28", "kubernetes: 1.30");
-    let p = single(&text, codes::BAD_VERSION);
-    assert_eq!(line(&text, span_of(&p)), 23);
-    assert_eq!(slice(&text, span_of(&p)), "1.30");
-    let help = p.help.unwrap();
-    assert!(
-        help.starts_with("quote versions: YAML reads 1.30 as the number 1.3"),
-        "{help}"
+fn unquoted_versions_are_read_as_written() {
+    for (typed, version) in [
+        ("1.30", (1, 30, 0, 2)),
+        ("1.20", (1, 20, 0, 2)),
+        ("4.10", (4, 10, 0, 2)),
+        ("1.3", (1, 3, 0, 2)),
+        ("1.30.4", (1, 30, 4, 3)),
+        ("1", (1, 0, 0, 1)),
+    ] {
+        let text = VALID
+            .replace("kubernetes: v1.28", &format!("kubernetes: {typed}"))
+            .replace("target: \"4.3\"", &format!("target: {typed}"));
+        let inv = load(&rulebook(), "inv.yaml", &text)
+            .unwrap_or_else(|p| panic!("{typed}: {}", crate::diagnostics::render(&p, false)));
+        let (major, minor, patch, precision) = version;
+        let want = Value::Version(Version::new(major, minor, patch, precision));
+        assert_eq!(fact(&inv.facts, "clusters.1.kubernetes"), &want, "{typed}");
+        assert_eq!(fact(&inv.facts, "target"), &want, "target: {typed}");
+    }
+}
+
+#[test]
+fn unquoted_versions_in_flow_and_through_aliases() {
+    let text = VALID
+        .replace("{name: topolvm}", "{name: topolvm, version: 4.10}")
+        .replace("istio: \"1.22.1\"", "istio: &mesh 1.20")
+        .replace("istio: null", "istio: *mesh");
+    let inv = load(&rulebook(), "inv.yaml", &text).unwrap();
+    assert_eq!(
+        fact(&inv.facts, "clusters.0.plugins.1.version"),
+        &version("4.10")
     );
+    assert_eq!(fact(&inv.facts, "clusters.0.istio"), &version("1.20"));
+    assert_eq!(fact(&inv.facts, "clusters.1.istio"), &version("1.20"));
+}
+
+#[test]
+fn a_number_that_is_no_version_is_rejected() {
+    for typed in [
+        "1.3e2", ".inf", "-.inf", ".nan", "0x1F", "0o17", "-1", "+1.30",
+    ] {
+        let text = VALID.replace("kubernetes: v1.28", &format!("kubernetes: {typed}"));
+        let p = single(&text, codes::BAD_VERSION);
+        assert_eq!(line(&text, span_of(&p)), 23, "{typed}");
+        assert_eq!(slice(&text, span_of(&p)), typed);
+        assert!(
+            p.message.starts_with(&format!("`{typed}` is ")),
+            "{}",
+            p.message
+        );
+    }
+}
+
+#[test]
+fn build_metadata_is_kept() {
+    let text = VALID.replace("kubernetes: v1.28", "kubernetes: v1.30.4+rke2r1");
+    let inv = load(&rulebook(), "inv.yaml", &text).unwrap();
+    let Value::Version(v) = fact(&inv.facts, "clusters.1.kubernetes") else {
+        panic!("not a version");
+    };
+    assert_eq!(v.to_string(), "1.30.4+rke2r1");
+    assert!(v.compare(&Version::parse("1.30.4").unwrap()).is_eq());
 }
 
 #[test]
@@ -715,7 +1069,7 @@ fn spans_are_bytes_even_after_non_ascii_text() {
 fn every_fault_of_a_file_is_reported_in_source_order() {
     let text = VALID
         .replace("registry: builtin", "registry: bultin")
-        .replace("kubernetes: \"1.30.4\"", "kubernetes: 1.30")
+        .replace("kubernetes: \"1.30.4\"", "kubernetes: 1.3e2")
         .replace("free_gb: 150", "free_gb: lots")
         .replace("name: biz-1", "name: global")
         .replace("    kubernetes: v1.28\n", "    kubernets: v1.28\n");
@@ -804,12 +1158,16 @@ proptest! {
 
 // --- the bad-inventory corpus -------------------------------------------------------
 
-/// The codes a corpus file's first line promises: `# expect: code, code`.
+/// The codes a corpus file's first line promises: `# expect: code, code`; none for
+/// `# expect: ok` (a hostile but valid inventory).
 fn expected_codes(text: &str) -> Vec<String> {
     let first = text.lines().next().unwrap_or("");
     let codes = first
         .strip_prefix("# expect:")
         .unwrap_or_else(|| panic!("first line must be `# expect: CODE`, found {first:?}"));
+    if codes.trim() == "ok" {
+        return Vec::new();
+    }
     codes.split(',').map(|c| c.trim().to_owned()).collect()
 }
 
@@ -825,18 +1183,33 @@ fn the_bad_inventory_corpus_gives_its_codes() {
         .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
         .collect();
     files.sort();
-    assert!(files.len() >= 15, "corpus too small: {files:?}");
+    assert!(files.len() >= 60, "corpus too small: {files:?}");
     for path in files {
         let text = std::fs::read_to_string(&path).unwrap();
-        let p = load(&rulebook(), "bad.yaml", &text).expect_err(&path.display().to_string());
-        assert_eq!(p.codes(), expected_codes(&text), "{}", path.display());
-        for problem in &p.0 {
-            assert!(
-                problem.span.is_some() && problem.help.is_some(),
-                "{}",
-                path.display()
-            );
-        }
+        // Names, `uint` and precision come from the rulebook's declarations, which the
+        // hand-built schema here does not make: those codes are checked against the ACP
+        // rulebook by tests/bad_inventories.rs.
+        let from_rulebook = [codes::BAD_NAME, codes::NEGATIVE, codes::IMPRECISE_VERSION];
+        let mut expected = expected_codes(&text);
+        expected.retain(|c| !from_rulebook.contains(&c.as_str()));
+        let codes: Vec<String> = match load(&rulebook(), "bad.yaml", &text) {
+            Ok(_) => Vec::new(),
+            Err(p) => {
+                for problem in &p.0 {
+                    assert!(
+                        problem.span.is_some() && problem.help.is_some(),
+                        "{}",
+                        path.display()
+                    );
+                }
+                p.codes()
+                    .into_iter()
+                    .filter(|c| !from_rulebook.contains(c))
+                    .map(str::to_owned)
+                    .collect()
+            }
+        };
+        assert_eq!(codes, expected, "{}", path.display());
     }
 }
 

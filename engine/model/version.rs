@@ -3,6 +3,13 @@
 //! A version remembers how many components it was written with (its precision);
 //! comparisons happen at the shorter precision of the two sides, so `1.30.4 == 1.30`
 //! and `1.30.4 <= 1.30` hold: "Kubernetes 1.30" means every 1.30.x.
+//!
+//! **Build metadata is kept, and ignored by comparisons.** Kubelet versions often carry
+//! it (`v1.30.4+rke2r1`, `1.29.3+k3s1`): it names a distribution's build, not a
+//! different Kubernetes. As in semver §10, [`Version::compare`] ignores it, so
+//! `1.30.4+rke2r1` compares equal to `1.30.4`; it is displayed, so a finding that
+//! quotes the version shows what the inventory says. (The derived `==` is structural:
+//! it tells `1.30` from `1.30.0`, and `+a` from `+b`.)
 
 use std::cmp::Ordering;
 use std::fmt;
@@ -15,6 +22,8 @@ pub struct Version {
     /// How many numeric components were written (1 to 3).
     pub precision: u8,
     pub pre: semver::Prerelease,
+    /// `+rke2r1`: kept for display, ignored by [`Version::compare`].
+    pub build: semver::BuildMetadata,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -30,10 +39,11 @@ impl Version {
             patch,
             precision,
             pre: semver::Prerelease::EMPTY,
+            build: semver::BuildMetadata::EMPTY,
         }
     }
 
-    /// Parses `v1.30.4`, `1.28`, `4.0.x`, `6`, `1.30.4-alauda.1`.
+    /// Parses `v1.30.4`, `1.28`, `4.0.x`, `6`, `1.30.4-alauda.1`, `1.30.4+rke2r1`.
     pub fn parse(text: &str) -> Result<Version, VersionError> {
         let t = text.trim();
         let t = t.strip_prefix(['v', 'V']).unwrap_or(t);
@@ -78,10 +88,11 @@ impl Version {
             patch: sv.patch,
             precision,
             pre: sv.pre,
+            build: sv.build,
         })
     }
 
-    /// Compares at the shorter precision of the two sides.
+    /// Compares at the shorter precision of the two sides; build metadata never counts.
     pub fn compare(&self, other: &Version) -> Ordering {
         let p = self.precision.min(other.precision);
         let a = [self.major, self.minor, self.patch];
@@ -135,6 +146,9 @@ impl fmt::Display for Version {
         }
         if !self.pre.is_empty() {
             write!(f, "-{}", self.pre)?;
+        }
+        if !self.build.is_empty() {
+            write!(f, "+{}", self.build)?;
         }
         Ok(())
     }
@@ -215,6 +229,28 @@ mod tests {
             ..r
         };
         assert!(!half.contains(&v("1.34.2")));
+    }
+
+    #[test]
+    fn build_metadata_is_kept_and_ignored_by_comparisons() {
+        let rke = v("v1.30.4+rke2r1");
+        assert_eq!(rke.build.as_str(), "rke2r1");
+        assert_eq!(rke.to_string(), "1.30.4+rke2r1");
+        assert_eq!(rke.compare(&v("1.30.4")), Ordering::Equal);
+        assert_eq!(rke.compare(&v("1.30.4+k3s1")), Ordering::Equal);
+        assert_eq!(rke.compare(&v("1.30.5")), Ordering::Less);
+        assert_eq!(rke.compare(&v("1.30")), Ordering::Equal);
+        assert_eq!(v("1.29.3+k3s1").compare(&rke), Ordering::Less);
+        let both = v("1.30.4-rc.1+build.7");
+        assert_eq!(both.to_string(), "1.30.4-rc.1+build.7");
+        assert_eq!(both.compare(&v("1.30.4-rc.1")), Ordering::Equal);
+        assert_eq!(v("1.30+x").to_string(), "1.30+x", "kept at any precision");
+        assert!(Version::parse("1.30.4+").is_err(), "empty build metadata");
+        assert!(Version::parse("1.30.4+a+b").is_err());
+        assert!(
+            Version::parse("1.30.4+a_b").is_err(),
+            "semver identifiers only"
+        );
     }
 
     #[test]
