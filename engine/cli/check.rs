@@ -17,7 +17,7 @@ pub fn text(plan: &Plan, inventory: &Inventory, colour: bool) -> String {
     render(
         plan,
         &inventory.sources(),
-        |fact| inventory.locate(fact),
+        |fact| inventory.locate_nearest(fact),
         colour,
     )
 }

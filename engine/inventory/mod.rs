@@ -108,6 +108,19 @@ impl Inventory {
         let (start, end) = report::point(pos, &self.text, at);
         Some(Span::new(0, start, end))
     }
+
+    /// Like [`Inventory::locate`], for a fact the inventory may leave out: the node of
+    /// the longest part of the path that is there (a missing `runtime` is shown at its
+    /// cluster).
+    pub fn locate_nearest(&self, path: &str) -> Option<Span> {
+        let mut path = path;
+        loop {
+            if let Some(span) = self.locate(path) {
+                return Some(span);
+            }
+            path = path.rsplit_once('.')?.0;
+        }
+    }
 }
 
 /// Reads an inventory against `rulebook.schema`: every fault of the file is reported,
