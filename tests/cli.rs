@@ -4,31 +4,11 @@
 //! `tests/fixtures/fleet`.
 //! rulebook and its examples to plan; run them with `cargo test -- --ignored`.
 
+mod common;
+
+use common::{Run, uplan};
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::Command;
-
-/// What one run of the binary produced.
-#[derive(Debug)]
-struct Run {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-}
-
-fn uplan(args: &[&str]) -> Run {
-    let out = Command::new(env!("CARGO_BIN_EXE_uplan"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run uplan: {e}"));
-    Run {
-        code: out.status.code(),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
-}
 
 /// Asserts a bad-input run: exit 2, `code` on stderr, nothing on stdout, no panic.
 fn assert_bad_input(run: &Run, code: &str) {

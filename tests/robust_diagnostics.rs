@@ -9,37 +9,18 @@
 //!
 //! The big inputs are generated here, at the smallest size that shows the problem.
 
+mod common;
+
+use common::{Run, uplan};
 use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use uplan::diagnostics::{MAX_RENDERED, Problems, render};
 use uplan::model::Rulebook;
 use uplan::sanitize::is_unsafe_char;
 
 // ── helpers ─────────────────────────────────────────────────────────────────────
-
-#[derive(Debug)]
-struct Run {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-}
-
-fn uplan(args: &[&str]) -> Run {
-    let out = Command::new(env!("CARGO_BIN_EXE_uplan"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run uplan: {e}"));
-    Run {
-        code: out.status.code(),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
-}
 
 fn scratch(name: &str) -> PathBuf {
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))

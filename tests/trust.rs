@@ -15,8 +15,10 @@
 //! rendered output is a snapshot, and `uplan plan --format json` is checked against
 //! the header.
 
+mod common;
+
+use common::{Run, uplan};
 use std::path::Path;
-use std::process::Command;
 
 #[derive(Debug, Default)]
 struct Expect {
@@ -51,26 +53,6 @@ fn expect(text: &str) -> Expect {
         }
     }
     e
-}
-
-struct Run {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-}
-
-fn uplan(args: &[&str]) -> Run {
-    let out = Command::new(env!("CARGO_BIN_EXE_uplan"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run uplan: {e}"));
-    Run {
-        code: out.status.code(),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
 }
 
 fn run(cmd: &str, file: &str, extra: &[String], more: &[&str]) -> Run {
