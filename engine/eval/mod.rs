@@ -114,6 +114,27 @@ impl Evaluation {
         self.order.len()
     }
 
+    /// An evaluation of `from` → `to` with nothing planned yet.
+    fn empty(from: Version, to: Version) -> Evaluation {
+        Evaluation {
+            from,
+            to,
+            hops: Vec::new(),
+            no_path: None,
+            at_target: false,
+            target_from_inventory: false,
+            unknowns: Vec::new(),
+            graph: Graph::default(),
+            findings: Vec::new(),
+            notes: Vec::new(),
+            order: Vec::new(),
+            wave: Vec::new(),
+            later_states: Vec::new(),
+            rule_keys: Vec::new(),
+            walk_violations: Vec::new(),
+        }
+    }
+
     /// The context of the hop at path position `pos`.
     fn ctx<'r>(&self, rb: &'r Rulebook, pos: u32) -> HopCtx<'r> {
         HopCtx::on_path(rb, &self.hops, pos as usize, &self.to)
@@ -180,44 +201,34 @@ fn evaluate_unchecked(
     mode: Mode,
 ) -> Result<Evaluation, Problems> {
     let rb = rulebook;
-    let facts = &inventory.facts;
-    let to = to.clone();
-    let from = root_version(facts, &rb.path.from).ok_or_else(|| {
+    let from = root_version(&inventory.facts, &rb.path.from).ok_or_else(|| {
         Problem::new(
             "uplan::eval::no_version",
             "the inventory has no installed version",
         )
         .help("the rulebook's `path from …` fact must be a version")
     })?;
-    let mut ev = Evaluation {
-        from: from.clone(),
-        to: to.clone(),
-        hops: Vec::new(),
-        no_path: None,
-        at_target: false,
-        target_from_inventory: false,
-        unknowns: Vec::new(),
-        graph: Graph::default(),
-        findings: Vec::new(),
-        notes: Vec::new(),
-        order: Vec::new(),
-        wave: Vec::new(),
-        later_states: Vec::new(),
-        rule_keys: Vec::new(),
-        walk_violations: Vec::new(),
-    };
-    let hops = match route(rb, &from, &to) {
-        Route::Hops(hops) => hops,
-        Route::AtTarget => {
-            ev.at_target = true;
-            return Ok(ev);
-        }
-        Route::None(np) => {
-            ev.no_path = Some(np);
-            return Ok(ev);
-        }
-    };
-    ev.hops = hops.clone();
+    let mut ev = Evaluation::empty(from.clone(), to.clone());
+    match route(rb, &from, to) {
+        Route::Hops(hops) => ev.hops = hops,
+        Route::AtTarget => ev.at_target = true,
+        Route::None(np) => ev.no_path = Some(np),
+    }
+    if !ev.hops.is_empty() {
+        plan_hops(rb, inventory, mode, &mut ev)?;
+    }
+    Ok(ev)
+}
+
+/// Plans the hops of `ev.hops` one after the other, each on the facts the previous
+/// one leaves; `Check` stops after the last hop's findings.
+fn plan_hops(
+    rb: &Rulebook,
+    inventory: &Inventory,
+    mode: Mode,
+    ev: &mut Evaluation,
+) -> Result<(), Problems> {
+    let (hops, to, facts) = (ev.hops.clone(), ev.to.clone(), &inventory.facts);
     let mut planner = Planner::new(rb, &hops, &to);
     let mut state = facts.clone();
     let mut wave_base = 0u32;
@@ -228,14 +239,13 @@ fn evaluate_unchecked(
         if pos > 0 {
             ev.later_states.push(state.clone());
         }
-        let start = HopCtx::on_path(rb, &hops, pos, &to);
-        unknown::scan(rb, &start, &state, &missing, &mut unknowns);
+        let ctx = HopCtx::on_path(rb, &hops, pos, &to);
+        unknown::scan(rb, &ctx, &state, &missing, &mut unknowns);
         let (first_inst, first_edge) = (planner.graph.insts.len(), planner.graph.edges.len());
         planner.plan_hop(pos as u32, hops[pos], &mut state, full);
         if !full {
             break;
         }
-        let ctx = HopCtx::on_path(rb, &hops, pos, &to);
         let placed = place_hop(
             rb,
             &planner.graph,
@@ -262,7 +272,7 @@ fn evaluate_unchecked(
     ev.findings = planner.findings;
     ev.notes = planner.notes;
     ev.rule_keys = planner.rule_keys;
-    Ok(ev)
+    Ok(())
 }
 
 /// Where the path search ends.
