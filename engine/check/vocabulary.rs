@@ -142,14 +142,7 @@ impl Cx<'_> {
         if known {
             return;
         }
-        let field = {
-            let rec = self.schema.record(v.record);
-            let f = rec
-                .fields
-                .get(v.field as usize)
-                .map_or("", |f| f.name.as_str());
-            format!("{}.{f}", rec.name)
-        };
+        let field = v.field_name(&self.schema);
         let names = v.names.clone();
         let help = suggest::closest(&lower, names.iter().map(String::as_str))
             .map(|c| format!("did you mean `{c}`? "))

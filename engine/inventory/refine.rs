@@ -134,14 +134,7 @@ impl Walker<'_> {
     }
 
     fn unknown_name(&mut self, s: &str, v: &crate::model::Vocabulary) {
-        let field = {
-            let rec = self.schema.record(v.record);
-            let f = rec
-                .fields
-                .get(v.field as usize)
-                .map_or("", |f| f.name.as_str());
-            format!("{}.{f}", rec.name)
-        };
+        let field = v.field_name(self.schema);
         let suggestion = closest(
             s,
             v.names

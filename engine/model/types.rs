@@ -120,6 +120,16 @@ impl Vocabulary {
             .then_some("")
     }
 
+    /// `plugin.name`: the field the vocabulary is for, as rule files write it.
+    pub fn field_name(&self, schema: &Schema) -> String {
+        let rec = schema.record(self.record);
+        let f = rec
+            .fields
+            .get(self.field as usize)
+            .map_or("", |f| f.name.as_str());
+        format!("{}.{f}", rec.name)
+    }
+
     /// Whether `text` is a name of the vocabulary (canonical, alias or prefix match).
     pub fn knows(&self, text: &str) -> bool {
         self.canonical(text).is_some()
