@@ -9,10 +9,12 @@
 //!                      eval::evaluate (path, rules, steps, order, waves, replay)
 //!                                                                 ▼
 //!                      Evaluation ─ to_plan ─▶ plan::Plan ─ render ─▶ text / md / json / dot
+//!                                           two plans ─ diff ─▶ PlanDiff ─ render ─▶ text / md / json
 //! ```
 
 pub mod check;
 pub mod diagnostics;
+pub mod diff;
 pub mod eval;
 pub mod input;
 pub mod inventory;

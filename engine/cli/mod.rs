@@ -4,6 +4,7 @@
 
 mod check;
 mod codes;
+mod diff;
 mod io;
 mod lint;
 mod pipeline;
@@ -38,6 +39,8 @@ enum Command {
     Lint(LintArgs),
     /// Replay a (possibly hand-edited) plan JSON against an inventory
     Validate(ValidateArgs),
+    /// What changed between two plans, or what a rule change does to inventories' plans
+    Diff(DiffArgs),
 }
 
 /// What every evaluating command reads.
@@ -95,6 +98,41 @@ struct ValidateArgs {
     rules: Option<PathBuf>,
 }
 
+#[derive(Args, Debug)]
+#[command(after_help = "Examples:
+  uplan diff old.json new.json
+  uplan diff --rules-before main/rules/acp --rules-after rules/acp examples/*.yaml --format md
+
+Exit codes: 0 no change, 1 changes, 2 bad input.")]
+struct DiffArgs {
+    /// Two plan JSON files (OLD NEW); with --rules-before/--rules-after, the inventories to plan
+    #[arg(required = true, value_name = "FILE")]
+    files: Vec<PathBuf>,
+    /// The rulebook before the change (default: the embedded ACP rulebook)
+    #[arg(long, value_name = "DIR")]
+    rules_before: Option<PathBuf>,
+    /// The rulebook after the change (default: the embedded ACP rulebook)
+    #[arg(long, value_name = "DIR")]
+    rules_after: Option<PathBuf>,
+    /// Target platform version when planning (default: each inventory's `target`)
+    #[arg(long, value_name = "VERSION")]
+    to: Option<String>,
+    /// Output format: text for people, md for a pull-request comment, json (uplan.diff/v1)
+    #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
+    format: DiffFormat,
+    /// Write to FILE (atomically, and only when the run succeeds) instead of stdout
+    #[arg(short, long, value_name = "FILE")]
+    output: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum DiffFormat {
+    Text,
+    #[value(alias = "markdown")]
+    Md,
+    Json,
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 enum PlanFormat {
     Text,
@@ -140,6 +178,7 @@ where
     let output = match &cli.command {
         Command::Plan(a) => a.output.as_deref(),
         Command::Check(a) => a.output.as_deref(),
+        Command::Diff(a) => a.output.as_deref(),
         _ => None,
     };
     // `-o` is checked before the run: a wrong path should not cost a whole evaluation.
@@ -155,6 +194,7 @@ where
         Command::Check(a) => pipeline::check(&a.input, a.format, colour),
         Command::Lint(a) => lint::lint(a.dir.as_deref(), terminal.stderr_colour),
         Command::Validate(a) => validate::validate(&a),
+        Command::Diff(a) => diff::diff(&a),
     };
     let delivered = result.and_then(|report| deliver(report, target.as_ref()));
     delivered.unwrap_or_else(|problems| failure(&problems, terminal))
@@ -174,11 +214,22 @@ fn inputs(command: &Command) -> Vec<(&'static str, PathBuf)> {
     let input = match command {
         Command::Plan(a) => &a.input,
         Command::Check(a) => &a.input,
+        Command::Diff(a) => return diff_inputs(a),
         Command::Lint(_) | Command::Validate(_) => return Vec::new(),
     };
     let mut files = vec![("inventory", input.inventory.clone())];
     // A directory that cannot be listed fails the run itself, with its own diagnostic.
     if let Some(dir) = &input.rules {
+        let rules = uplan::rulebooks::rule_files(dir).unwrap_or_default();
+        files.extend(rules.into_iter().map(|p| ("rule file", p)));
+    }
+    files
+}
+
+/// `uplan diff` reads plans or inventories and, with rulebooks, their rule files.
+fn diff_inputs(a: &DiffArgs) -> Vec<(&'static str, PathBuf)> {
+    let mut files: Vec<_> = a.files.iter().map(|p| ("input", p.clone())).collect();
+    for dir in a.rules_before.iter().chain(&a.rules_after) {
         let rules = uplan::rulebooks::rule_files(dir).unwrap_or_default();
         files.extend(rules.into_iter().map(|p| ("rule file", p)));
     }
@@ -241,7 +292,7 @@ fn usage_problem(e: &clap::Error, args: &[OsString]) -> Problem {
     use clap::error::ErrorKind;
     if e.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
         return Problem::new(codes::USAGE, "no command given").help(
-            "usage: uplan <COMMAND>, where COMMAND is plan, check, lint or validate; `uplan --help` explains each",
+            "usage: uplan <COMMAND>, where COMMAND is plan, check, lint, validate or diff; `uplan --help` explains each",
         );
     }
     let rendered = e.render().to_string();

@@ -45,7 +45,7 @@ pub fn rules(dir: Option<&Path>) -> Result<Rulebook, Problems> {
 
 /// `--to 4.3`; a bad version points at itself on the command line. Hops join minor
 /// versions, so the target names at least major.minor (`--to 4` could be any 4.x).
-fn parse_target(text: &str) -> Result<Version, Problems> {
+pub fn parse_target(text: &str) -> Result<Version, Problems> {
     let bad = |message: String, label: &str| -> Problems {
         let mut line = Sources::default();
         let prefix = "--to ";
@@ -74,6 +74,19 @@ fn evaluate(loaded: &Loaded, mode: Mode) -> Result<Plan, Problems> {
     } = loaded;
     let evaluation = eval::evaluate(rulebook, inventory, target.as_ref(), mode)?;
     Ok(evaluation.to_plan(rulebook, inventory))
+}
+
+/// The plan of one inventory text with one rulebook (`uplan diff` plans each
+/// inventory twice, so it reads the file once).
+pub fn plan_of(
+    rulebook: &Rulebook,
+    name: &str,
+    text: &str,
+    target: Option<&Version>,
+) -> Result<Plan, Problems> {
+    let inventory = inventory::load(rulebook, name, text)?;
+    let evaluation = eval::evaluate(rulebook, &inventory, target, Mode::Plan)?;
+    Ok(evaluation.to_plan(rulebook, &inventory))
 }
 
 /// Exit code 0 for a ready plan, 1 for a blocked one.

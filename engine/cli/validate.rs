@@ -92,7 +92,7 @@ fn printable(text: &str) -> Cow<'_, str> {
 
 /// Parses the plan JSON; bad JSON or a wrong shape points at the line and column
 /// serde_json reports, an unknown schema id at the `schema` value.
-fn parse_plan(name: &str, text: &str) -> Result<Plan, Problems> {
+pub(super) fn parse_plan(name: &str, text: &str) -> Result<Plan, Problems> {
     let mut sources = Sources::default();
     let file = sources.add(name, text);
     // An editor may save the plan with a byte order mark; JSON has none.

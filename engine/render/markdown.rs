@@ -174,7 +174,7 @@ fn longest_run(text: &str, c: char) -> usize {
 }
 
 /// Inline code that survives backticks in its content.
-fn code(text: &str) -> String {
+pub(super) fn code(text: &str) -> String {
     let ticks = "`".repeat(longest_run(text, '`') + 1);
     let pad = if text.starts_with('`') || text.ends_with('`') {
         " "
@@ -185,7 +185,7 @@ fn code(text: &str) -> String {
 }
 
 /// Text with Markdown's inline punctuation escaped, on one line.
-fn inline(text: &str) -> String {
+pub(super) fn inline(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for ch in text.chars() {
         match ch {

@@ -4,6 +4,7 @@
 //! output. Steps are shown in the plan's (execution) order, grouped by hop and wave;
 //! a step is referred to by its position in that order (`step 3`).
 
+mod diff;
 mod dot;
 mod json;
 mod markdown;
@@ -15,6 +16,7 @@ use std::collections::BTreeMap;
 use crate::plan::{Finding, Plan, PlannedStep};
 use crate::sanitize;
 
+pub use diff::{Compared, DIFF_SCHEMA_ID, diff_json, diff_markdown, diff_text};
 pub use dot::dot;
 pub use json::{CHECK_SCHEMA_ID, check_json, json};
 pub use markdown::markdown;
