@@ -16,6 +16,7 @@ pub mod check;
 pub mod diagnostics;
 pub mod diff;
 pub mod eval;
+pub mod fmt;
 pub mod input;
 pub mod inventory;
 pub mod model;

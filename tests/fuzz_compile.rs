@@ -143,6 +143,10 @@ fn compile_never_panics(files: &[(String, String)]) {
 /// Compiles `files`; when they compile and an inventory is given, plans it: a plan (the
 /// same twice, rendered in every format) or diagnostics with codes.
 fn compile_and_plan(files: &[(String, String)], inventory: Option<&str>) {
+    // The last file is the generated or mangled one (the tests put it there).
+    if let Some((name, text)) = files.last() {
+        formats_faithfully(name, text);
+    }
     let rulebook = match uplan::compile(files) {
         Ok(rb) => rb,
         Err(problems) => return coded(&problems),
@@ -168,6 +172,28 @@ fn compile_and_plan(files: &[(String, String)], inventory: Option<&str>) {
     }
     if let Err(problems) = plan(Mode::Check) {
         coded(&problems);
+    }
+}
+
+/// `uplan fmt` on the same text: diagnostics, or a text that formats to itself (the
+/// formatter checks on its own that tokens and parse are kept).
+fn formats_faithfully(name: &str, text: &str) {
+    match uplan::fmt::format_text(name, text) {
+        Ok(once) => {
+            let twice = uplan::fmt::format_text(name, &once).map_err(|p| p.codes());
+            assert_eq!(
+                twice.as_deref(),
+                Ok(once.as_str()),
+                "fmt is idempotent on {name}"
+            );
+        }
+        Err(problems) => {
+            assert!(
+                !problems.codes().contains(&uplan::fmt::UNFAITHFUL),
+                "{name}: {text}"
+            );
+            coded(&problems);
+        }
     }
 }
 
@@ -311,6 +337,8 @@ proptest! {
         let mut files = mini();
         let i = file % files.len();
         files[i].1 = mangle(files[i].1.as_bytes(), start, len, how, junk);
+        let last = files.len() - 1;
+        files.swap(i, last);
         compile_and_plan(&files, Some(&read("tests/fixtures/mini/inventory.yaml")));
     }
 
@@ -336,6 +364,8 @@ proptest! {
         for (start, len, how, junk) in edits {
             files[i].1 = mangle(files[i].1.as_bytes(), start, len, how, junk);
         }
+        let last = files.len() - 1;
+        files.swap(i, last);
         compile_and_plan(&files, Some(&read("examples/harbor-3.16-to-4.3.yaml")));
     }
 }

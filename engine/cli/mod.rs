@@ -5,6 +5,7 @@
 mod check;
 mod codes;
 mod diff;
+mod fmt;
 mod io;
 mod lint;
 mod pipeline;
@@ -41,6 +42,8 @@ enum Command {
     Validate(ValidateArgs),
     /// What changed between two plans, or what a rule change does to inventories' plans
     Diff(DiffArgs),
+    /// Rewrite rule files in the canonical layout (`--check`: only report)
+    Fmt(FmtArgs),
 }
 
 /// What every evaluating command reads.
@@ -125,6 +128,21 @@ struct DiffArgs {
     output: Option<PathBuf>,
 }
 
+#[derive(Args, Debug)]
+#[command(after_help = "Examples:
+  uplan fmt rules/acp
+  uplan fmt --check rules/acp
+
+Exit codes: 0 formatted, 1 (with --check) a file is not formatted, 2 bad input.")]
+struct FmtArgs {
+    /// Rule files, or directories of `*.uplan` files (default: the working directory)
+    #[arg(value_name = "DIR|FILE")]
+    paths: Vec<PathBuf>,
+    /// Change nothing; exit 1 and name each file that is not formatted
+    #[arg(long)]
+    check: bool,
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 enum DiffFormat {
     Text,
@@ -195,6 +213,7 @@ where
         Command::Lint(a) => lint::lint(a.dir.as_deref(), terminal.stderr_colour),
         Command::Validate(a) => validate::validate(&a),
         Command::Diff(a) => diff::diff(&a),
+        Command::Fmt(a) => fmt::run(&a),
     };
     let delivered = result.and_then(|report| deliver(report, target.as_ref()));
     delivered.unwrap_or_else(|problems| failure(&problems, terminal))
@@ -215,7 +234,7 @@ fn inputs(command: &Command) -> Vec<(&'static str, PathBuf)> {
         Command::Plan(a) => &a.input,
         Command::Check(a) => &a.input,
         Command::Diff(a) => return diff_inputs(a),
-        Command::Lint(_) | Command::Validate(_) => return Vec::new(),
+        Command::Lint(_) | Command::Validate(_) | Command::Fmt(_) => return Vec::new(),
     };
     let mut files = vec![("inventory", input.inventory.clone())];
     // A directory that cannot be listed fails the run itself, with its own diagnostic.
@@ -292,7 +311,7 @@ fn usage_problem(e: &clap::Error, args: &[OsString]) -> Problem {
     use clap::error::ErrorKind;
     if e.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
         return Problem::new(codes::USAGE, "no command given").help(
-            "usage: uplan <COMMAND>, where COMMAND is plan, check, lint, validate or diff; `uplan --help` explains each",
+            "usage: uplan <COMMAND>, where COMMAND is plan, check, lint, validate, diff or fmt; `uplan --help` explains each",
         );
     }
     let rendered = e.render().to_string();

@@ -1,6 +1,7 @@
 //! A rule file alone, then next to the embedded ACP rulebook: parse, check, and, when
 //! the whole compiles, evaluate a small inventory with it. Every run must end in a
 //! rulebook or in diagnostics (rendered, as a user would see them), never in a panic.
+//! The formatter runs on it too: a file it formats must format to itself again.
 
 #![no_main]
 
@@ -32,6 +33,15 @@ const INVENTORY: &str = include_str!("../../examples/acme-3.18-standard.yaml");
 
 fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);
+    match uplan::fmt::format_text("fuzz.uplan", &text) {
+        Ok(once) => {
+            let twice = uplan::fmt::format_text("fuzz.uplan", &once).ok();
+            assert_eq!(twice.as_deref(), Some(once.as_str()), "fmt is idempotent");
+        }
+        Err(p) => {
+            let _ = render(&p, false);
+        }
+    }
     // alone: a rulebook of one file (a schema only, nothing at all, …)
     if let Err(p) = uplan::compile(&[("fuzz.uplan".to_string(), text.to_string())]) {
         let _ = render(&p, false);
