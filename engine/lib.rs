@@ -19,6 +19,7 @@ pub mod eval;
 pub mod fmt;
 pub mod input;
 pub mod inventory;
+pub mod lint;
 pub mod model;
 pub mod plan;
 pub mod render;

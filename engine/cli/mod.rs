@@ -87,6 +87,9 @@ struct CheckArgs {
 struct LintArgs {
     /// A directory of `*.uplan` rule files (default: the embedded ACP rulebook)
     dir: Option<PathBuf>,
+    /// `--deny warnings`: exit 1 when lint warns (for CI)
+    #[arg(long, value_name = "WHAT", value_parser = ["warnings"])]
+    deny: Option<String>,
 }
 
 #[derive(Args, Debug)]
@@ -210,7 +213,7 @@ where
     let result = match cli.command {
         Command::Plan(a) => pipeline::plan(&a.input, a.format, colour),
         Command::Check(a) => pipeline::check(&a.input, a.format, colour),
-        Command::Lint(a) => lint::lint(a.dir.as_deref(), terminal.stderr_colour),
+        Command::Lint(a) => lint::lint(a.dir.as_deref(), a.deny.is_some(), terminal.stderr_colour),
         Command::Validate(a) => validate::validate(&a),
         Command::Diff(a) => diff::diff(&a),
         Command::Fmt(a) => fmt::run(&a),
