@@ -46,7 +46,12 @@ fn warnings_of(name: &str, extra: &str) -> String {
     blocks
         .iter()
         .filter(|b| b.contains("zz-extra.uplan"))
-        .map(|b| b.replace('│', " ").split_whitespace().collect::<Vec<_>>().join(" "))
+        .map(|b| {
+            b.replace('│', " ")
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
         .collect::<Vec<_>>()
         .join("\n")
 }
@@ -157,5 +162,48 @@ fn deny_warnings_exits_1_and_the_acp_rulebook_lints_clean() {
     let acp = uplan(&["lint", "--deny", "warnings", "rules/acp"]);
     assert_eq!(acp.code, Some(0), "{acp:?}");
     assert_eq!(acp.stderr, "", "the ACP rulebook has no lint warning");
-    assert!(acp.stdout.contains(" rules, "), "the summary line: {}", acp.stdout);
+    assert!(
+        acp.stdout.contains(" rules, "),
+        "the summary line: {}",
+        acp.stdout
+    );
+}
+
+#[test]
+fn the_per_hop_view_lists_what_a_cvo_hop_inherits_and_nothing_of_the_script_flow() {
+    let run = uplan(&["lint", "--hop", "4.2->4.3"]);
+    assert_eq!(run.code, Some(0), "{run:?}");
+    let out = &run.stdout;
+    // 4.2 -> 4.3 is a CVO hop (releases.uplan): the CVO procedures apply, the script ones not.
+    for present in [
+        "global-standard-cvo",
+        "global-dr-cvo",
+        "workloads-cvo",
+        "workload-concurrency",
+        "global-before-workloads",
+    ] {
+        assert!(
+            out.contains(present),
+            "{present} applies on 4.2->4.3: {out}"
+        );
+    }
+    for absent in ["global-standard-script", "costmanager-removed"] {
+        assert!(!out.contains(absent), "{absent} is for 3.x sources: {out}");
+    }
+    assert!(
+        out.contains("rules/acp/workloads.uplan:"),
+        "each entry says where: {out}"
+    );
+}
+
+#[test]
+fn the_per_hop_view_refuses_a_hop_the_rulebook_lacks() {
+    let run = uplan(&["lint", "--hop", "4.3->4.4"]);
+    assert_eq!(run.code, Some(2), "{run:?}");
+    assert!(run.stderr.contains("uplan::cli::usage"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("4.2->4.3"),
+        "the help lists the hops: {}",
+        run.stderr
+    );
 }

@@ -90,6 +90,9 @@ struct LintArgs {
     /// `--deny warnings`: exit 1 when lint warns (for CI)
     #[arg(long, value_name = "WHAT", value_parser = ["warnings"])]
     deny: Option<String>,
+    /// List every declaration that can apply on one hop, e.g. `--hop 4.2->4.3`
+    #[arg(long, value_name = "FROM->TO")]
+    hop: Option<String>,
 }
 
 #[derive(Args, Debug)]
@@ -213,7 +216,10 @@ where
     let result = match cli.command {
         Command::Plan(a) => pipeline::plan(&a.input, a.format, colour),
         Command::Check(a) => pipeline::check(&a.input, a.format, colour),
-        Command::Lint(a) => lint::lint(a.dir.as_deref(), a.deny.is_some(), terminal.stderr_colour),
+        Command::Lint(a) => match &a.hop {
+            Some(hop) => lint::hop(a.dir.as_deref(), hop),
+            None => lint::lint(a.dir.as_deref(), a.deny.is_some(), terminal.stderr_colour),
+        },
         Command::Validate(a) => validate::validate(&a),
         Command::Diff(a) => diff::diff(&a),
         Command::Fmt(a) => fmt::run(&a),

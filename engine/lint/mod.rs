@@ -5,6 +5,7 @@
 //! `when` on each declared hop without an inventory).
 
 pub mod hops;
+pub mod view;
 
 use std::collections::BTreeSet;
 
