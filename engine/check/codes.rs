@@ -68,3 +68,7 @@ pub const BAD_HOP: &str = "uplan::check::bad_hop";
 /// S(c)`, `then step S(c) after S(c)`, `do S(c) -> S(c)`): an instance ordered before
 /// itself.
 pub const SELF_ORDER: &str = "uplan::check::self_order";
+/// `then step reinstall(c) after upgrade-cluster(c)` in a rule whose outcome is
+/// `else block`, `warn` or `note`: a follow-up goes with a remediation step (`else
+/// step …`), and would otherwise be ignored.
+pub const THEN_WITHOUT_STEP: &str = "uplan::check::then_without_step";

@@ -34,6 +34,7 @@ fn rule(cx: &mut Cx, decl: &ast::ClauseDecl) -> Option<Rule> {
     let outcome = c
         .outcome
         .and_then(|((_, o), span)| outcome(cx, &mut sc, o, &origin, span));
+    then_needs_a_step(cx, decl, &c);
     let then = c
         .follow_up
         .map(|(f, span)| follow_up(cx, &mut sc, f, &origin, span));
@@ -63,6 +64,29 @@ fn rule(cx: &mut Cx, decl: &ast::ClauseDecl) -> Option<Rule> {
     rule.unknowns = super::unknowns::of(&cx.schema, &rule);
     rule.reads = field_reads(&cx.schema, &sc, &rule);
     Some(rule)
+}
+
+/// A follow-up runs after a remediation: with `block`, `warn` or `note` nothing would
+/// ever run it, so it is refused rather than ignored.
+fn then_needs_a_step(cx: &mut Cx, decl: &ast::ClauseDecl, c: &Clauses) {
+    let (Some((_, then_span)), Some(((_, outcome), _))) = (c.follow_up, c.outcome) else {
+        return;
+    };
+    let kind = match outcome {
+        ast::Outcome::Step { .. } => return,
+        ast::Outcome::Block => "`block`",
+        ast::Outcome::Warn(_) => "`warn`",
+        ast::Outcome::Note(_) => "`note`",
+    };
+    let p = cx
+        .problem(
+            codes::THEN_WITHOUT_STEP,
+            format!("rule `{}` has a `then` step but its outcome is {kind}", decl.id.name),
+            then_span,
+            "never runs",
+        )
+        .help("a `then` step follows a remediation: make the outcome `else step …`, or declare the follow-up in a procedure");
+    cx.push(p);
 }
 
 /// `message` and an outcome are required; `else` goes with `require`.
