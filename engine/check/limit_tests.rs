@@ -209,7 +209,7 @@ fn a_step_ordered_before_itself_is_an_error() {
         "order o { source \"s\" upgrade-kubernetes(c, _) before upgrade-kubernetes(c, _) }",
         "order o { source \"s\" remove-plugin(c, \"x\") before remove-plugin(c, \"x\") }",
         "procedure p { source \"s\" each cluster c do backup(c) -> backup(c) }",
-        "rule r { source \"s\" each cluster c warn message \"m\" then step backup(c) after backup(c) }",
+        "rule r { source \"s\" each cluster c require false else step remove-plugin(c, \"x\") before backup(c) then step backup(c) after backup(c) message \"m\" }",
         "rule r { source \"s\" each cluster c require false else step backup(c) before backup(c) message \"m\" }",
     ] {
         assert_eq!(self_order(body), vec![codes::SELF_ORDER], "{body}");
