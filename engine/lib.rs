@@ -11,9 +11,12 @@
 //!                      Evaluation ─ to_plan ─▶ plan::Plan ─ render ─▶ text / md / json / dot
 //! ```
 
+pub mod bundle;
 pub mod check;
+pub mod collect;
 pub mod diagnostics;
 pub mod eval;
+pub mod import;
 pub mod input;
 pub mod inventory;
 pub mod model;

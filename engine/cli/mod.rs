@@ -4,6 +4,7 @@
 
 mod check;
 mod codes;
+mod inventory;
 mod io;
 mod lint;
 mod pipeline;
@@ -38,6 +39,8 @@ enum Command {
     Lint(LintArgs),
     /// Replay a (possibly hand-edited) plan JSON against an inventory
     Validate(ValidateArgs),
+    /// From the platform to the inventory: `collect` a bundle, `import` it
+    Inventory(inventory::InventoryArgs),
 }
 
 /// What every evaluating command reads.
@@ -140,6 +143,7 @@ where
     let output = match &cli.command {
         Command::Plan(a) => a.output.as_deref(),
         Command::Check(a) => a.output.as_deref(),
+        Command::Inventory(a) => a.output(),
         _ => None,
     };
     // `-o` is checked before the run: a wrong path should not cost a whole evaluation.
@@ -155,6 +159,7 @@ where
         Command::Check(a) => pipeline::check(&a.input, a.format, colour),
         Command::Lint(a) => lint::lint(a.dir.as_deref(), terminal.stderr_colour),
         Command::Validate(a) => validate::validate(&a),
+        Command::Inventory(a) => inventory::run(&a, terminal.stderr_colour),
     };
     let delivered = result.and_then(|report| deliver(report, target.as_ref()));
     delivered.unwrap_or_else(|problems| failure(&problems, terminal))
@@ -174,6 +179,7 @@ fn inputs(command: &Command) -> Vec<(&'static str, PathBuf)> {
     let input = match command {
         Command::Plan(a) => &a.input,
         Command::Check(a) => &a.input,
+        Command::Inventory(a) => return a.inputs(),
         Command::Lint(_) | Command::Validate(_) => return Vec::new(),
     };
     let mut files = vec![("inventory", input.inventory.clone())];
@@ -241,7 +247,7 @@ fn usage_problem(e: &clap::Error, args: &[OsString]) -> Problem {
     use clap::error::ErrorKind;
     if e.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
         return Problem::new(codes::USAGE, "no command given").help(
-            "usage: uplan <COMMAND>, where COMMAND is plan, check, lint or validate; `uplan --help` explains each",
+            "usage: uplan <COMMAND>, where COMMAND is plan, check, lint, validate or inventory; `uplan --help` explains each",
         );
     }
     let rendered = e.render().to_string();
