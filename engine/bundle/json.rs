@@ -18,7 +18,12 @@ pub fn parse<T: DeserializeOwned>(sources: &Sources, file: u32, what: &str) -> R
 fn fault(sources: &Sources, file: u32, what: &str, e: &serde_json::Error) -> Problem {
     use serde_json::error::Category;
     let text = &sources.get(file).text;
-    let at = offset(text, e.line(), e.column());
+    let mut at = offset(text, e.line(), e.column());
+    // At the end of a truncated file, show its last character (an empty span at the
+    // very end has no line to be drawn on).
+    if at == text.len() {
+        at = text.trim_end().char_indices().last().map_or(0, |(i, _)| i);
+    }
     let end = text[at..].chars().next().map_or(at, |c| at + c.len_utf8());
     let span = Span::new(file, at, end);
     let name = &sources.get(file).name;

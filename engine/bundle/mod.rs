@@ -50,6 +50,8 @@ pub struct Raw {
 #[derive(Debug)]
 pub struct RawCluster {
     pub name: String,
+    /// The directory as shown in messages (`BUNDLE/name`).
+    pub dir: String,
     /// (file name from [`FILES`], file id in `sources`).
     pub files: Vec<(&'static str, u32)>,
 }
@@ -116,7 +118,7 @@ fn cluster(
 ) -> Result<ClusterFacts, Vec<Problem>> {
     let file = |name: &str| c.files.iter().find(|(n, _)| *n == name).map(|(_, f)| *f);
     let Some(nodes_file) = file("nodes.json") else {
-        return Err(vec![missing_nodes(&c.name)]);
+        return Err(vec![missing_nodes(&c.name, &c.dir)]);
     };
     let mut errors = Vec::new();
     let nodes = nodes::read(sources, nodes_file, &c.name, warnings).map_err(|e| errors.extend(e));
@@ -159,14 +161,29 @@ fn optional<T>(
     read(file?).map_err(|p| errors.push(p)).ok()
 }
 
-fn missing_nodes(cluster: &str) -> Problem {
+fn missing_nodes(cluster: &str, dir: &str) -> Problem {
     Problem::new(
         codes::MISSING_NODES,
-        format!("cluster directory `{cluster}/` has no nodes.json"),
+        format!("cluster directory `{dir}/` has no nodes.json"),
     )
     .help(format!(
         "every cluster directory needs `nodes.json`, the output of `kubectl --context <ctx> get nodes -o json > {cluster}/nodes.json`; remove the directory if it is not a cluster"
     ))
+}
+
+/// The span of `value` where the file gives it as field `key` (`"key": "value"`, as
+/// kubectl writes it), else wherever [`locate`] finds it.
+fn locate_field(sources: &Sources, file: u32, key: &str, value: &str) -> Option<Span> {
+    let text = &sources.get(file).text;
+    let quoted = serde_json::to_string(value).ok()?;
+    for sep in [": ", ":"] {
+        let pattern = format!("\"{key}\"{sep}{quoted}");
+        if let Some(at) = text.find(&pattern) {
+            let start = at + pattern.len() - quoted.len();
+            return Some(Span::new(file, start, start + quoted.len()));
+        }
+    }
+    locate(sources, file, value)
 }
 
 /// The span of the first occurrence of `value` as a JSON string (or, failing that,
@@ -207,6 +224,7 @@ pub fn from_texts(meta: Option<&str>, clusters: &[(&str, Vec<(&str, &str)>)]) ->
         }
         raw.clusters.push(RawCluster {
             name: name.to_string(),
+            dir: name.to_string(),
             files: ids,
         });
     }

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
-use super::{codes, json, locate};
+use super::{codes, json, locate_field};
 use crate::diagnostics::Problem;
 use crate::model::Version;
 use crate::source::Sources;
@@ -108,7 +108,7 @@ fn wrong_kind(sources: &Sources, file: u32, kind: &str) -> Problem {
         format!("`{name}` holds a `{kind}`, not Nodes"),
     )
     .help("nodes.json must be the output of `kubectl get nodes -o json` (a `List` of `Node`s)");
-    match locate(sources, file, kind) {
+    match locate_field(sources, file, "kind", kind) {
         Some(span) => p.at(sources, span, "this kind"),
         None => p,
     }
@@ -193,7 +193,7 @@ fn bad_kubelet(sources: &Sources, file: u32, n: &Node) -> Problem {
         ),
     )
     .help("status.nodeInfo.kubeletVersion reads like `v1.30.4`; collect nodes.json again with `kubectl get nodes -o json`");
-    match locate(sources, file, value) {
+    match locate_field(sources, file, "kubeletVersion", value) {
         Some(span) => p.at(sources, span, "not a version"),
         None => p,
     }
@@ -269,7 +269,7 @@ fn unknown_runtime(
     )
     .warning()
     .help("the inventory knows containerd and docker; the cluster's `runtime` is left for you to fill in");
-    match locate(sources, file, value) {
+    match locate_field(sources, file, "containerRuntimeVersion", value) {
         Some(span) => p.at(sources, span, "this runtime"),
         None => p,
     }

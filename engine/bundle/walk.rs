@@ -69,7 +69,7 @@ fn list(dir: &Path, shown: &str) -> Result<Vec<String>, Problems> {
         match entry.file_name().into_string() {
             Ok(name) if name.starts_with('.') => {}
             Ok(name) => names.push(name),
-            Err(os) => errors.push(bad_name(&os.to_string_lossy())),
+            Err(os) => errors.push(bad_name(&format!("{shown}/{}", os.to_string_lossy()))),
         }
         if names.len() > MAX_ENTRIES {
             return Err(not_a_bundle(format!(
@@ -87,7 +87,7 @@ fn list(dir: &Path, shown: &str) -> Result<Vec<String>, Problems> {
 /// A cluster directory: its name checked, its known files read.
 fn cluster(raw: &mut Raw, errors: &mut Vec<Problem>, path: &Path, name: &str, shown: &str) {
     if !is_dns_label(name) {
-        errors.push(bad_name(name));
+        errors.push(bad_name(shown));
         return;
     }
     let mut files = Vec::new();
@@ -106,6 +106,7 @@ fn cluster(raw: &mut Raw, errors: &mut Vec<Problem>, path: &Path, name: &str, sh
     }
     raw.clusters.push(RawCluster {
         name: name.to_string(),
+        dir: shown.to_string(),
         files,
     });
 }
@@ -130,12 +131,12 @@ fn symlink(shown: &str) -> Problem {
         .help("a bundle is a plain directory tree; copy the file itself into the bundle (a link could point anywhere on this machine)")
 }
 
-fn bad_name(name: &str) -> Problem {
+fn bad_name(shown: &str) -> Problem {
     Problem::new(
         codes::BAD_CLUSTER_NAME,
         format!(
             "bundle directory `{}` is not a cluster name",
-            crate::sanitize::one_line(name)
+            crate::sanitize::one_line(shown)
         ),
     )
     .help("each directory is named after its cluster in ACP: lowercase letters, digits and `-`, at most 63 characters (a DNS-1123 label); rename it")

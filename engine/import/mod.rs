@@ -54,10 +54,10 @@ pub fn import(req: &Request) -> Result<Imported, Problems> {
         sources: &sources,
         warnings: Vec::new(),
     };
-    if let (Some(at), Some(meta)) = (
-        &req.bundle.meta.collected_at,
-        child(&mut root, "meta", false),
-    ) {
+    // Only when there is something to write: `child` creates the mapping.
+    let collected = req.bundle.meta.collected_at.as_ref();
+    if let Some((at, meta)) = collected.and_then(|at| Some((at, child(&mut root, "meta", false)?)))
+    {
         set(
             meta,
             "collected_at",
@@ -129,17 +129,11 @@ fn versions(root: &mut Node, bundle: &Bundle, report: &mut Report) {
     let platform = global
         .and_then(|g| g.get("name")?.scalar())
         .and_then(current);
-    if let (Some(v), Some(p)) = (&platform, child(root, "platform", false)) {
-        set(
-            p,
-            "version",
-            Node::string(v),
-            "platform",
-            "cvsh.json",
-            report,
-        );
-    }
     let Some(platform) = platform else { return };
+    if let Some(p) = child(root, "platform", false) {
+        let value = Node::string(&platform);
+        set(p, "version", value, "platform", "cvsh.json", report);
+    }
     if let Some(Node::Seq(list)) = child(root, "clusters", true) {
         for c in list.iter_mut() {
             let name = c
