@@ -10,6 +10,11 @@
 //!                                                                 ▼
 //!                      Evaluation ─ to_plan ─▶ plan::Plan ─ render ─▶ text / md / json / dot
 //! ```
+//!
+//! Inventory side, upstream of `inventory::load`: `collect::script` writes the script
+//! that gathers a bundle (kubectl JSON per cluster); `bundle::read` + `bundle::parse`
+//! turn it into facts; `import::import` merges them into a skeleton, marking what is
+//! still to fill from the rulebook's schema, and writes the inventory YAML.
 
 pub mod bundle;
 pub mod check;
