@@ -132,13 +132,16 @@ fn bad(sources: &Sources, span: Span, why: &str, label: &str) -> Problem {
         .help("the skeleton is an inventory in part: plain YAML mappings, lists and scalars (no anchors, aliases or tags)")
 }
 
+/// A mapping key and where it is written.
+type Key = (String, Option<Span>);
+
 #[derive(Default)]
 struct Builder {
     root: Option<Node>,
     /// Open collections, each with the key it waits to be stored under.
-    stack: Vec<(Node, Option<(String, Option<Span>)>)>,
+    stack: Vec<(Node, Option<Key>)>,
     /// A mapping's key read, waiting for its value.
-    key: Option<(String, Option<Span>)>,
+    key: Option<Key>,
 }
 
 impl Builder {
