@@ -246,6 +246,56 @@ mod tests {
         }
     }
 
+    const NODES: &str = include_str!("../../tests/fixtures/bundles/acme/biz-1/nodes.json");
+
+    #[test]
+    fn mixed_runtimes_take_docker_and_say_so() {
+        let mixed = NODES.replacen("containerd://1.6.28", "docker://24.0.7", 1);
+        let raw = from_texts(None, &[("biz-1", vec![("nodes.json", mixed.as_str())])]);
+        let bundle = parse(&raw).ok();
+        let runtime = bundle
+            .as_ref()
+            .and_then(|b| b.clusters.first())
+            .and_then(|c| c.nodes.runtime);
+        assert_eq!(runtime, Some("docker"));
+        let codes: Vec<&str> = bundle
+            .iter()
+            .flat_map(|b| b.warnings.iter().map(|w| w.code))
+            .collect();
+        assert_eq!(codes, [codes::MIXED_VERSIONS, codes::MIXED_RUNTIMES]);
+    }
+
+    /// Every prefix of a real Node list, and every byte of it replaced, ends in facts
+    /// or in bundle diagnostics, never in a panic.
+    #[test]
+    fn mangled_node_lists_end_in_diagnostics() {
+        let known = [
+            codes::BAD_JSON,
+            codes::WRONG_SHAPE,
+            codes::EMPTY_NODE_LIST,
+            codes::BAD_VERSION,
+        ];
+        for cut in (0..NODES.len())
+            .step_by(13)
+            .filter(|c| NODES.is_char_boundary(*c))
+        {
+            for text in [
+                NODES[..cut].to_string(),
+                format!("{}\u{1}{}", &NODES[..cut], &NODES[cut..]),
+            ] {
+                let raw = from_texts(None, &[("c", vec![("nodes.json", text.as_str())])]);
+                if let Err(p) = parse(&raw) {
+                    assert!(
+                        p.codes().iter().all(|c| known.contains(c)),
+                        "{cut}: {:?}",
+                        p.codes()
+                    );
+                    let _ = crate::diagnostics::render(&p, false);
+                }
+            }
+        }
+    }
+
     #[test]
     fn a_cluster_without_nodes_is_refused() {
         let raw = from_texts(
