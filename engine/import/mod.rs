@@ -56,6 +56,8 @@ pub fn import(req: &Request) -> Result<Imported, Problems> {
     };
     // Only when there is something to write: `child` creates the mapping.
     let collected = req.bundle.meta.collected_at.as_ref();
+    // Only into a schema that has the field (a `--rules` rulebook may not).
+    let collected = collected.filter(|_| has_field(&req.rulebook.schema, "meta", "collected_at"));
     if let Some((at, meta)) = collected.and_then(|at| Some((at, child(&mut root, "meta", false)?)))
     {
         set(
@@ -87,6 +89,15 @@ pub fn import(req: &Request) -> Result<Imported, Problems> {
         warnings,
         loads,
     })
+}
+
+/// Whether the inventory root has record field `record` with field `field`.
+fn has_field(schema: &Schema, record: &str, field: &str) -> bool {
+    let root = schema.record(schema.root);
+    match root.field(record).map(|(_, f)| f.ty.non_null()) {
+        Some(Type::Record(r)) => schema.record(*r).field(field).is_some(),
+        _ => false,
+    }
 }
 
 /// The skeleton's top level is a mapping and its `clusters` a list of mappings.
