@@ -373,6 +373,15 @@ fn hostile_values_cannot_break_the_document() {
         &bundle,
     );
     let evil = "2026\"\n# evil: true\nclusters: []\u{1b}[31m\u{202e}'\\";
+    // A node name reaches the header (the control plane's names).
+    let nodes = bundle.join("global/nodes.json");
+    let text = fs::read_to_string(&nodes).unwrap_or_default();
+    let hostile_node = text.replace(
+        "\"name\":\"global-cp-1\"",
+        "\"name\":\"cp-1\\n# evil: true\\u001b[31m\"",
+    );
+    assert_ne!(text, hostile_node, "the node name was replaced");
+    fs::write(&nodes, hostile_node).unwrap_or_else(|e| panic!("{e}"));
     let meta = serde_json::json!({"collected_at": evil, "uplan": "0.1.0\n#x"});
     fs::write(bundle.join("bundle.json"), meta.to_string()).unwrap_or_else(|e| panic!("{e}"));
     let skeleton = dir.join("skeleton.yaml");
