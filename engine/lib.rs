@@ -11,12 +11,20 @@
 //!                      Evaluation ─ to_plan ─▶ plan::Plan ─ render ─▶ text / md / json / dot
 //!                                           two plans ─ diff ─▶ PlanDiff ─ render ─▶ text / md / json
 //! ```
+//!
+//! Inventory side, upstream of `inventory::load`: `collect::script` writes the script
+//! that gathers a bundle (kubectl JSON per cluster); `bundle::read` + `bundle::parse`
+//! turn it into facts; `import::import` merges them into a skeleton, marking what is
+//! still to fill from the rulebook's schema, and writes the inventory YAML.
 
+pub mod bundle;
 pub mod check;
+pub mod collect;
 pub mod diagnostics;
 pub mod diff;
 pub mod eval;
 pub mod fmt;
+pub mod import;
 pub mod input;
 pub mod inventory;
 pub mod lint;

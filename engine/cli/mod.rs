@@ -6,6 +6,7 @@ mod check;
 mod codes;
 mod diff;
 mod fmt;
+mod inventory;
 mod io;
 mod lint;
 mod pipeline;
@@ -44,6 +45,8 @@ enum Command {
     Diff(DiffArgs),
     /// Rewrite rule files in the canonical layout (`--check`: only report)
     Fmt(FmtArgs),
+    /// From the platform to the inventory: `collect` a bundle, `import` it
+    Inventory(inventory::InventoryArgs),
 }
 
 /// What every evaluating command reads.
@@ -203,6 +206,7 @@ where
         Command::Plan(a) => a.output.as_deref(),
         Command::Check(a) => a.output.as_deref(),
         Command::Diff(a) => a.output.as_deref(),
+        Command::Inventory(a) => a.output(),
         _ => None,
     };
     // `-o` is checked before the run: a wrong path should not cost a whole evaluation.
@@ -223,6 +227,7 @@ where
         Command::Validate(a) => validate::validate(&a),
         Command::Diff(a) => diff::diff(&a),
         Command::Fmt(a) => fmt::run(&a),
+        Command::Inventory(a) => inventory::run(&a, terminal.stderr_colour),
     };
     let delivered = result.and_then(|report| deliver(report, target.as_ref()));
     delivered.unwrap_or_else(|problems| failure(&problems, terminal))
@@ -243,6 +248,7 @@ fn inputs(command: &Command) -> Vec<(&'static str, PathBuf)> {
         Command::Plan(a) => &a.input,
         Command::Check(a) => &a.input,
         Command::Diff(a) => return diff_inputs(a),
+        Command::Inventory(a) => return a.inputs(),
         Command::Lint(_) | Command::Validate(_) | Command::Fmt(_) => return Vec::new(),
     };
     let mut files = vec![("inventory", input.inventory.clone())];
@@ -320,7 +326,7 @@ fn usage_problem(e: &clap::Error, args: &[OsString]) -> Problem {
     use clap::error::ErrorKind;
     if e.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
         return Problem::new(codes::USAGE, "no command given").help(
-            "usage: uplan <COMMAND>, where COMMAND is plan, check, lint, validate, diff or fmt; `uplan --help` explains each",
+            "usage: uplan <COMMAND>, where COMMAND is plan, check, lint, validate, diff, fmt or inventory; `uplan --help` explains each",
         );
     }
     let rendered = e.render().to_string();
