@@ -6,17 +6,29 @@ use std::path::Path;
 
 use uplan::diagnostics::{self, Problem, Problems};
 use uplan::model::{Outcome, Rulebook, StepId};
+use uplan::render::{self, annotations};
 
-use super::{Report, pipeline, plural};
+use super::{LintFormat, Report, machine, pipeline, plural};
 
-/// Errors exit 2 (the rulebook is bad input); warnings go to stderr and exit 0.
-pub fn lint(dir: Option<&Path>, stderr_colour: bool) -> Result<Report, Problems> {
+/// The schema id of `uplan lint --format json`.
+const LINT_SCHEMA_ID: &str = "uplan.lint/v1";
+
+/// Errors exit 2 (the rulebook is bad input); warnings go to stderr and exit 0. In a
+/// machine format the warnings are the output (stdout), with the counts.
+pub fn lint(
+    dir: Option<&Path>,
+    format: LintFormat,
+    stderr_colour: bool,
+) -> Result<Report, Problems> {
     let rulebook = pipeline::rules(dir)?;
     let name = dir.map_or("embedded ACP rulebook".to_string(), |d| {
         format!("`{}`", d.display())
     });
     let mut warnings = unused_steps(&rulebook);
     warnings.0.extend(echoed_literals(&rulebook).0);
+    if format != LintFormat::Text {
+        return Ok(machine_report(&rulebook, &name, &warnings, format));
+    }
     let mut text = String::new();
     let _ = writeln!(
         text,
@@ -40,6 +52,42 @@ pub fn lint(dir: Option<&Path>, stderr_colour: bool) -> Result<Report, Problems>
             diagnostics::render(&warnings, stderr_colour)
         },
     })
+}
+
+/// `lint` for machines: JSON (counts and diagnostics), SARIF or GitHub annotations.
+fn machine_report(
+    rulebook: &Rulebook,
+    name: &str,
+    warnings: &Problems,
+    format: LintFormat,
+) -> Report {
+    let cwd = std::env::current_dir().ok();
+    let text = match format {
+        LintFormat::Sarif => render::sarif(
+            &annotations::of_problems(warnings, machine::describe_code),
+            cwd.as_deref(),
+        ),
+        LintFormat::Github => render::github(&annotations::of_problems(warnings, |_| None)),
+        LintFormat::Json | LintFormat::Text => {
+            let doc = serde_json::json!({
+                "schema": LINT_SCHEMA_ID,
+                "rulebook": name.trim_matches('`'),
+                "files": rulebook.sources.len(),
+                "rules": rulebook.rules.len(),
+                "steps": rulebook.steps.len(),
+                "hops": rulebook.hops.len(),
+                "diagnostics": render::diagnostics_value(warnings),
+            });
+            let mut text = serde_json::to_string_pretty(&doc).unwrap_or_default();
+            text.push('\n');
+            text
+        }
+    };
+    Report {
+        code: 0,
+        text,
+        warnings: String::new(),
+    }
 }
 
 /// Steps no rule outcome, follow-up or procedure ever instantiates: dead rules text.

@@ -48,6 +48,12 @@ struct Label {
     end: Position,
 }
 
+/// The diagnostics as a JSON list, for documents of their own (`lint --format json`).
+pub fn diagnostics_value(problems: &Problems) -> serde_json::Value {
+    let list: Vec<Diagnostic> = problems.0.iter().map(diagnostic).collect();
+    serde_json::to_value(list).unwrap_or_default()
+}
+
 /// The document for a failed run (`status: "bad_input"`), with a trailing newline.
 pub fn diagnostics_json(problems: &Problems) -> String {
     let doc = Document {

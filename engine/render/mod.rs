@@ -21,7 +21,7 @@ use std::collections::BTreeMap;
 use crate::plan::{Finding, Plan, PlannedStep};
 use crate::sanitize;
 
-pub use diagnostics_json::{DIAGNOSTICS_SCHEMA_ID, diagnostics_json};
+pub use diagnostics_json::{DIAGNOSTICS_SCHEMA_ID, diagnostics_json, diagnostics_value};
 pub use dot::dot;
 pub use github::github;
 pub use json::{CHECK_SCHEMA_ID, check_json, json};
