@@ -151,7 +151,8 @@ fn finding_item(f: &Finding) -> Item {
         rule: line(&f.rule),
         level: Level::of_severity(&f.severity),
         severity: line(&f.severity),
-        message: prose(&f.message),
+        // A message is one line; a line break in it came from a value.
+        message: line(&f.message),
         cluster: f.cluster.as_deref().map(line),
         // The first fact is the finding's place; the others are related to it.
         related: locations.iter().skip(1).cloned().collect(),
@@ -205,7 +206,7 @@ fn problem_item(p: &Problem) -> Item {
             Level::Error
         },
         severity: if p.warning { "warning" } else { "error" }.to_string(),
-        message: prose(&p.message),
+        message: line(&p.message),
         cluster: None,
         locations: places.next().into_iter().collect(),
         related: places.collect(),
