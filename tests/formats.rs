@@ -364,23 +364,31 @@ fn fail_on_fix_exits_1_where_fixes_exist_and_0_where_none_do() {
 
 #[test]
 fn json_findings_carry_the_line_of_each_fact() {
+    let rulebook = uplan::rulebooks::embedded_acp()
+        .unwrap_or_else(|p| panic!("{}", uplan::diagnostics::render(&p, false)));
     let mut located = 0;
     for path in examples() {
         let path = path.to_string_lossy().into_owned();
         let text = std::fs::read_to_string(&path).unwrap_or_default();
         let check = json(&uplan(&["check", &path, "--format", "json"]));
+        let inventory = uplan::inventory::load(&rulebook, &path, &text)
+            .unwrap_or_else(|p| panic!("{}", uplan::diagnostics::render(&p, false)));
+        let sources = inventory.sources();
         for f in check["findings"].as_array().into_iter().flatten() {
             for l in f["locations"].as_array().into_iter().flatten() {
                 assert_eq!(l["file"], path.as_str());
-                let line = l["line"].as_u64().unwrap_or(0) as usize;
-                let at = text.lines().nth(line.wrapping_sub(1)).unwrap_or("");
-                // The line names the fact's last segment, or the cluster it is about.
+                // The place the text report shows (the inventory's positions), and a
+                // line of the file that holds something.
                 let fact = l["fact"].as_str().unwrap_or("");
-                let words: Vec<&str> = fact.split('.').collect();
-                assert!(
-                    words.iter().any(|w| !w.is_empty() && at.contains(w)),
-                    "{path}:{line} `{at}` is not where `{fact}` is"
+                let span = inventory.locate_nearest(fact);
+                let at = span.map(|sp| sources.get(0).line_col(sp.start as usize));
+                let got = (
+                    l["line"].as_u64().unwrap_or(0) as usize,
+                    l["column"].as_u64().unwrap_or(0) as usize,
                 );
+                assert_eq!(at, Some(got), "{path}: `{fact}`");
+                let line = text.lines().nth(got.0 - 1).unwrap_or("");
+                assert!(line.trim().len() > 1, "{path}:{} is `{line}`", got.0);
                 located += 1;
             }
             if let Some(first) = f["locations"].get(0) {
@@ -391,6 +399,21 @@ fn json_findings_carry_the_line_of_each_fact() {
         }
     }
     assert!(located > 50, "only {located} facts located");
+    // One read by hand: the Kubernetes version that blocks nimbus, at its value.
+    let check = json(&uplan(&["check", BLOCKED, "--format", "json"]));
+    let block = check["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|f| f["severity"] == "block")
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(
+        (&block["line"], &block["column"]),
+        (&Value::from(24), &Value::from(17))
+    );
+    let text = std::fs::read_to_string(BLOCKED).unwrap_or_default();
+    assert_eq!(text.lines().nth(23).map(|l| &l[16..]), Some("\"1.35.0\""));
 }
 
 fn assert_json_diagnostics(args: &[&str], code: &str) -> Value {
@@ -578,7 +601,7 @@ fn completions_for_each_shell() {
     for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {
         let run = uplan(&["completions", shell]);
         assert_eq!(run.code, Some(0), "{shell}: {run:#?}");
-        for word in ["uplan", "check", "validate", "--fail-on", "sarif"] {
+        for word in ["uplan", "check", "validate", "fail-on", "sarif"] {
             assert!(run.stdout.contains(word), "{shell} completion lacks {word}");
         }
     }

@@ -54,6 +54,15 @@ impl Failure {
 /// line on stderr for the person watching the pipeline.
 pub fn failure(problems: &Problems, terminal: Terminal, failure: Failure) -> Output {
     let cwd = std::env::current_dir().ok();
+    // Bounded like the text report (the JSON document caps itself and counts the rest).
+    let first = Problems(
+        problems
+            .0
+            .iter()
+            .take(diagnostics::MAX_RENDERED)
+            .cloned()
+            .collect(),
+    );
     let stdout = match failure {
         Failure::Text => {
             return Output {
@@ -63,15 +72,14 @@ pub fn failure(problems: &Problems, terminal: Terminal, failure: Failure) -> Out
             };
         }
         Failure::Json => render::diagnostics_json(problems),
-        Failure::Sarif => render::sarif_failure(
-            &annotations::of_problems(problems, |_| None),
-            cwd.as_deref(),
-        ),
+        Failure::Sarif => {
+            render::sarif_failure(&annotations::of_problems(&first, |_| None), cwd.as_deref())
+        }
         Failure::SarifResults => render::sarif(
-            &annotations::of_problems(problems, describe_code),
+            &annotations::of_problems(&first, describe_code),
             cwd.as_deref(),
         ),
-        Failure::Github => render::github(&annotations::of_problems(problems, |_| None)),
+        Failure::Github => render::github(&annotations::of_problems(&first, |_| None)),
     };
     Output {
         code: 2,
@@ -86,11 +94,21 @@ fn summary(problems: &Problems) -> String {
     codes.dedup();
     let shown: Vec<&str> = codes.iter().take(3).copied().collect();
     let more = if codes.len() > 3 { ", …" } else { "" };
-    format!(
-        "uplan: bad input ({}: {}{more}); the report is on stdout\n",
+    let mut line = format!(
+        "uplan: bad input ({}: {}{more}); the report is on stdout",
         super::plural(problems.0.len(), "diagnostic"),
         shown.join(", ")
-    )
+    );
+    // The same words as the text report's cap, so a person sees it either way.
+    let held_back = problems.0.len().saturating_sub(diagnostics::MAX_RENDERED);
+    if held_back > 0 {
+        line.push_str(&format!(
+            " (… and {held_back} more: only the first {} are listed)",
+            diagnostics::MAX_RENDERED
+        ));
+    }
+    line.push('\n');
+    line
 }
 
 /// What the lint codes mean, for the rule descriptions of SARIF.

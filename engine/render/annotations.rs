@@ -141,6 +141,10 @@ fn finding_item(f: &Finding) -> Item {
         })
         .collect();
     let mut help = Vec::new();
+    // A rule can fire on every hop of the path: the hop tells the findings apart.
+    if let Some(hop) = &f.hop {
+        help.push(format!("hop: {}", super::hop_label(hop)));
+    }
     if !f.source.is_empty() {
         help.push(format!("source: {}", f.source));
     }

@@ -5,7 +5,7 @@
 use serde::Serialize;
 
 use super::annotations::{Loc, line, problem_places, prose};
-use crate::diagnostics::{Problem, Problems};
+use crate::diagnostics::{MAX_RENDERED, Problem, Problems};
 
 /// The schema id of the diagnostics document.
 pub const DIAGNOSTICS_SCHEMA_ID: &str = "uplan.diagnostics/v1";
@@ -15,6 +15,9 @@ struct Document {
     schema: &'static str,
     status: &'static str,
     diagnostics: Vec<Diagnostic>,
+    /// How many more there were: like the text report, the document lists the first
+    /// [`MAX_RENDERED`], so 100,000 faults cannot make a 100 MB answer.
+    more: usize,
 }
 
 /// One diagnostic: where its first label points (`file`, `line`, `column`, `end`),
@@ -59,7 +62,13 @@ pub fn diagnostics_json(problems: &Problems) -> String {
     let doc = Document {
         schema: DIAGNOSTICS_SCHEMA_ID,
         status: "bad_input",
-        diagnostics: problems.0.iter().map(diagnostic).collect(),
+        diagnostics: problems
+            .0
+            .iter()
+            .take(MAX_RENDERED)
+            .map(diagnostic)
+            .collect(),
+        more: problems.0.len().saturating_sub(MAX_RENDERED),
     };
     // Plain structs of strings and numbers: serialising cannot fail.
     let mut out = serde_json::to_string_pretty(&doc).unwrap_or_default();
