@@ -105,6 +105,13 @@ pub fn read_text(path: &Path) -> Result<String, ReadError> {
     String::from_utf8(bytes).map_err(|e| ReadError::NotUtf8(e.utf8_error().valid_up_to()))
 }
 
+/// Reads UTF-8 text of at most [`MAX_INPUT_BYTES`] from a stream (stdin, for `-`):
+/// the same bound as a file, so an endless pipe is a diagnostic, not a full memory.
+pub fn read_stream(reader: impl Read) -> Result<String, ReadError> {
+    let bytes = read_at_most(reader, MAX_INPUT_BYTES)?;
+    String::from_utf8(bytes).map_err(|e| ReadError::NotUtf8(e.utf8_error().valid_up_to()))
+}
+
 /// All of `reader` if it holds at most `limit` bytes; reads at most one byte more.
 fn read_at_most(reader: impl Read, limit: u64) -> Result<Vec<u8>, ReadError> {
     let mut bytes = Vec::new();

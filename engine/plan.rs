@@ -25,7 +25,7 @@ pub struct Plan {
     pub steps: Vec<PlannedStep>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Finding {
     pub rule: String,
     /// `block` | `fix` | `warn` | `info`
@@ -39,6 +39,30 @@ pub struct Finding {
     /// The hop the finding belongs to (`3.16->4.0`); an addition to v1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hop: Option<String>,
+    /// Where the first located fact is written: the inventory file as named on the
+    /// command line (`<stdin>` for `-`), 1-based line and column (additions to v1,
+    /// absent when no fact is located).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub column: Option<u32>,
+    /// Every located fact, in `facts` order (an addition to v1).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub locations: Vec<FactLocation>,
+}
+
+/// Where one fact of a finding is written in the inventory: 1-based lines and columns
+/// (columns count bytes, as the text diagnostics do); the end is exclusive.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FactLocation {
+    pub fact: String,
+    pub file: String,
+    pub line: u32,
+    pub column: u32,
+    pub end_line: u32,
+    pub end_column: u32,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]

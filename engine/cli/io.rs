@@ -127,15 +127,52 @@ fn duplicate(stream: &impl std::os::windows::io::AsHandle) -> std::io::Result<Fi
     stream.as_handle().try_clone_to_owned().map(File::from)
 }
 
+/// What diagnostics call standard input, read for the path `-`.
+pub const STDIN_NAME: &str = "<stdin>";
+
+/// Whether `path` is `-`, standard input.
+pub fn is_stdin(path: &Path) -> bool {
+    path.as_os_str() == "-"
+}
+
+/// The name diagnostics and the plan give an input: its path, or `<stdin>` for `-`.
+pub fn input_name(path: &Path) -> String {
+    if is_stdin(path) {
+        STDIN_NAME.to_string()
+    } else {
+        path.display().to_string()
+    }
+}
+
+/// [`read_file`], or standard input for `-` (bounded like a file).
+pub fn read_input(path: &Path, what: &str) -> Result<String, Problems> {
+    if !is_stdin(path) {
+        return input::read_text(path).map_err(|e| read_problem(&e, path, what, true));
+    }
+    input::read_stream(std::io::stdin().lock())
+        .map_err(|e| read_problem(&e, Path::new(STDIN_NAME), what, true))
+}
+
 /// Reads a UTF-8 input file; `what` names it in the message (`inventory`, `plan`).
 /// Only regular files of at most 64 MiB: a FIFO, a directory or `/dev/zero` is a
 /// diagnostic before anything is opened.
 pub fn read_file(path: &Path, what: &str) -> Result<String, Problems> {
-    input::read_text(path).map_err(|e| {
-        let (code, help) = match &e {
+    input::read_text(path).map_err(|e| read_problem(&e, path, what, false))
+}
+
+fn read_problem(e: &ReadError, path: &Path, what: &str, stdin_ok: bool) -> Problems {
+    {
+        let (code, help) = match e {
+            // Only inputs read through `read_input` may come from standard input.
+            ReadError::NotAFile(_) if stdin_ok => (
+                codes::NOT_A_FILE,
+                format!("pass the {what} as a regular file, or pipe it in as `-` (standard input)"),
+            ),
             ReadError::NotAFile(_) => (
                 codes::NOT_A_FILE,
-                format!("pass the {what} as a regular file; to read it from a pipe, save it to a file first"),
+                format!(
+                    "pass the {what} as a regular file; to read it from a pipe, save it to a file first"
+                ),
             ),
             ReadError::TooLarge(_) => (
                 codes::TOO_LARGE,
@@ -146,10 +183,13 @@ pub fn read_file(path: &Path, what: &str) -> Result<String, Problems> {
                 format!("check the path and that the {what} is a readable UTF-8 text file"),
             ),
         };
-        Problem::new(code, format!("cannot read {what} `{}`: {e}", path.display()))
-            .help(help)
-            .into()
-    })
+        Problem::new(
+            code,
+            format!("cannot read {what} `{}`: {e}", path.display()),
+        )
+        .help(help)
+        .into()
+    }
 }
 
 /// Where `-o FILE` writes, checked before the run starts so that a mistake costs

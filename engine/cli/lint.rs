@@ -4,18 +4,34 @@ use std::fmt::Write;
 use std::path::Path;
 
 use uplan::diagnostics::{self, Problem, Problems};
-use uplan::model::Version;
+use uplan::model::{Rulebook, Version};
+use uplan::render::{self, annotations};
 
-use super::{Report, codes, pipeline, plural};
+use super::{LintFormat, Report, codes, machine, pipeline, plural};
+
+/// The schema id of `uplan lint --format json`.
+const LINT_SCHEMA_ID: &str = "uplan.lint/v1";
 
 /// Errors exit 2 (the rulebook is bad input); warnings go to stderr and exit 0, or 1
-/// with `--deny warnings`.
-pub fn lint(dir: Option<&Path>, deny: bool, stderr_colour: bool) -> Result<Report, Problems> {
+/// with `--deny warnings`. In a machine format the warnings are the output (stdout),
+/// with the counts.
+pub fn lint(
+    dir: Option<&Path>,
+    format: LintFormat,
+    deny: bool,
+    stderr_colour: bool,
+) -> Result<Report, Problems> {
     let rulebook = pipeline::rules(dir)?;
     let name = dir.map_or("embedded ACP rulebook".to_string(), |d| {
         format!("`{}`", d.display())
     });
     let warnings = uplan::lint::warnings(&rulebook);
+    let code = u8::from(deny && !warnings.is_empty());
+    if format != LintFormat::Text {
+        let mut report = machine_report(&rulebook, &name, &warnings, format);
+        report.code = code;
+        return Ok(report);
+    }
     let mut text = String::new();
     let _ = writeln!(
         text,
@@ -31,7 +47,7 @@ pub fn lint(dir: Option<&Path>, deny: bool, stderr_colour: bool) -> Result<Repor
         }
     );
     Ok(Report {
-        code: u8::from(deny && !warnings.is_empty()),
+        code,
         text,
         warnings: if warnings.is_empty() {
             String::new()
@@ -39,6 +55,42 @@ pub fn lint(dir: Option<&Path>, deny: bool, stderr_colour: bool) -> Result<Repor
             diagnostics::render(&warnings, stderr_colour)
         },
     })
+}
+
+/// `lint` for machines: JSON (counts and diagnostics), SARIF or GitHub annotations.
+fn machine_report(
+    rulebook: &Rulebook,
+    name: &str,
+    warnings: &Problems,
+    format: LintFormat,
+) -> Report {
+    let cwd = std::env::current_dir().ok();
+    let text = match format {
+        LintFormat::Sarif => render::sarif(
+            &annotations::of_problems(warnings, machine::describe_code),
+            cwd.as_deref(),
+        ),
+        LintFormat::Github => render::github(&annotations::of_problems(warnings, |_| None)),
+        LintFormat::Json | LintFormat::Text => {
+            let doc = serde_json::json!({
+                "schema": LINT_SCHEMA_ID,
+                "rulebook": name.trim_matches('`'),
+                "files": rulebook.sources.len(),
+                "rules": rulebook.rules.len(),
+                "steps": rulebook.steps.len(),
+                "hops": rulebook.hops.len(),
+                "diagnostics": render::diagnostics_value(warnings),
+            });
+            let mut text = serde_json::to_string_pretty(&doc).unwrap_or_default();
+            text.push('\n');
+            text
+        }
+    };
+    Report {
+        code: 0,
+        text,
+        warnings: String::new(),
+    }
 }
 
 /// `uplan lint --hop 4.2->4.3`: the declarations that can apply on that hop.

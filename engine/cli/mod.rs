@@ -5,41 +5,68 @@
 mod check;
 mod codes;
 mod diff;
+mod docs;
 mod fmt;
 mod inventory;
 mod io;
 mod lint;
+mod machine;
 mod pipeline;
 mod validate;
+mod validate_json;
 
 use std::ffi::OsString;
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use uplan::diagnostics::{self, Problem, Problems};
+use uplan::diagnostics::{Problem, Problems};
 
 pub use io::{Streams, Terminal};
 
 /// uplan turns a platform inventory into an ordered, validated upgrade plan, driven by
 /// rule files (default: the embedded ACP rulebook).
 ///
-/// Exit codes: 0 ready / nothing blocks / valid, 1 blocked / invalid, 2 bad input.
+/// Exit codes: 0 ready / nothing blocks / valid, 1 blocked / invalid (or a finding at
+/// `--fail-on`), 2 bad input.
 #[derive(Parser, Debug)]
 #[command(name = "uplan", version, propagate_version = true)]
 struct Cli {
+    /// Colour: auto (on a terminal, unless NO_COLOR is set), always, or never
+    #[arg(long, global = true, value_enum, default_value_t = ColorWhen::Auto, value_name = "WHEN")]
+    color: ColorWhen,
     #[command(subcommand)]
     command: Command,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum ColorWhen {
+    Auto,
+    Always,
+    Never,
+}
+
+/// What makes `plan` and `check` exit 1: `block` (a blocked plan, the default), `fix`
+/// (also a finding the plan must fix first), `warn` (also a warning). Notes never do.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum FailOn {
+    Block,
+    Fix,
+    Warn,
 }
 
 #[derive(Subcommand, Debug)]
 enum Command {
     /// Plan the upgrade: ordered steps with commands, or what blocks it
+    #[command(after_help = PLAN_EXAMPLES)]
     Plan(PlanArgs),
     /// Only the findings: what would block the upgrade, pointing at the inventory
+    #[command(after_help = CHECK_EXAMPLES)]
     Check(CheckArgs),
     /// Compile and check a rulebook (default: the embedded ACP rulebook)
+    #[command(after_help = LINT_EXAMPLES)]
     Lint(LintArgs),
     /// Replay a (possibly hand-edited) plan JSON against an inventory
+    #[command(after_help = VALIDATE_EXAMPLES)]
     Validate(ValidateArgs),
     /// What changed between two plans, or what a rule change does to inventories' plans
     Diff(DiffArgs),
@@ -47,12 +74,45 @@ enum Command {
     Fmt(FmtArgs),
     /// From the platform to the inventory: `collect` a bundle, `import` it
     Inventory(inventory::InventoryArgs),
+    /// Print a shell completion script
+    #[command(after_help = COMPLETIONS_EXAMPLES)]
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff), or write it with -o
+    #[command(after_help = MAN_EXAMPLES)]
+    Man(ManArgs),
 }
+
+const PLAN_EXAMPLES: &str = "Examples:
+  uplan plan examples/acme-3.18-standard.yaml --to 4.3
+  uplan plan inventory.yaml --format md -o runbook.md
+  uplan plan inventory.yaml --format json --fail-on fix > plan.json
+  cat inventory.yaml | uplan plan - --to 4.3";
+const CHECK_EXAMPLES: &str = "Examples:
+  uplan check examples/mako-4.2-docker-blocked.yaml
+  uplan check inventory.yaml --fail-on fix          # exit 1 when anything must be fixed first
+  uplan check inventory.yaml --format sarif -o uplan.sarif
+  uplan check inventory.yaml --format junit -o uplan-junit.xml
+  uplan check inventory.yaml --format github        # annotations in a GitHub Actions log";
+const LINT_EXAMPLES: &str = "Examples:
+  uplan lint
+  uplan lint rules/acp --format json
+  uplan lint my-rules/ --format sarif > lint.sarif";
+const VALIDATE_EXAMPLES: &str = "Examples:
+  uplan plan inventory.yaml --format json -o plan.json
+  uplan validate plan.json --inventory inventory.yaml
+  uplan validate plan.json --inventory inventory.yaml --format json";
+const COMPLETIONS_EXAMPLES: &str = "Examples:
+  uplan completions bash > ~/.local/share/bash-completion/completions/uplan
+  uplan completions zsh > ~/.zfunc/_uplan
+  uplan completions fish > ~/.config/fish/completions/uplan.fish";
+const MAN_EXAMPLES: &str = "Examples:
+  uplan man | man -l -
+  uplan man -o uplan.1";
 
 /// What every evaluating command reads.
 #[derive(Args, Debug)]
 struct Input {
-    /// The inventory (YAML)
+    /// The inventory (YAML); `-` reads it from standard input
     inventory: PathBuf,
     /// Target platform version, e.g. 4.3 (default: the inventory's `target`)
     #[arg(long, value_name = "VERSION")]
@@ -69,6 +129,9 @@ struct PlanArgs {
     /// Output format: text for people, md for a runbook, json (uplan.plan/v1), dot (Graphviz)
     #[arg(long, value_enum, default_value_t = PlanFormat::Text)]
     format: PlanFormat,
+    /// Exit 1 on a blocked plan (block), also on a finding to fix first (fix), also on a warning (warn)
+    #[arg(long, value_enum, default_value_t = FailOn::Block, value_name = "LEVEL")]
+    fail_on: FailOn,
     /// Write to FILE (atomically, and only when the run succeeds) instead of stdout
     #[arg(short, long, value_name = "FILE")]
     output: Option<PathBuf>,
@@ -78,9 +141,13 @@ struct PlanArgs {
 struct CheckArgs {
     #[command(flatten)]
     input: Input,
-    /// Output format: text (diagnostics pointing at the inventory) or json (uplan.check/v1)
+    /// Output format: text (diagnostics pointing at the inventory), json (uplan.check/v1),
+    /// sarif (SARIF 2.1.0), junit (JUnit XML), github (workflow annotations)
     #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
     format: CheckFormat,
+    /// Exit 1 on a blocking finding (block), also on a finding to fix first (fix), also on a warning (warn)
+    #[arg(long, value_enum, default_value_t = FailOn::Block, value_name = "LEVEL")]
+    fail_on: FailOn,
     /// Write to FILE (atomically, and only when the run succeeds) instead of stdout
     #[arg(short, long, value_name = "FILE")]
     output: Option<PathBuf>,
@@ -96,6 +163,23 @@ struct LintArgs {
     /// List every declaration that can apply on one hop, e.g. `--hop 4.2->4.3`
     #[arg(long, value_name = "FROM->TO")]
     hop: Option<String>,
+    /// Output format: text, json (uplan.lint/v1), sarif (SARIF 2.1.0), github (workflow annotations)
+    #[arg(long, value_enum, default_value_t = LintFormat::Text)]
+    format: LintFormat,
+}
+
+#[derive(Args, Debug)]
+struct CompletionsArgs {
+    /// The shell to complete for
+    #[arg(value_enum)]
+    shell: clap_complete::Shell,
+}
+
+#[derive(Args, Debug)]
+struct ManArgs {
+    /// Write the page to FILE (atomically) instead of stdout
+    #[arg(short, long, value_name = "FILE")]
+    output: Option<PathBuf>,
 }
 
 #[derive(Args, Debug)]
@@ -108,6 +192,23 @@ struct ValidateArgs {
     /// A directory of `*.uplan` rule files (default: the embedded ACP rulebook)
     #[arg(long, value_name = "DIR")]
     rules: Option<PathBuf>,
+    /// Output format: text, or json (uplan.validate/v1: the verdict and every violation)
+    #[arg(long, value_enum, default_value_t = ValidateFormat::Text)]
+    format: ValidateFormat,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum ValidateFormat {
+    Text,
+    Json,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum LintFormat {
+    Text,
+    Json,
+    Sarif,
+    Github,
 }
 
 #[derive(Args, Debug)]
@@ -173,6 +274,9 @@ enum PlanFormat {
 enum CheckFormat {
     Text,
     Json,
+    Sarif,
+    Junit,
+    Github,
 }
 
 /// What the process should do once [`run`] returns.
@@ -202,43 +306,79 @@ where
         Ok(cli) => cli,
         Err(e) => return clap_error(&e, &args, terminal),
     };
+    let terminal = colour(cli.color, terminal);
+    let how = failure_kind(&cli.command);
     let output = match &cli.command {
         Command::Plan(a) => a.output.as_deref(),
         Command::Check(a) => a.output.as_deref(),
         Command::Diff(a) => a.output.as_deref(),
         Command::Inventory(a) => a.output(),
+        Command::Man(a) => a.output.as_deref(),
         _ => None,
     };
     // `-o` is checked before the run: a wrong path should not cost a whole evaluation.
     let target = match output.map(|p| io::output_target(p, &inputs(&cli.command))) {
-        Some(Err(problems)) => return failure(&problems, terminal),
+        Some(Err(problems)) => return machine::failure(&problems, terminal, how),
         Some(Ok(target)) => Some(target),
         None => None,
     };
     // Colour is for people looking at a terminal, never for a file.
     let colour = terminal.stdout_colour && target.is_none();
     let result = match cli.command {
-        Command::Plan(a) => pipeline::plan(&a.input, a.format, colour),
-        Command::Check(a) => pipeline::check(&a.input, a.format, colour),
+        Command::Plan(a) => pipeline::plan(&a.input, a.format, a.fail_on, colour),
+        Command::Check(a) => pipeline::check(&a.input, a.format, a.fail_on, colour),
         Command::Lint(a) => match &a.hop {
             Some(hop) => lint::hop(a.dir.as_deref(), hop),
-            None => lint::lint(a.dir.as_deref(), a.deny.is_some(), terminal.stderr_colour),
+            None => lint::lint(
+                a.dir.as_deref(),
+                a.format,
+                a.deny.is_some(),
+                terminal.stderr_colour,
+            ),
         },
         Command::Validate(a) => validate::validate(&a),
         Command::Diff(a) => diff::diff(&a),
         Command::Fmt(a) => fmt::run(&a),
         Command::Inventory(a) => inventory::run(&a, terminal.stderr_colour),
+        Command::Completions(a) => docs::completions(&a),
+        Command::Man(_) => docs::man(),
     };
     let delivered = result.and_then(|report| deliver(report, target.as_ref()));
-    delivered.unwrap_or_else(|problems| failure(&problems, terminal))
+    delivered.unwrap_or_else(|problems| machine::failure(&problems, terminal, how))
 }
 
-/// Exit 2 with the diagnostics on stderr.
-fn failure(problems: &Problems, terminal: Terminal) -> Output {
-    Output {
-        code: 2,
-        stdout: String::new(),
-        stderr: diagnostics::render(problems, terminal.stderr_colour),
+/// `--color always|never` over what the terminal and `NO_COLOR` say (`auto`).
+fn colour(when: ColorWhen, detected: Terminal) -> Terminal {
+    let on = |b| Terminal {
+        stdout_colour: b,
+        stderr_colour: b,
+    };
+    match when {
+        ColorWhen::Auto => detected,
+        ColorWhen::Always => on(true),
+        ColorWhen::Never => on(false),
+    }
+}
+
+/// How the command reports bad input: in the machine format it was asked for.
+fn failure_kind(command: &Command) -> machine::Failure {
+    use machine::Failure;
+    match command {
+        Command::Plan(a) if a.format == PlanFormat::Json => Failure::Json,
+        Command::Check(a) => match a.format {
+            CheckFormat::Json => Failure::Json,
+            CheckFormat::Sarif => Failure::Sarif,
+            CheckFormat::Github => Failure::Github,
+            CheckFormat::Text | CheckFormat::Junit => Failure::Text,
+        },
+        Command::Lint(a) => match a.format {
+            LintFormat::Json => Failure::Json,
+            LintFormat::Sarif => Failure::SarifResults,
+            LintFormat::Github => Failure::Github,
+            LintFormat::Text => Failure::Text,
+        },
+        Command::Validate(a) if a.format == ValidateFormat::Json => Failure::Json,
+        _ => Failure::Text,
     }
 }
 
@@ -249,9 +389,12 @@ fn inputs(command: &Command) -> Vec<(&'static str, PathBuf)> {
         Command::Check(a) => &a.input,
         Command::Diff(a) => return diff_inputs(a),
         Command::Inventory(a) => return a.inputs(),
-        Command::Lint(_) | Command::Validate(_) | Command::Fmt(_) => return Vec::new(),
+        _ => return Vec::new(),
     };
-    let mut files = vec![("inventory", input.inventory.clone())];
+    let mut files = Vec::new();
+    if !io::is_stdin(&input.inventory) {
+        files.push(("inventory", input.inventory.clone()));
+    }
     // A directory that cannot be listed fails the run itself, with its own diagnostic.
     if let Some(dir) = &input.rules {
         let rules = uplan::rulebooks::rule_files(dir).unwrap_or_default();
@@ -305,7 +448,8 @@ fn clap_error(e: &clap::Error, args: &[OsString], terminal: Terminal) -> Output 
             stderr: String::new(),
         };
     }
-    failure(&usage_problem(e, args).into(), terminal)
+    let how = machine::Failure::of_args(args);
+    machine::failure(&usage_problem(e, args).into(), terminal, how)
 }
 
 /// `uplan plan` when the arguments name a command, else `uplan`.
@@ -326,7 +470,7 @@ fn usage_problem(e: &clap::Error, args: &[OsString]) -> Problem {
     use clap::error::ErrorKind;
     if e.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
         return Problem::new(codes::USAGE, "no command given").help(
-            "usage: uplan <COMMAND>, where COMMAND is plan, check, lint, validate, diff, fmt or inventory; `uplan --help` explains each",
+            "usage: uplan <COMMAND>, where COMMAND is plan, check, lint, validate, diff, fmt, inventory, completions or man; `uplan --help` explains each",
         );
     }
     let rendered = e.render().to_string();

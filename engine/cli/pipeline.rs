@@ -11,7 +11,7 @@ use uplan::render;
 use uplan::rulebooks;
 use uplan::source::{Sources, Span};
 
-use super::{CheckFormat, Input, PlanFormat, Report, check, codes, io};
+use super::{CheckFormat, FailOn, Input, PlanFormat, Report, check, codes, io, machine};
 
 /// Everything an evaluating command needs, read and checked.
 pub struct Loaded {
@@ -24,9 +24,9 @@ pub struct Loaded {
 /// and the inventory against the rulebook's schema.
 pub fn load(input: &Input) -> Result<Loaded, Problems> {
     let target = input.to.as_deref().map(parse_target).transpose()?;
-    let text = io::read_file(&input.inventory, "inventory")?;
+    let text = io::read_input(&input.inventory, "inventory")?;
     let rulebook = rules(input.rules.as_deref())?;
-    let name = input.inventory.display().to_string();
+    let name = io::input_name(&input.inventory);
     let inventory = inventory::load(&rulebook, &name, &text)?;
     Ok(Loaded {
         rulebook,
@@ -89,12 +89,12 @@ pub fn plan_of(
     Ok(evaluation.to_plan(rulebook, &inventory))
 }
 
-/// Exit code 0 for a ready plan, 1 for a blocked one.
-fn code(plan: &Plan) -> u8 {
-    if plan.is_ready() { 0 } else { 1 }
-}
-
-pub fn plan(input: &Input, format: PlanFormat, colour: bool) -> Result<Report, Problems> {
+pub fn plan(
+    input: &Input,
+    format: PlanFormat,
+    fail_on: FailOn,
+    colour: bool,
+) -> Result<Report, Problems> {
     let loaded = load(input)?;
     let plan = evaluate(&loaded, Mode::Plan)?;
     let text = match format {
@@ -104,21 +104,34 @@ pub fn plan(input: &Input, format: PlanFormat, colour: bool) -> Result<Report, P
         PlanFormat::Dot => render::dot(&plan),
     };
     Ok(Report {
-        code: code(&plan),
+        code: machine::code(&plan, fail_on),
         text,
         warnings: String::new(),
     })
 }
 
-pub fn check(input: &Input, format: CheckFormat, colour: bool) -> Result<Report, Problems> {
+pub fn check(
+    input: &Input,
+    format: CheckFormat,
+    fail_on: FailOn,
+    colour: bool,
+) -> Result<Report, Problems> {
     let loaded = load(input)?;
     let plan = evaluate(&loaded, Mode::Check)?;
+    let annotations = || render::annotations::of_plan(&plan, &loaded.rulebook);
+    let cwd = std::env::current_dir().ok();
     let text = match format {
         CheckFormat::Text => check::text(&plan, &loaded.inventory, colour),
         CheckFormat::Json => render::check_json(&plan),
+        CheckFormat::Sarif => render::sarif(&annotations(), cwd.as_deref()),
+        CheckFormat::Junit => {
+            let name = format!("uplan check {}", io::input_name(&input.inventory));
+            render::junit(&annotations(), &name)
+        }
+        CheckFormat::Github => render::github(&annotations()),
     };
     Ok(Report {
-        code: code(&plan),
+        code: machine::code(&plan, fail_on),
         text,
         warnings: String::new(),
     })

@@ -22,6 +22,9 @@ pub fn validate(args: &ValidateArgs) -> Result<Report, Problems> {
     let inventory_name = args.inventory.display().to_string();
     let inventory = inventory::load(&rulebook, &inventory_name, &inventory_text)?;
     let violations = eval::validate(&rulebook, &inventory, &plan)?;
+    if args.format == super::ValidateFormat::Json {
+        return Ok(super::validate_json::report(&plan, &violations));
+    }
     Ok(report(&plan, &violations))
 }
 

@@ -25,6 +25,7 @@ fn finding(rule: &str, severity: &str, message: &str) -> Finding {
         source: String::new(),
         fixed_by: None,
         hop: Some("4.0->4.3".into()),
+        ..Finding::default()
     }
 }
 

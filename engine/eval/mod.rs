@@ -8,6 +8,7 @@ mod graph_args;
 mod hop;
 mod instances;
 pub mod interp;
+mod locations;
 mod naming;
 mod optional;
 mod output;

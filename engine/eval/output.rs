@@ -68,6 +68,7 @@ pub fn findings(ev: &Evaluation, rb: &Rulebook, inventory: &Inventory) -> Vec<Fi
     }
     out.extend(inventory.notices.iter().map(notice_finding));
     out.extend(unknown_findings(ev, rb, inventory));
+    super::locations::attach(&mut out, inventory);
     out
 }
 
@@ -131,6 +132,7 @@ fn unknown_finding(rb: &Rulebook, inventory: &Inventory, a: &Absent, rules: &[&s
         source: "the rulebook's schema (`probe`)".into(),
         fixed_by: None,
         hop: None,
+        ..Finding::default()
     }
 }
 
@@ -164,6 +166,7 @@ fn notice_finding(n: &Notice) -> Finding {
         source: format!("the rulebook's vocabulary of `{field}`"),
         fixed_by: None,
         hop: None,
+        ..Finding::default()
     }
 }
 
@@ -223,6 +226,7 @@ fn path_finding(ev: &Evaluation, rb: &Rulebook, severity: &str, message: String)
         source: "the rulebook's hops".into(),
         fixed_by: None,
         hop: None,
+        ..Finding::default()
     }
 }
 
@@ -274,6 +278,7 @@ fn finding(ev: &Evaluation, rb: &Rulebook, initial: &Value, f: &super::RawFindin
             .fixed_by
             .map(|i| step_id(rb, &ev.graph, &ev.hops, initial, i)),
         hop: Some(hop_name(&rb.hops[hop as usize])),
+        ..Finding::default()
     }
 }
 

@@ -32,6 +32,7 @@ fn finding(rule: &str, severity: &str, cluster: Option<&str>, message: &str) -> 
         source: String::new(),
         fixed_by: None,
         hop: Some("3.16->4.0".to_string()),
+        ..Finding::default()
     }
 }
 

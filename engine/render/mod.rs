@@ -1,13 +1,19 @@
-//! Stage 5: one [`Plan`] rendered as terminal text, a Markdown runbook, JSON or DOT.
+//! Stage 5: one [`Plan`] rendered as terminal text, a Markdown runbook, JSON or DOT;
+//! its findings (or a run's diagnostics) as SARIF, JUnit XML or GitHub annotations.
 //!
 //! Every renderer is a pure function of the plan: the same plan gives byte-identical
 //! output. Steps are shown in the plan's (execution) order, grouped by hop and wave;
 //! a step is referred to by its position in that order (`step 3`).
 
+pub mod annotations;
+mod diagnostics_json;
 mod diff;
 mod dot;
+mod github;
 mod json;
+mod junit;
 mod markdown;
+mod sarif;
 mod text;
 
 use std::borrow::Cow;
@@ -16,10 +22,14 @@ use std::collections::BTreeMap;
 use crate::plan::{Finding, Plan, PlannedStep};
 use crate::sanitize;
 
+pub use diagnostics_json::{DIAGNOSTICS_SCHEMA_ID, diagnostics_json, diagnostics_value};
 pub use diff::{Compared, DIFF_SCHEMA_ID, diff_json, diff_markdown, diff_text};
 pub use dot::dot;
+pub use github::github;
 pub use json::{CHECK_SCHEMA_ID, check_json, json};
+pub use junit::junit;
 pub use markdown::markdown;
+pub use sarif::{sarif, sarif_failure};
 pub use text::text;
 
 /// The plan with every string made safe to print: control characters and line breaks
