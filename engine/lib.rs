@@ -18,11 +18,13 @@ pub mod input;
 pub mod inventory;
 pub mod model;
 pub mod plan;
+pub mod provenance;
 pub mod render;
 pub mod rulebooks;
 pub mod sanitize;
 pub mod source;
 pub mod syntax;
+pub mod waivers;
 
 use diagnostics::Problems;
 use model::Rulebook;

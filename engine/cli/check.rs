@@ -226,6 +226,7 @@ clusters:
             source: format!("ACP guide › {rule}"),
             fixed_by: None,
             hop: None,
+            waived: None,
         }
     }
 

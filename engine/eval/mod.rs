@@ -2,6 +2,7 @@
 //! waves, and replay validation.
 
 mod bindings;
+mod content;
 mod effects;
 mod firing;
 mod graph_args;
@@ -31,7 +32,7 @@ use hop::{Planner, RawFinding};
 use instances::{Arg, Graph};
 use interp::{Env, HopCtx};
 
-pub use replay::Violation;
+pub use replay::{Validation, Violation};
 
 /// What to compute: `Check` stops after the findings (no ordering, no replay).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -534,5 +535,18 @@ pub fn validate(
     inventory: &Inventory,
     plan: &Plan,
 ) -> Result<Vec<Violation>, Problems> {
-    replay::validate_plan(rulebook, inventory, plan)
+    validate_with(rulebook, inventory, plan, None, &|_| false).map(|v| v.violations)
+}
+
+/// [`validate`] for the target the plan was asked for (its provenance's
+/// `target_requested`; the plan's `to` when `None`), with the findings `waived`
+/// accepts not blocking; also names the steps added by hand.
+pub fn validate_with(
+    rulebook: &Rulebook,
+    inventory: &Inventory,
+    plan: &Plan,
+    target: Option<&Version>,
+    waived: &dyn Fn(&Finding) -> bool,
+) -> Result<Validation, Problems> {
+    replay::validate_plan(rulebook, inventory, plan, target, waived)
 }

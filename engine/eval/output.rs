@@ -47,6 +47,7 @@ pub fn to_plan(ev: &Evaluation, rb: &Rulebook, inventory: &Inventory) -> Plan {
         path: path_names(rb, ev),
         findings: findings(ev, rb, inventory),
         steps: steps(ev, rb, initial),
+        provenance: None,
     }
 }
 
@@ -131,6 +132,7 @@ fn unknown_finding(rb: &Rulebook, inventory: &Inventory, a: &Absent, rules: &[&s
         source: "the rulebook's schema (`probe`)".into(),
         fixed_by: None,
         hop: None,
+        waived: None,
     }
 }
 
@@ -164,6 +166,7 @@ fn notice_finding(n: &Notice) -> Finding {
         source: format!("the rulebook's vocabulary of `{field}`"),
         fixed_by: None,
         hop: None,
+        waived: None,
     }
 }
 
@@ -223,6 +226,7 @@ fn path_finding(ev: &Evaluation, rb: &Rulebook, severity: &str, message: String)
         source: "the rulebook's hops".into(),
         fixed_by: None,
         hop: None,
+        waived: None,
     }
 }
 
@@ -274,6 +278,7 @@ fn finding(ev: &Evaluation, rb: &Rulebook, initial: &Value, f: &super::RawFindin
             .fixed_by
             .map(|i| step_id(rb, &ev.graph, &ev.hops, initial, i)),
         hop: Some(hop_name(&rb.hops[hop as usize])),
+        waived: None,
     }
 }
 
@@ -350,6 +355,7 @@ fn steps(ev: &Evaluation, rb: &Rulebook, initial: &Value) -> Vec<PlannedStep> {
             duration_minutes: step.duration_minutes,
             optional,
             optional_consequence: texts.optional.filter(|_| optional),
+            manual_addition: false,
         });
         run_step(rb, graph, &ctx, i, &mut state);
     }

@@ -32,6 +32,7 @@ fn finding(rule: &str, severity: &str, cluster: Option<&str>, message: &str) -> 
         source: String::new(),
         fixed_by: None,
         hop: Some("3.16->4.0".to_string()),
+        waived: None,
     }
 }
 
@@ -190,6 +191,7 @@ pub fn ready() -> Plan {
         path: strings(&["3.16", "4.0", "4.3"]),
         findings,
         steps,
+        provenance: None,
     }
 }
 
@@ -220,5 +222,6 @@ pub fn empty() -> Plan {
         path: strings(&["4.3"]),
         findings: Vec::new(),
         steps: Vec::new(),
+        provenance: None,
     }
 }
