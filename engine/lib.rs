@@ -24,6 +24,7 @@ pub mod rulebooks;
 pub mod sanitize;
 pub mod source;
 pub mod syntax;
+pub mod unblock;
 pub mod waivers;
 
 use diagnostics::Problems;

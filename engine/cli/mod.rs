@@ -51,6 +51,14 @@ struct Input {
     /// A directory of `*.uplan` rule files (default: the embedded ACP rulebook)
     #[arg(long, value_name = "DIR")]
     rules: Option<PathBuf>,
+    /// Accepted risks (YAML `waivers: [{rule, cluster?, owner, reason, ticket, expires}]`):
+    /// a waived finding stays visible, and a waived block no longer blocks
+    #[arg(long, value_name = "FILE")]
+    waivers: Option<PathBuf>,
+    /// The date waivers expire against, YYYY-MM-DD (default: env UPLAN_TODAY, else
+    /// today's UTC date)
+    #[arg(long, value_name = "DATE")]
+    today: Option<String>,
 }
 
 #[derive(Args, Debug)]
@@ -72,6 +80,10 @@ struct CheckArgs {
     /// Output format: text (diagnostics pointing at the inventory) or json (uplan.check/v1)
     #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
     format: CheckFormat,
+    /// For a blocked inventory: the fewest fact changes that make it plan, and the
+    /// nearest target it reaches as it is
+    #[arg(long)]
+    unblock: bool,
     /// Write to FILE (atomically, and only when the run succeeds) instead of stdout
     #[arg(short, long, value_name = "FILE")]
     output: Option<PathBuf>,
@@ -93,6 +105,10 @@ struct ValidateArgs {
     /// A directory of `*.uplan` rule files (default: the embedded ACP rulebook)
     #[arg(long, value_name = "DIR")]
     rules: Option<PathBuf>,
+    /// The date the plan's recorded waivers expire against, YYYY-MM-DD (default: env
+    /// UPLAN_TODAY, else today's UTC date)
+    #[arg(long, value_name = "DATE")]
+    today: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -152,6 +168,7 @@ where
     let colour = terminal.stdout_colour && target.is_none();
     let result = match cli.command {
         Command::Plan(a) => pipeline::plan(&a.input, a.format, colour),
+        Command::Check(a) if a.unblock => pipeline::unblock(&a.input, a.format),
         Command::Check(a) => pipeline::check(&a.input, a.format, colour),
         Command::Lint(a) => lint::lint(a.dir.as_deref(), terminal.stderr_colour),
         Command::Validate(a) => validate::validate(&a),
@@ -177,6 +194,7 @@ fn inputs(command: &Command) -> Vec<(&'static str, PathBuf)> {
         Command::Lint(_) | Command::Validate(_) => return Vec::new(),
     };
     let mut files = vec![("inventory", input.inventory.clone())];
+    files.extend(input.waivers.iter().map(|w| ("waivers file", w.clone())));
     // A directory that cannot be listed fails the run itself, with its own diagnostic.
     if let Some(dir) = &input.rules {
         let rules = uplan::rulebooks::rule_files(dir).unwrap_or_default();

@@ -151,6 +151,29 @@ impl Evaluation {
     }
 }
 
+/// The version fact at a root-relative field path, as text (the inventory's
+/// `target` for the plan's provenance).
+pub fn root_fact_text(root: &Value, fields: &[u16]) -> Option<String> {
+    root_version(root, fields).map(|v| v.to_string())
+}
+
+/// The names of every entity of the inventory (clusters, for ACP), sorted.
+pub fn entity_names(rb: &Rulebook, inventory: &Inventory) -> Vec<String> {
+    let mut names = Vec::new();
+    for (_, info) in rb.schema.entities() {
+        let field = info.root_field;
+        let n = read(&inventory.facts, &[field as u32])
+            .and_then(Value::as_list)
+            .map_or(0, <[Value]>::len);
+        for i in 0..n as u32 {
+            names.push(naming::entity_name(&rb.schema, &inventory.facts, field, i).to_string());
+        }
+    }
+    names.sort();
+    names.dedup();
+    names
+}
+
 /// Reads a version fact at a root-relative field path.
 fn root_version(root: &Value, fields: &[u16]) -> Option<Version> {
     let loc: Vec<u32> = fields.iter().map(|f| *f as u32).collect();
