@@ -69,7 +69,14 @@ fn others(out: &mut String, plan: &Plan) {
             safe(&f.severity),
             safe(&f.rule),
             safe(cluster),
-            safe(&format!("{}{}", f.message, f.waived.as_ref().map(render::waived_note).unwrap_or_default()))
+            safe(&format!(
+                "{}{}",
+                f.message,
+                f.waived
+                    .as_ref()
+                    .map(render::waived_note)
+                    .unwrap_or_default()
+            ))
         );
         if let Some(hop) = &f.hop {
             let _ = writeln!(out, "        hop:    {}", safe(&hop.replace("->", " → ")));
@@ -122,7 +129,11 @@ fn summary(out: &mut String, plan: &Plan) {
         plural(n("info"), "note")
     );
     if waived > 0 {
-        let _ = writeln!(out, "{} accepted by waivers (shown above, marked waived)", plural(waived, "finding"));
+        let _ = writeln!(
+            out,
+            "{} accepted by waivers (shown above, marked waived)",
+            plural(waived, "finding")
+        );
     }
 }
 
@@ -145,7 +156,11 @@ impl FindingDiagnostic {
             (None, true) => "blocks the upgrade",
             (None, false) => "the plan fixes this",
         };
-        let waived = f.waived.as_ref().map(render::waived_note).unwrap_or_default();
+        let waived = f
+            .waived
+            .as_ref()
+            .map(render::waived_note)
+            .unwrap_or_default();
         FindingDiagnostic {
             rule: f.rule.clone(),
             message: format!("{}{waived}", f.message),
@@ -286,6 +301,7 @@ clusters:
                 duration_minutes: Some(60),
                 ..PlannedStep::default()
             }],
+            provenance: None,
         }
     }
 

@@ -33,46 +33,91 @@ pub fn validate(args: &ValidateArgs) -> Result<Report, Problems> {
     let inventory = inventory::load(&rulebook, &inventory_name, &inventory_text)?;
     let recorded = plan.provenance.as_ref().map_or(&[][..], |p| &p.waivers[..]);
     let waivers = waivers::from_recorded(&name, recorded).ok_or_else(|| {
-        Problem::new(codes::BAD_PLAN, format!("a waiver recorded in `{name}` has an `expires` that is not a YYYY-MM-DD date"))
-            .help("the waivers of a plan come from `uplan plan --waivers FILE`; re-create the plan")
+        Problem::new(
+            codes::BAD_PLAN,
+            format!("a waiver recorded in `{name}` has an `expires` that is not a YYYY-MM-DD date"),
+        )
+        .help("the waivers of a plan come from `uplan plan --waivers FILE`; re-create the plan")
     })?;
-    let target = match plan.provenance.as_ref().and_then(|p| p.target_requested.as_deref()) {
+    let target = match plan
+        .provenance
+        .as_ref()
+        .and_then(|p| p.target_requested.as_deref())
+    {
         Some(t) => Some(Version::parse(t).map_err(|e| {
-            Problem::new(codes::BAD_PLAN, format!("the plan's `target_requested` is not a version: {}", e.reason))
-                .help("re-create the plan with `uplan plan --format json`")
+            Problem::new(
+                codes::BAD_PLAN,
+                format!(
+                    "the plan's `target_requested` is not a version: {}",
+                    e.reason
+                ),
+            )
+            .help("re-create the plan with `uplan plan --format json`")
         })?),
         None => None,
     };
     let waived = |f: &Finding| waivers::applicable(&waivers, f, today).is_some();
-    let mut validation = eval::validate_with(&rulebook, &inventory, &plan, target.as_ref(), &waived)?;
-    validation.violations.extend(recorded_waiver_violations(&rulebook, &waivers, today));
+    let mut validation =
+        eval::validate_with(&rulebook, &inventory, &plan, target.as_ref(), &waived)?;
+    validation
+        .violations
+        .extend(recorded_waiver_violations(&rulebook, &waivers, today));
     let mut notes = Vec::new();
     if plan.provenance.is_none() {
         notes.push("the plan has no provenance (made by an older uplan): its inventory and rulebook were not compared; only its steps were".to_string());
     }
-    notes.extend(validation.unchecked.iter().map(|id| format!("unchecked: `{}` was added by hand (`manual_addition`); no rule checks it", printable(id))));
+    notes.extend(validation.unchecked.iter().map(|id| {
+        format!(
+            "unchecked: `{}` was added by hand (`manual_addition`); no rule checks it",
+            printable(id)
+        )
+    }));
     Ok(report(&plan, &validation.violations, &notes))
 }
 
 /// The plan was made for another inventory or rulebook: one violation saying which.
-fn provenance_mismatch(p: &Provenance, inventory: &str, rulebook_sha256: &str, args: &ValidateArgs) -> Option<Violation> {
+fn provenance_mismatch(
+    p: &Provenance,
+    inventory: &str,
+    rulebook_sha256: &str,
+    args: &ValidateArgs,
+) -> Option<Violation> {
     let inventory_sha256 = provenance::sha256_hex(inventory.as_bytes());
     let short = |s: &str| s.chars().take(12).collect::<String>();
     let (code, message) = if p.inventory_sha256 != inventory_sha256 {
-        (WRONG_INVENTORY, format!(
-            "this plan was made for another inventory: `{}` has sha256 {}…, the plan was made for {}…; pass the inventory it was made for, or make a new plan from this one (`uplan plan {} --format json`)",
-            args.inventory.display(), short(&inventory_sha256), short(&p.inventory_sha256), args.inventory.display()
-        ))
+        (
+            WRONG_INVENTORY,
+            format!(
+                "this plan was made for another inventory: `{}` has sha256 {}…, the plan was made for {}…; pass the inventory it was made for, or make a new plan from this one (`uplan plan {} --format json`)",
+                args.inventory.display(),
+                short(&inventory_sha256),
+                short(&p.inventory_sha256),
+                args.inventory.display()
+            ),
+        )
     } else if p.rulebook_sha256 != rulebook_sha256 {
-        let rules = args.rules.as_ref().map_or_else(|| "the embedded ACP rulebook".to_string(), |d| format!("the rulebook `{}`", d.display()));
-        (WRONG_RULEBOOK, format!(
-            "this plan was made with another rulebook: {rules} has sha256 {}…, the plan was made with {}… (uplan {}); validate with the rules it was made with (`--rules DIR`), or make a new plan",
-            short(rulebook_sha256), short(&p.rulebook_sha256), printable(&p.uplan)
-        ))
+        let rules = args.rules.as_ref().map_or_else(
+            || "the embedded ACP rulebook".to_string(),
+            |d| format!("the rulebook `{}`", d.display()),
+        );
+        (
+            WRONG_RULEBOOK,
+            format!(
+                "this plan was made with another rulebook: {rules} has sha256 {}…, the plan was made with {}… (uplan {}); validate with the rules it was made with (`--rules DIR`), or make a new plan",
+                short(rulebook_sha256),
+                short(&p.rulebook_sha256),
+                printable(&p.uplan)
+            ),
+        )
     } else {
         return None;
     };
-    Some(Violation { code, step: None, rule: None, message })
+    Some(Violation {
+        code,
+        step: None,
+        rule: None,
+        message,
+    })
 }
 
 /// The plan was made for another inventory (provenance `inventory_sha256`).
@@ -90,25 +135,51 @@ fn recorded_waiver_violations(rb: &Rulebook, w: &Waivers, today: Date) -> Vec<Vi
     for e in &w.entries {
         let rule = rb.rules.iter().find(|r| r.id == e.waiver.rule);
         let problem = match rule {
-            None => Some((BAD_WAIVER, format!("the plan records a waiver of `{}`, which is no rule of this rulebook", printable(&e.waiver.rule)))),
-            Some(r) if !r.waivable => Some((BAD_WAIVER, format!("the plan records a waiver of `{}`, which the rulebook declares unwaivable", r.id))),
-            Some(_) if today > e.expires => Some((WAIVER_EXPIRED, format!(
-                "the plan's waiver of `{}` ({}, {}) expired on {} (today is {today}): what it accepted counts again; renew it and re-plan",
-                printable(&e.waiver.rule), printable(&e.waiver.owner), printable(&e.waiver.ticket), e.expires
-            ))),
+            None => Some((
+                BAD_WAIVER,
+                format!(
+                    "the plan records a waiver of `{}`, which is no rule of this rulebook",
+                    printable(&e.waiver.rule)
+                ),
+            )),
+            Some(r) if !r.waivable => Some((
+                BAD_WAIVER,
+                format!(
+                    "the plan records a waiver of `{}`, which the rulebook declares unwaivable",
+                    r.id
+                ),
+            )),
+            Some(_) if today > e.expires => Some((
+                WAIVER_EXPIRED,
+                format!(
+                    "the plan's waiver of `{}` ({}, {}) expired on {} (today is {today}): what it accepted counts again; renew it and re-plan",
+                    printable(&e.waiver.rule),
+                    printable(&e.waiver.owner),
+                    printable(&e.waiver.ticket),
+                    e.expires
+                ),
+            )),
             Some(_) => None,
         };
         if let Some((code, message)) = problem {
-            out.push(Violation { code, step: None, rule: Some(e.waiver.rule.clone()), message });
+            out.push(Violation {
+                code,
+                step: None,
+                rule: Some(e.waiver.rule.clone()),
+                message,
+            });
         }
     }
     out
 }
 
+/// The verdict on stdout; notes (no provenance, steps added by hand) on stderr, so
+/// stdout stays the verdict a script reads.
 fn report(plan: &Plan, violations: &[Violation], notes: &[String]) -> Report {
     let mut text = String::new();
+    let mut warnings = String::new();
     for n in notes {
-        let _ = writeln!(text, "note: {n}");
+        let _ = writeln!(warnings, "note: {n}");
     }
     if violations.is_empty() {
         let _ = writeln!(
@@ -121,7 +192,7 @@ fn report(plan: &Plan, violations: &[Violation], notes: &[String]) -> Report {
         return Report {
             code: 0,
             text,
-            warnings: String::new(),
+            warnings,
         };
     }
     for v in violations.iter().take(MAX_SHOWN) {
@@ -148,7 +219,7 @@ fn report(plan: &Plan, violations: &[Violation], notes: &[String]) -> Report {
     Report {
         code: 1,
         text,
-        warnings: String::new(),
+        warnings,
     }
 }
 

@@ -1,7 +1,7 @@
 //! Fact changes: where a dotted fact path lives in the facts, what values it could
 //! take (from its type and the rulebook's literals), and applying changes.
 
-use crate::model::{EachSource, Expr, Rulebook, Rule, Type, Value, Version};
+use crate::model::{EachSource, Expr, Rule, Rulebook, Type, Value, Version};
 use crate::plan::Finding;
 
 /// How many candidate values one fact offers (nearest the current value first).
@@ -43,8 +43,13 @@ fn locate(rb: &Rulebook, facts: &Value, path: &str) -> Option<Located> {
                     _ => None,
                 };
                 let at = items.iter().position(|item| {
-                    key.and_then(|k| item.as_record()?.get(k as usize)?.as_str().map(|s| s == seg))
-                        .unwrap_or(false)
+                    key.and_then(|k| {
+                        item.as_record()?
+                            .get(k as usize)?
+                            .as_str()
+                            .map(|s| s == seg)
+                    })
+                    .unwrap_or(false)
                 });
                 let at = at.or_else(|| seg.parse::<usize>().ok().filter(|&n| n < items.len()))?;
                 cur = &items[at];
@@ -78,7 +83,11 @@ pub fn for_finding(rb: &Rulebook, facts: &Value, f: &Finding) -> Vec<Change> {
             (Type::List(inner), Some(rule)) => {
                 list_candidates(rb, facts, fact, inner, rule, &literals, &mut out)
             }
-            _ => out.extend(values(rb, &at.ty, &at.current, &literals).into_iter().map(|v| change(rb, fact, &at, v))),
+            _ => out.extend(
+                values(rb, &at.ty, &at.current, &literals)
+                    .into_iter()
+                    .map(|v| change(rb, fact, &at, v)),
+            ),
         }
     }
     out
@@ -99,13 +108,20 @@ fn list_candidates(
         return;
     };
     let record = rb.schema.record(*r);
-    let Some(items) = locate(rb, facts, fact).and_then(|l| l.current.as_list().map(<[Value]>::len)) else {
+    let Some(items) = locate(rb, facts, fact).and_then(|l| l.current.as_list().map(<[Value]>::len))
+    else {
         return;
     };
     for n in 0..items {
-        let element = format!("{fact}.{}", element_name(rb, facts, fact, n).unwrap_or_else(|| n.to_string()));
+        let element = format!(
+            "{fact}.{}",
+            element_name(rb, facts, fact, n).unwrap_or_else(|| n.to_string())
+        );
         for field in &record.fields {
-            if !rule.reads.contains(&format!("{}.{}", record.name, field.name)) {
+            if !rule
+                .reads
+                .contains(&format!("{}.{}", record.name, field.name))
+            {
                 continue;
             }
             let path = format!("{element}.{}", field.name);
@@ -127,7 +143,10 @@ fn element_name(rb: &Rulebook, facts: &Value, fact: &str, n: usize) -> Option<St
     };
     let key = rb.schema.record(*r).key_field?;
     let item = at.current.as_list()?.get(n)?;
-    item.as_record()?.get(key as usize)?.as_str().map(str::to_string)
+    item.as_record()?
+        .get(key as usize)?
+        .as_str()
+        .map(str::to_string)
 }
 
 fn change(rb: &Rulebook, fact: &str, at: &Located, value: Value) -> Change {
@@ -142,7 +161,9 @@ fn change(rb: &Rulebook, fact: &str, at: &Located, value: Value) -> Change {
 /// Values of `ty` other than `current`, nearest first.
 fn values(rb: &Rulebook, ty: &Type, current: &Value, lit: &Literals) -> Vec<Value> {
     let mut out: Vec<Value> = match ty.non_null() {
-        Type::Enum(e) => (0..rb.schema.enum_def(*e).variants.len() as u16).map(Value::Enum).collect(),
+        Type::Enum(e) => (0..rb.schema.enum_def(*e).variants.len() as u16)
+            .map(Value::Enum)
+            .collect(),
         Type::Bool => vec![Value::Bool(false), Value::Bool(true)],
         Type::Version => {
             let mut vs = lit.versions.clone();
@@ -169,7 +190,10 @@ fn values(rb: &Rulebook, ty: &Type, current: &Value, lit: &Literals) -> Vec<Valu
 }
 
 fn key(v: &Version) -> u64 {
-    v.major.saturating_mul(1_000_000).saturating_add(v.minor.min(999) * 1000).saturating_add(v.patch.min(999))
+    v.major
+        .saturating_mul(1_000_000)
+        .saturating_add(v.minor.min(999) * 1000)
+        .saturating_add(v.patch.min(999))
 }
 
 /// A value as a person reads it: enums by name.
@@ -226,7 +250,9 @@ fn set(v: &mut Value, loc: &[u32], value: Value) {
     };
     let child = match v {
         Value::List(items) => items.get_mut(first as usize),
-        other => other.as_record_mut().and_then(|r| r.get_mut(first as usize)),
+        other => other
+            .as_record_mut()
+            .and_then(|r| r.get_mut(first as usize)),
     };
     if let Some(child) = child {
         set(child, rest, value);
@@ -264,7 +290,8 @@ impl Literals {
             l.versions.push(h.from.clone());
             l.versions.push(h.to.clone());
         }
-        l.versions.sort_by(|a, b| a.compare(b).then_with(|| a.precision.cmp(&b.precision)));
+        l.versions
+            .sort_by(|a, b| a.compare(b).then_with(|| a.precision.cmp(&b.precision)));
         l.versions.dedup();
         l.ints.sort_unstable();
         l.ints.dedup();

@@ -76,7 +76,8 @@ impl Question<'_> {
         if let Some((w, today)) = self.waivers {
             waivers::apply(&mut plan, w, today);
         }
-        plan.findings.retain(|f| f.severity == "block" && f.waived.is_none());
+        plan.findings
+            .retain(|f| f.severity == "block" && f.waived.is_none());
         Ok(plan.findings)
     }
 
@@ -96,7 +97,10 @@ pub fn answer(q: &Question<'_>) -> Result<Answer, Problems> {
         from: plan.from.clone(),
         to: plan.to.clone(),
         blocked: !blocks.is_empty(),
-        blocks: blocks.iter().map(|f| (f.rule.clone(), f.cluster.clone())).collect(),
+        blocks: blocks
+            .iter()
+            .map(|f| (f.rule.clone(), f.cluster.clone()))
+            .collect(),
         changes: Vec::new(),
         solved: blocks.is_empty(),
         nearest: None,
@@ -230,7 +234,9 @@ fn nearest(q: &Question<'_>, to: &str) -> Result<Option<String>, Problems> {
     versions.dedup_by(|a, b| a.compare(b).is_eq());
     for v in versions {
         let above = v.major_minor().compare(&installed.major_minor()).is_gt();
-        let within = limit.as_ref().is_none_or(|l| v.compare(&l.major_minor()).is_le());
+        let within = limit
+            .as_ref()
+            .is_none_or(|l| v.compare(&l.major_minor()).is_le());
         if !above || !within {
             continue;
         }
@@ -241,6 +247,3 @@ fn nearest(q: &Question<'_>, to: &str) -> Result<Option<String>, Problems> {
     }
     Ok(None)
 }
-
-#[cfg(test)]
-mod tests;

@@ -17,11 +17,18 @@ fn safe(text: &str) -> String {
 pub fn text(a: &Answer) -> String {
     let mut out = String::new();
     if !a.blocked {
-        let _ = writeln!(out, "nothing blocks {} → {}: there is nothing to unblock", a.from, a.to);
+        let _ = writeln!(
+            out,
+            "nothing blocks {} → {}: there is nothing to unblock",
+            a.from, a.to
+        );
     } else if a.solved {
         let (n, it) = match a.changes.len() {
             1 => ("this fact change makes".to_string(), "dropping it leaves"),
-            n => (format!("these {n} fact changes make"), "dropping any one leaves"),
+            n => (
+                format!("these {n} fact changes make"),
+                "dropping any one leaves",
+            ),
         };
         let _ = writeln!(
             out,
@@ -29,7 +36,13 @@ pub fn text(a: &Answer) -> String {
             a.from, a.to
         );
         for c in &a.changes {
-            let _ = writeln!(out, "  {}: {} → {}", safe(&c.fact), safe(&c.from), safe(&c.to));
+            let _ = writeln!(
+                out,
+                "  {}: {} → {}",
+                safe(&c.fact),
+                safe(&c.from),
+                safe(&c.to)
+            );
         }
     } else {
         let _ = writeln!(
@@ -54,7 +67,11 @@ pub fn text(a: &Answer) -> String {
             let _ = writeln!(out, "nearest target reachable as it is: {v}");
         }
         None => {
-            let _ = writeln!(out, "nearest target reachable as it is: none up to {}", a.to);
+            let _ = writeln!(
+                out,
+                "nearest target reachable as it is: none up to {}",
+                a.to
+            );
         }
     }
     out
