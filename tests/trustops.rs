@@ -14,7 +14,10 @@ const LUMEN: &str = "examples/lumen-4.2-clean.yaml";
 fn scratch(name: &str) -> PathBuf {
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("trustops");
     let _ = fs::create_dir_all(&dir);
-    dir.join(format!("{}-{name}", std::process::id()))
+    // Tests run in parallel: every file gets a name of its own.
+    static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    dir.join(format!("{}-{n}-{name}", std::process::id()))
 }
 
 fn write(name: &str, text: &str) -> String {
@@ -33,7 +36,10 @@ fn plan_json(args: &[&str]) -> serde_json::Value {
 }
 
 fn validate(plan: &serde_json::Value, inventory: &str, extra: &[&str]) -> Run {
-    let path = write("plan.json", &serde_json::to_string_pretty(plan).unwrap_or_default());
+    let path = write(
+        "plan.json",
+        &serde_json::to_string_pretty(plan).unwrap_or_default(),
+    );
     let mut args = vec!["validate", path.as_str(), "--inventory", inventory];
     args.extend_from_slice(extra);
     uplan(&args)
@@ -43,7 +49,13 @@ fn violation_codes(run: &Run) -> Vec<String> {
     run.stdout
         .lines()
         .filter_map(|l| l.strip_prefix("✗ "))
-        .filter_map(|l| l.split(':').take(5).collect::<Vec<_>>().get(..5).map(|p| p.join(":")))
+        .filter_map(|l| {
+            l.split(':')
+                .take(5)
+                .collect::<Vec<_>>()
+                .get(..5)
+                .map(|p| p.join(":"))
+        })
         .collect()
 }
 
@@ -64,7 +76,10 @@ fn provenance_is_recorded_and_deterministic() {
     assert_eq!(p["uplan"], env!("CARGO_PKG_VERSION"));
     assert_eq!(p["inventory_sha256"].as_str().map(str::len), Some(64));
     assert_eq!(p["target_requested"], "4.3", "the inventory's own target");
-    assert_eq!(a, b, "--rules rules/acp is the embedded rulebook: one digest");
+    assert_eq!(
+        a, b,
+        "--rules rules/acp is the embedded rulebook: one digest"
+    );
     let c = plan_json(&[LUMEN, "--to", "4.3.0"]);
     assert_eq!(c["provenance"]["target_requested"], "4.3.0");
 }
@@ -86,8 +101,16 @@ fn a_fresh_plan_is_valid_and_a_tampered_command_is_one_violation() {
     step["commands"][0] = "rm -rf /".into();
     let run = validate(&bad, LUMEN, &[]);
     assert_eq!(run.code, Some(1), "{run:#?}");
-    assert_eq!(violation_codes(&run), ["uplan::validate::changed_command"], "{run:#?}");
-    assert!(run.stdout.contains("the plan has `rm -rf /`"), "{}", run.stdout);
+    assert_eq!(
+        violation_codes(&run),
+        ["uplan::validate::changed_command"],
+        "{run:#?}"
+    );
+    assert!(
+        run.stdout.contains("the plan has `rm -rf /`"),
+        "{}",
+        run.stdout
+    );
 }
 
 #[test]
@@ -95,7 +118,11 @@ fn the_wrong_inventory_is_one_message() {
     let plan = plan_json(&[LUMEN]);
     let run = validate(&plan, NIMBUS, &[]);
     assert_eq!(run.code, Some(1), "{run:#?}");
-    assert_eq!(violation_codes(&run), ["uplan::validate::wrong_inventory"], "{run:#?}");
+    assert_eq!(
+        violation_codes(&run),
+        ["uplan::validate::wrong_inventory"],
+        "{run:#?}"
+    );
     assert_eq!(run.stdout.lines().count(), 2, "{}", run.stdout);
 }
 
@@ -120,21 +147,52 @@ fn a_waived_plan_validates_until_its_waiver_expires() {
     let run = validate(&plan, NIMBUS, &["--today", "2027-02-01"]);
     assert_eq!(run.code, Some(1), "{run:#?}");
     let codes = violation_codes(&run);
-    assert!(codes.contains(&"uplan::validate::waiver_expired".to_string()), "{codes:?}");
-    assert!(codes.contains(&"uplan::validate::blocked".to_string()), "{codes:?}");
+    assert!(
+        codes.contains(&"uplan::validate::waiver_expired".to_string()),
+        "{codes:?}"
+    );
+    assert!(
+        codes.contains(&"uplan::validate::blocked".to_string()),
+        "{codes:?}"
+    );
 }
 
 #[test]
 fn waivers_show_in_every_format_and_uplan_today_is_read() {
     let waivers = write("waivers-formats.yaml", WAIVER);
     for format in ["text", "md"] {
-        let run = uplan(&["plan", NIMBUS, "--waivers", &waivers, "--today", "2026-12-02", "--format", format]);
+        let run = uplan(&[
+            "plan",
+            NIMBUS,
+            "--waivers",
+            &waivers,
+            "--today",
+            "2026-12-02",
+            "--format",
+            format,
+        ]);
         assert_eq!(run.code, Some(0), "{run:#?}");
-        assert!(run.stdout.contains("waived: accepted by Jane Roe (OPS-1234) until 2027-01-31"), "{format}: {}", run.stdout);
+        assert!(
+            run.stdout
+                .contains("waived: accepted by Jane Roe (OPS-1234) until 2027-01-31"),
+            "{format}: {}",
+            run.stdout
+        );
     }
-    let run = uplan(&["check", NIMBUS, "--waivers", &waivers, "--today", "2026-12-02"]);
+    let run = uplan(&[
+        "check",
+        NIMBUS,
+        "--waivers",
+        &waivers,
+        "--today",
+        "2026-12-02",
+    ]);
     assert_eq!(run.code, Some(0), "{run:#?}");
-    assert!(run.stdout.contains("1 finding accepted by waivers"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("1 finding accepted by waivers"),
+        "{}",
+        run.stdout
+    );
     let expired = std::process::Command::new(env!("CARGO_BIN_EXE_uplan"))
         .args(["check", NIMBUS, "--waivers", &waivers])
         .current_dir(env!("CARGO_MANIFEST_DIR"))
@@ -145,24 +203,41 @@ fn waivers_show_in_every_format_and_uplan_today_is_read() {
     assert_eq!(expired.status.code(), Some(1));
     let out = String::from_utf8_lossy(&expired.stdout);
     assert!(out.contains("uplan.waiver-expired"), "{out}");
-    let bad = uplan(&["check", NIMBUS, "--waivers", &waivers, "--today", "02/12/2026"]);
+    let bad = uplan(&[
+        "check",
+        NIMBUS,
+        "--waivers",
+        &waivers,
+        "--today",
+        "02/12/2026",
+    ]);
     assert_eq!(bad.code, Some(2));
     assert!(bad.stderr.contains("uplan::cli::bad_date"), "{bad:#?}");
 }
 
 #[test]
 fn hostile_waiver_text_is_escaped_and_secrets_redacted() {
-    let text = WAIVER
-        .replace("Jane Roe", "\"Jane \\u202e Roe\"")
-        .replace(
-            "nimbus-api-aks leaves the platform in January",
-            "\"see https://bob:hunter2@wiki.example/x `$(reboot)` | table\"",
-        );
+    let text = WAIVER.replace("Jane Roe", "\"Jane \\u202e Roe\"").replace(
+        "nimbus-api-aks leaves the platform in January",
+        "\"see https://bob:hunter2@wiki.example/x `$(reboot)` | table\"",
+    );
     let waivers = write("waivers-hostile.yaml", &text);
     for format in ["text", "md"] {
-        let run = uplan(&["plan", NIMBUS, "--waivers", &waivers, "--today", "2026-12-02", "--format", format]);
+        let run = uplan(&[
+            "plan",
+            NIMBUS,
+            "--waivers",
+            &waivers,
+            "--today",
+            "2026-12-02",
+            "--format",
+            format,
+        ]);
         assert_eq!(run.code, Some(0), "{run:#?}");
-        assert!(!run.stdout.contains('\u{202e}'), "{format}: a raw bidi override");
+        assert!(
+            !run.stdout.contains('\u{202e}'),
+            "{format}: a raw bidi override"
+        );
         assert!(!run.stdout.contains("hunter2"), "{format}: a secret");
     }
 }
@@ -175,9 +250,16 @@ fn unblock_answers_in_text_and_json() {
     let run = uplan(&["check", NIMBUS, "--unblock", "--format", "json"]);
     let value: serde_json::Value = serde_json::from_str(&run.stdout).unwrap_or_default();
     assert_eq!(value["schema"], "uplan.unblock/v1");
-    assert_eq!(value["changes"][0]["fact"], "clusters.nimbus-api-aks.kubernetes");
+    assert_eq!(
+        value["changes"][0]["fact"],
+        "clusters.nimbus-api-aks.kubernetes"
+    );
     assert_eq!(value["changes"][0]["to"], "1.34");
     let ready = uplan(&["check", LUMEN, "--unblock"]);
     assert_eq!(ready.code, Some(0), "{ready:#?}");
-    assert!(ready.stdout.contains("nothing to unblock"), "{}", ready.stdout);
+    assert!(
+        ready.stdout.contains("nothing to unblock"),
+        "{}",
+        ready.stdout
+    );
 }

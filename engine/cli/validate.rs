@@ -24,13 +24,15 @@ pub fn validate(args: &ValidateArgs) -> Result<Report, Problems> {
     let inventory_text = io::read_file(&args.inventory, "inventory")?;
     let (rulebook, rulebook_sha256) = pipeline::rules_with_digest(args.rules.as_deref())?;
     let today = pipeline::today(args.today.as_deref())?;
+    // Bad input stays bad input (exit 2); then the digests, the inventory's first:
+    // either mismatch is one message, before anything is replayed.
+    let inventory_name = args.inventory.display().to_string();
+    let inventory = inventory::load(&rulebook, &inventory_name, &inventory_text)?;
     if let Some(p) = &plan.provenance
         && let Some(v) = provenance_mismatch(p, &inventory_text, &rulebook_sha256, args)
     {
         return Ok(report(&plan, &[v], &[]));
     }
-    let inventory_name = args.inventory.display().to_string();
-    let inventory = inventory::load(&rulebook, &inventory_name, &inventory_text)?;
     let recorded = plan.provenance.as_ref().map_or(&[][..], |p| &p.waivers[..]);
     let waivers = waivers::from_recorded(&name, recorded).ok_or_else(|| {
         Problem::new(
@@ -75,40 +77,37 @@ pub fn validate(args: &ValidateArgs) -> Result<Report, Problems> {
     Ok(report(&plan, &validation.violations, &notes))
 }
 
-/// The plan was made for another inventory or rulebook: one violation saying which.
+/// The plan was made for another inventory, or with another rulebook: one
+/// violation saying which (the inventory when both differ).
 fn provenance_mismatch(
     p: &Provenance,
     inventory: &str,
     rulebook_sha256: &str,
     args: &ValidateArgs,
 ) -> Option<Violation> {
-    let inventory_sha256 = provenance::sha256_hex(inventory.as_bytes());
     let short = |s: &str| s.chars().take(12).collect::<String>();
+    let inventory_sha256 = provenance::sha256_hex(inventory.as_bytes());
     let (code, message) = if p.inventory_sha256 != inventory_sha256 {
-        (
-            WRONG_INVENTORY,
-            format!(
-                "this plan was made for another inventory: `{}` has sha256 {}…, the plan was made for {}…; pass the inventory it was made for, or make a new plan from this one (`uplan plan {} --format json`)",
-                args.inventory.display(),
-                short(&inventory_sha256),
-                short(&p.inventory_sha256),
-                args.inventory.display()
-            ),
-        )
+        let message = format!(
+            "this plan was made for another inventory: `{}` has sha256 {}…, the plan was made for {}…; pass the inventory it was made for, or make a new plan from this one (`uplan plan {} --format json`)",
+            args.inventory.display(),
+            short(&inventory_sha256),
+            short(&p.inventory_sha256),
+            args.inventory.display()
+        );
+        (WRONG_INVENTORY, message)
     } else if p.rulebook_sha256 != rulebook_sha256 {
         let rules = args.rules.as_ref().map_or_else(
             || "the embedded ACP rulebook".to_string(),
             |d| format!("the rulebook `{}`", d.display()),
         );
-        (
-            WRONG_RULEBOOK,
-            format!(
-                "this plan was made with another rulebook: {rules} has sha256 {}…, the plan was made with {}… (uplan {}); validate with the rules it was made with (`--rules DIR`), or make a new plan",
-                short(rulebook_sha256),
-                short(&p.rulebook_sha256),
-                printable(&p.uplan)
-            ),
-        )
+        let message = format!(
+            "this plan was made with another rulebook: {rules} has sha256 {}…, the plan was made with {}… (uplan {}); validate with the rules it was made with (`--rules DIR`), or make a new plan",
+            short(rulebook_sha256),
+            short(&p.rulebook_sha256),
+            printable(&p.uplan)
+        );
+        (WRONG_RULEBOOK, message)
     } else {
         return None;
     };
