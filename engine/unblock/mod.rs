@@ -33,7 +33,7 @@ pub use render::{json, text};
 
 /// How many re-evaluations one answer may cost: bounded, so a large inventory with
 /// many blocks answers in bounded time (and says when it gave up).
-const MAX_EVALUATIONS: usize = 4000;
+const MAX_EVALUATIONS: usize = 1500;
 /// How many rounds of "a change caused a new block".
 const MAX_ROUNDS: usize = 8;
 
@@ -129,11 +129,12 @@ fn search(
         }
         for f in &open {
             let base = candidates::apply(q.rulebook, &q.inventory.facts, &chosen);
-            if !q.blocks(&base, q.target)?.iter().any(|b| same(b, f)) {
+            let now = q.blocks(&base, q.target)?;
+            if !now.iter().any(|b| same(b, f)) {
                 continue; // an earlier change of this round cleared it
             }
             let options = candidates::for_finding(q.rulebook, &base, f);
-            let Some(fix) = clear(q, &chosen, &options, f, budget)? else {
+            let Some(fix) = clear(q, &chosen, &options, f, now.len(), budget)? else {
                 return Ok(None);
             };
             for c in fix {
@@ -147,14 +148,16 @@ fn search(
     Ok(open.is_empty().then_some(chosen))
 }
 
-/// The single change of `options` that clears `f` on top of `chosen` leaving the
-/// fewest open blocks (so one fix does not trade a block for another), else the
-/// first pair that clears it.
+/// The first single change of `options` (nearest first) that clears `f` on top of
+/// `chosen` without opening another block (`open` blocks are open now); else the one
+/// leaving the fewest open blocks (so one fix does not trade a block for another);
+/// else the first pair that clears it.
 fn clear(
     q: &Question<'_>,
     chosen: &[Change],
     options: &[Change],
     f: &Finding,
+    open: usize,
     budget: &mut usize,
 ) -> Result<Option<Vec<Change>>, Problems> {
     // The number of open blocks left when `set` clears `f`, `None` when it does not.
@@ -175,10 +178,13 @@ fn clear(
     };
     let mut best: Option<(usize, &Change)> = None;
     for c in options {
-        if let Some(left) = try_set(std::slice::from_ref(c), budget)?
-            && best.is_none_or(|(b, _)| left < b)
-        {
-            best = Some((left, c));
+        if let Some(left) = try_set(std::slice::from_ref(c), budget)? {
+            if left < open {
+                return Ok(Some(vec![c.clone()]));
+            }
+            if best.is_none_or(|(b, _)| left < b) {
+                best = Some((left, c));
+            }
         }
     }
     if let Some((_, c)) = best {
