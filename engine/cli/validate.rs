@@ -34,30 +34,8 @@ pub fn validate(args: &ValidateArgs) -> Result<Report, Problems> {
         return Ok(report(&plan, &[v], &[]));
     }
     let recorded = plan.provenance.as_ref().map_or(&[][..], |p| &p.waivers[..]);
-    let waivers = waivers::from_recorded(&name, recorded).ok_or_else(|| {
-        Problem::new(
-            codes::BAD_PLAN,
-            format!("a waiver recorded in `{name}` has an `expires` that is not a YYYY-MM-DD date"),
-        )
-        .help("the waivers of a plan come from `uplan plan --waivers FILE`; re-create the plan")
-    })?;
-    let target = match plan
-        .provenance
-        .as_ref()
-        .and_then(|p| p.target_requested.as_deref())
-    {
-        Some(t) => Some(Version::parse(t).map_err(|e| {
-            Problem::new(
-                codes::BAD_PLAN,
-                format!(
-                    "the plan's `target_requested` is not a version: {}",
-                    e.reason
-                ),
-            )
-            .help("re-create the plan with `uplan plan --format json`")
-        })?),
-        None => None,
-    };
+    let waivers = recorded_waivers(&name, recorded)?;
+    let target = requested_target(&plan)?;
     let waived = |f: &Finding| waivers::applicable(&waivers, f, today).is_some();
     let mut validation =
         eval::validate_with(&rulebook, &inventory, &plan, target.as_ref(), &waived)?;
@@ -75,6 +53,41 @@ pub fn validate(args: &ValidateArgs) -> Result<Report, Problems> {
         )
     }));
     Ok(report(&plan, &validation.violations, &notes))
+}
+
+/// The waivers recorded in the plan's provenance.
+fn recorded_waivers(name: &str, recorded: &[uplan::plan::Waiver]) -> Result<Waivers, Problems> {
+    waivers::from_recorded(name, recorded).ok_or_else(|| {
+        Problem::new(
+            codes::BAD_PLAN,
+            format!("a waiver recorded in `{name}` has an `expires` that is not a YYYY-MM-DD date"),
+        )
+        .help("the waivers of a plan come from `uplan plan --waivers FILE`; re-create the plan")
+        .into()
+    })
+}
+
+/// The target the plan was asked for (its provenance's), replayed as asked: `4.3`
+/// and `4.3.0` name the same hop but may differ in the commands.
+fn requested_target(plan: &Plan) -> Result<Option<Version>, Problems> {
+    let Some(t) = plan
+        .provenance
+        .as_ref()
+        .and_then(|p| p.target_requested.as_deref())
+    else {
+        return Ok(None);
+    };
+    Version::parse(t).map(Some).map_err(|e| {
+        Problem::new(
+            codes::BAD_PLAN,
+            format!(
+                "the plan's `target_requested` is not a version: {}",
+                e.reason
+            ),
+        )
+        .help("re-create the plan with `uplan plan --format json`")
+        .into()
+    })
 }
 
 /// The plan was made for another inventory, or with another rulebook: one

@@ -599,31 +599,12 @@ pub fn validate_plan(
     let ids: HashMap<String, u32> = (0..ev.graph.insts.len() as u32)
         .map(|i| (step_id(rb, &ev.graph, &ev.hops, facts, i), i))
         .collect();
-    let mut order = Vec::new();
-    let mut wave = vec![u32::MAX; ev.graph.insts.len()];
-    let mut missing = Vec::new();
-    let mut unchecked = Vec::new();
-    for s in &plan.steps {
-        match ids.get(&s.id) {
-            // A duplicate is reported above; the replay runs its first copy only.
-            Some(&i) if wave[i as usize] != u32::MAX => {}
-            Some(&i) => {
-                order.push(i);
-                wave[i as usize] = s.wave.saturating_sub(1);
-            }
-            // A step a person added, and said so: allowed, shown as unchecked.
-            None if s.manual_addition => unchecked.push(s.id.clone()),
-            None => missing.push(Violation {
-                code: "uplan::validate::unknown_step",
-                step: Some(s.id.clone()),
-                rule: None,
-                message: format!(
-                    "`{}` is not a step this rulebook plans for this inventory (a step added by hand says so with `\"manual_addition\": true`)",
-                    s.id
-                ),
-            }),
-        }
-    }
+    let Matched {
+        order,
+        wave,
+        mut missing,
+        unchecked,
+    } = match_steps(plan, &ids, ev.graph.insts.len());
     let planned: rustc_hash::FxHashSet<u32> = ev.order.iter().copied().collect();
     for (id, &i) in &ids {
         if wave[i as usize] != u32::MAX || !planned.contains(&i) {
@@ -653,6 +634,50 @@ pub fn validate_plan(
         violations: out,
         unchecked,
     })
+}
+
+/// The plan's steps matched to the rules' instances.
+struct Matched {
+    /// Instances in the plan's order (first copies of duplicates only).
+    order: Vec<u32>,
+    /// Per instance, its wave (0-based); `u32::MAX` if the plan lacks it.
+    wave: Vec<u32>,
+    /// `unknown_step` violations.
+    missing: Vec<Violation>,
+    /// Steps a person added and marked `manual_addition`.
+    unchecked: Vec<String>,
+}
+
+fn match_steps(plan: &Plan, ids: &HashMap<String, u32>, instances: usize) -> Matched {
+    let mut m = Matched {
+        order: Vec::new(),
+        wave: vec![u32::MAX; instances],
+        missing: Vec::new(),
+        unchecked: Vec::new(),
+    };
+    for s in &plan.steps {
+        match ids.get(&s.id) {
+            // A duplicate is reported by the structure check; the replay runs its
+            // first copy only.
+            Some(&i) if m.wave[i as usize] != u32::MAX => {}
+            Some(&i) => {
+                m.order.push(i);
+                m.wave[i as usize] = s.wave.saturating_sub(1);
+            }
+            // A step a person added, and said so: allowed, shown as unchecked.
+            None if s.manual_addition => m.unchecked.push(s.id.clone()),
+            None => m.missing.push(Violation {
+                code: "uplan::validate::unknown_step",
+                step: Some(s.id.clone()),
+                rule: None,
+                message: format!(
+                    "`{}` is not a step this rulebook plans for this inventory (a step added by hand says so with `\"manual_addition\": true`)",
+                    s.id
+                ),
+            }),
+        }
+    }
+    m
 }
 
 /// What a step left out of a plan breaks, before the requirements are replayed. An
