@@ -193,6 +193,7 @@ fn waivers_show_in_every_format_and_uplan_today_is_read() {
         "{}",
         run.stdout
     );
+    insta::assert_snapshot!("check_with_an_accepted_waiver", run.stdout);
     let expired = std::process::Command::new(env!("CARGO_BIN_EXE_uplan"))
         .args(["check", NIMBUS, "--waivers", &waivers])
         .current_dir(env!("CARGO_MANIFEST_DIR"))

@@ -183,6 +183,9 @@ fn help(f: &Finding, plan: &Plan) -> String {
             Some(i) => format!("fix: step {} — {}", i + 1, plan.steps[i].title),
             None => format!("fix: the plan adds `{id}`"),
         },
+        None if f.waived.is_some() => {
+            "fix: none; a waiver accepts the risk, so the plan goes ahead without one".into()
+        }
         None if f.severity == "block" => {
             "fix: no step can; change the inventory (or the target) before upgrading".into()
         }
