@@ -30,11 +30,14 @@ pub mod inventory;
 pub mod lint;
 pub mod model;
 pub mod plan;
+pub mod provenance;
 pub mod render;
 pub mod rulebooks;
 pub mod sanitize;
 pub mod source;
 pub mod syntax;
+pub mod unblock;
+pub mod waivers;
 
 use diagnostics::Problems;
 use model::Rulebook;

@@ -23,6 +23,40 @@ pub struct Plan {
     pub path: Vec<String>,
     pub findings: Vec<Finding>,
     pub steps: Vec<PlannedStep>,
+    /// What the plan was made from (an addition to v1; absent in older plans):
+    /// `uplan validate` checks a plan against it first.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provenance: Option<Provenance>,
+}
+
+/// Where a plan comes from. Deterministic: no clock, no host, no path.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Provenance {
+    /// The uplan version that made the plan (`CARGO_PKG_VERSION`).
+    pub uplan: String,
+    /// sha256 of the inventory file's bytes, lowercase hex.
+    pub inventory_sha256: String,
+    /// sha256 of the rulebook (see `provenance::rulebook_digest`), lowercase hex.
+    pub rulebook_sha256: String,
+    /// The target as asked for (`--to 4.3`, or the inventory's `target`), as written.
+    pub target_requested: Option<String>,
+    /// The waivers that applied to a finding of this plan.
+    #[serde(default)]
+    pub waivers: Vec<Waiver>,
+}
+
+/// An accepted risk (`--waivers FILE`): a rule's findings, on one cluster or all,
+/// accepted by an owner until a date.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Waiver {
+    pub rule: String,
+    #[serde(default)]
+    pub cluster: Option<String>,
+    pub owner: String,
+    pub reason: String,
+    pub ticket: String,
+    /// `YYYY-MM-DD`: the last day the waiver applies.
+    pub expires: String,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -39,6 +73,10 @@ pub struct Finding {
     /// The hop the finding belongs to (`3.16->4.0`); an addition to v1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hop: Option<String>,
+    /// The waiver that accepts this finding (an addition to v1): a waived block no
+    /// longer blocks, and the finding stays visible.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub waived: Option<Waiver>,
     /// Where the first located fact is written: the inventory file as named on the
     /// command line (`<stdin>` for `-`), 1-based line and column (additions to v1,
     /// absent when no fact is located).
@@ -88,10 +126,21 @@ pub struct PlannedStep {
     /// What skipping an optional step costs (an addition to v1).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub optional_consequence: Option<String>,
+    /// A step a person added by hand (an addition to v1): `uplan validate` does not
+    /// check it against the rules, and says so.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub manual_addition: bool,
 }
 
 impl Plan {
     pub fn is_ready(&self) -> bool {
         self.status == Status::Ready
+    }
+
+    /// Whether some finding blocks: a blocking one that no waiver accepts.
+    pub fn has_open_block(&self) -> bool {
+        self.findings
+            .iter()
+            .any(|f| f.severity == "block" && f.waived.is_none())
     }
 }

@@ -222,9 +222,16 @@ fn small(step: &serde_json::Value) -> serde_json::Value {
     step
 }
 
-/// The plan on one line, longer than 65,535 columns (a 70,000-character note).
+/// The plan on one line, longer than 65,535 columns (a 70,000-character finding
+/// message: findings are not compared with the rules', a step's notes are).
 fn one_line(mut plan: serde_json::Value) -> String {
-    plan["steps"][0]["notes"] = serde_json::json!(["n".repeat(70_000)]);
+    let finding = serde_json::json!({
+        "rule": "note-by-hand", "severity": "info", "cluster": null,
+        "message": "n".repeat(70_000), "facts": [], "source": "", "fixed_by": null
+    });
+    if let Some(findings) = plan["findings"].as_array_mut() {
+        findings.push(finding);
+    }
     let text = serde_json::to_string(&plan).unwrap_or_else(|e| panic!("{e}"));
     assert!(!text.contains('\n') && text.len() > 70_000);
     text

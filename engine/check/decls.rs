@@ -23,6 +23,7 @@ pub struct Clauses<'a> {
     pub dos: Vec<(&'a ast::DoChain, Span)>,
     pub order: Option<(&'a ast::OrderBody, Span)>,
     pub limit: Option<(&'a ast::LimitBody, Span)>,
+    pub unwaivable: Option<((), Span)>,
 }
 
 pub fn sort<'a>(cx: &mut Cx, decl: &'a ast::ClauseDecl) -> Clauses<'a> {
@@ -43,6 +44,7 @@ pub fn sort<'a>(cx: &mut Cx, decl: &'a ast::ClauseDecl) -> Clauses<'a> {
             ast::ClauseKind::LimitBody(b) => cx.once(&mut c.limit, b, span, kw),
             ast::ClauseKind::Each(e) => c.each.push(e),
             ast::ClauseKind::Do(d) => c.dos.push((d, span)),
+            ast::ClauseKind::Unwaivable => cx.once(&mut c.unwaivable, (), span, kw),
         }
     }
     c

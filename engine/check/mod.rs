@@ -21,7 +21,7 @@ mod rules;
 mod schema;
 mod scope;
 mod steps;
-mod suggest;
+pub mod suggest;
 mod types;
 mod unknowns;
 mod vocabulary;

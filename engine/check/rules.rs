@@ -58,6 +58,7 @@ fn rule(cx: &mut Cx, decl: &ast::ClauseDecl) -> Option<Rule> {
             .zip(c.message)
             .map(|((r, _), (m, _))| echoes(r, m))
             .unwrap_or_default(),
+        waivable: c.unwaivable.is_none(),
         num_vars: sc.num_vars(),
         span: decl.span,
     };

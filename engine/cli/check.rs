@@ -7,6 +7,7 @@ use miette::{Diagnostic, LabeledSpan};
 use uplan::diagnostics::{MAX_RENDERED, Renderer};
 use uplan::inventory::Inventory;
 use uplan::plan::{Finding, Plan};
+use uplan::render;
 use uplan::sanitize;
 use uplan::source::{Sources, Span};
 
@@ -68,7 +69,14 @@ fn others(out: &mut String, plan: &Plan) {
             safe(&f.severity),
             safe(&f.rule),
             safe(cluster),
-            safe(&f.message)
+            safe(&format!(
+                "{}{}",
+                f.message,
+                f.waived
+                    .as_ref()
+                    .map(render::waived_note)
+                    .unwrap_or_default()
+            ))
         );
         if let Some(hop) = &f.hop {
             let _ = writeln!(out, "        hop:    {}", safe(&hop.replace("->", " → ")));
@@ -93,7 +101,13 @@ fn safe(text: &str) -> String {
 }
 
 fn summary(out: &mut String, plan: &Plan) {
-    let n = |sev: &str| plan.findings.iter().filter(|f| f.severity == sev).count();
+    let n = |sev: &str| {
+        plan.findings
+            .iter()
+            .filter(|f| f.severity == sev && (sev != "block" || f.waived.is_none()))
+            .count()
+    };
+    let waived = plan.findings.iter().filter(|f| f.waived.is_some()).count();
     let path = if plan.path.is_empty() {
         "none".to_string()
     } else {
@@ -114,6 +128,13 @@ fn summary(out: &mut String, plan: &Plan) {
         plural(n("warn"), "warning"),
         plural(n("info"), "note")
     );
+    if waived > 0 {
+        let _ = writeln!(
+            out,
+            "{} accepted by waivers (shown above, marked waived)",
+            plural(waived, "finding")
+        );
+    }
 }
 
 /// A finding as a miette diagnostic: the rule id as its code, the inventory line of
@@ -129,15 +150,20 @@ struct FindingDiagnostic {
 
 impl FindingDiagnostic {
     fn new(f: &Finding, plan: &Plan, span: Option<Span>) -> Self {
-        let blocking = f.severity == "block";
-        let label_text = if blocking {
-            "blocks the upgrade"
-        } else {
-            "the plan fixes this"
+        let blocking = f.severity == "block" && f.waived.is_none();
+        let label_text = match (&f.waived, blocking) {
+            (Some(_), _) => "waived",
+            (None, true) => "blocks the upgrade",
+            (None, false) => "the plan fixes this",
         };
+        let waived = f
+            .waived
+            .as_ref()
+            .map(render::waived_note)
+            .unwrap_or_default();
         FindingDiagnostic {
             rule: f.rule.clone(),
-            message: f.message.clone(),
+            message: format!("{}{waived}", f.message),
             blocking,
             help: help(f, plan),
             label: span
@@ -157,6 +183,9 @@ fn help(f: &Finding, plan: &Plan) -> String {
             Some(i) => format!("fix: step {} — {}", i + 1, plan.steps[i].title),
             None => format!("fix: the plan adds `{id}`"),
         },
+        None if f.waived.is_some() => {
+            "fix: none; a waiver accepts the risk, so the plan goes ahead without one".into()
+        }
         None if f.severity == "block" => {
             "fix: no step can; change the inventory (or the target) before upgrading".into()
         }
@@ -275,6 +304,7 @@ clusters:
                 duration_minutes: Some(60),
                 ..PlannedStep::default()
             }],
+            provenance: None,
         }
     }
 

@@ -41,3 +41,6 @@ pub const BAD_PLAN: &str = "uplan::cli::bad_plan";
 
 /// The plan JSON has another schema id: `"schema": "uplan.plan/v9"`.
 pub const UNKNOWN_SCHEMA: &str = "uplan::cli::unknown_schema";
+
+/// `--today` or `UPLAN_TODAY` is not a `YYYY-MM-DD` date: `--today 31.12.2026`.
+pub const BAD_DATE: &str = "uplan::cli::bad_date";

@@ -155,7 +155,12 @@ fn at_least(severity: &str, fail_on: FailOn) -> bool {
 
 /// Exit 1 when the plan is blocked, or when a finding at or above `fail_on` exists.
 pub fn code(plan: &Plan, fail_on: FailOn) -> u8 {
-    let fails = !plan.is_ready() || plan.findings.iter().any(|f| at_least(&f.severity, fail_on));
+    // A waived finding is an accepted risk: it never fails the run on its own.
+    let fails = !plan.is_ready()
+        || plan
+            .findings
+            .iter()
+            .any(|f| f.waived.is_none() && at_least(&f.severity, fail_on));
     u8::from(fails)
 }
 

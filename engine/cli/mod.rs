@@ -120,6 +120,14 @@ struct Input {
     /// A directory of `*.uplan` rule files (default: the embedded ACP rulebook)
     #[arg(long, value_name = "DIR")]
     rules: Option<PathBuf>,
+    /// Accepted risks (YAML `waivers: [{rule, cluster?, owner, reason, ticket, expires}]`):
+    /// a waived finding stays visible, and a waived block no longer blocks
+    #[arg(long, value_name = "FILE")]
+    waivers: Option<PathBuf>,
+    /// The date waivers expire against, YYYY-MM-DD (default: env UPLAN_TODAY, else
+    /// today's UTC date)
+    #[arg(long, value_name = "DATE")]
+    today: Option<String>,
 }
 
 #[derive(Args, Debug)]
@@ -148,6 +156,10 @@ struct CheckArgs {
     /// Exit 1 on a blocking finding (block), also on a finding to fix first (fix), also on a warning (warn)
     #[arg(long, value_enum, default_value_t = FailOn::Block, value_name = "LEVEL")]
     fail_on: FailOn,
+    /// For a blocked inventory: the fewest fact changes that make it plan, and the
+    /// nearest target it reaches as it is
+    #[arg(long)]
+    unblock: bool,
     /// Write to FILE (atomically, and only when the run succeeds) instead of stdout
     #[arg(short, long, value_name = "FILE")]
     output: Option<PathBuf>,
@@ -192,6 +204,10 @@ struct ValidateArgs {
     /// A directory of `*.uplan` rule files (default: the embedded ACP rulebook)
     #[arg(long, value_name = "DIR")]
     rules: Option<PathBuf>,
+    /// The date the plan's recorded waivers expire against, YYYY-MM-DD (default: env
+    /// UPLAN_TODAY, else today's UTC date)
+    #[arg(long, value_name = "DATE")]
+    today: Option<String>,
     /// Output format: text, or json (uplan.validate/v1: the verdict and every violation)
     #[arg(long, value_enum, default_value_t = ValidateFormat::Text)]
     format: ValidateFormat,
@@ -326,6 +342,7 @@ where
     let colour = terminal.stdout_colour && target.is_none();
     let result = match cli.command {
         Command::Plan(a) => pipeline::plan(&a.input, a.format, a.fail_on, colour),
+        Command::Check(a) if a.unblock => pipeline::unblock(&a.input, a.format),
         Command::Check(a) => pipeline::check(&a.input, a.format, a.fail_on, colour),
         Command::Lint(a) => match &a.hop {
             Some(hop) => lint::hop(a.dir.as_deref(), hop),
@@ -395,6 +412,7 @@ fn inputs(command: &Command) -> Vec<(&'static str, PathBuf)> {
     if !io::is_stdin(&input.inventory) {
         files.push(("inventory", input.inventory.clone()));
     }
+    files.extend(input.waivers.iter().map(|w| ("waivers file", w.clone())));
     // A directory that cannot be listed fails the run itself, with its own diagnostic.
     if let Some(dir) = &input.rules {
         let rules = uplan::rulebooks::rule_files(dir).unwrap_or_default();

@@ -6,41 +6,101 @@ use uplan::diagnostics::{Problem, Problems};
 use uplan::eval::{self, Mode};
 use uplan::inventory::{self, Inventory};
 use uplan::model::{Rulebook, Version};
-use uplan::plan::Plan;
+use uplan::plan::{Plan, Provenance};
+use uplan::provenance;
 use uplan::render;
 use uplan::rulebooks;
 use uplan::source::{Sources, Span};
+use uplan::waivers::{self, Date, Waivers};
 
 use super::{CheckFormat, FailOn, Input, PlanFormat, Report, check, codes, io, machine};
+use uplan::unblock;
 
 /// Everything an evaluating command needs, read and checked.
 pub struct Loaded {
     pub rulebook: Rulebook,
     pub inventory: Inventory,
     pub target: Option<Version>,
+    /// What the plan records of its inputs (its `waivers` filled in once applied).
+    pub provenance: Provenance,
+    pub waivers: Option<Waivers>,
+    pub today: Date,
 }
 
 /// Arguments first (cheapest to get wrong), then the inventory file, the rulebook,
-/// and the inventory against the rulebook's schema.
+/// the inventory against the rulebook's schema, and the waivers against both.
 pub fn load(input: &Input) -> Result<Loaded, Problems> {
     let target = input.to.as_deref().map(parse_target).transpose()?;
+    let today = today(input.today.as_deref())?;
     let text = io::read_input(&input.inventory, "inventory")?;
-    let rulebook = rules(input.rules.as_deref())?;
+    let (rulebook, rulebook_sha256) = rules_with_digest(input.rules.as_deref())?;
     let name = io::input_name(&input.inventory);
     let inventory = inventory::load(&rulebook, &name, &text)?;
+    let waivers = match &input.waivers {
+        Some(path) => Some(read_waivers(&rulebook, &inventory, path)?),
+        None => None,
+    };
+    let target_requested = input.to.clone().or_else(|| {
+        let fields = rulebook.path.to.as_ref()?;
+        eval::root_fact_text(&inventory.facts, fields)
+    });
+    let provenance = Provenance {
+        uplan: provenance::UPLAN_VERSION.into(),
+        inventory_sha256: provenance::sha256_hex(text.as_bytes()),
+        rulebook_sha256,
+        target_requested,
+        waivers: Vec::new(),
+    };
     Ok(Loaded {
         rulebook,
         inventory,
         target,
+        provenance,
+        waivers,
+        today,
+    })
+}
+
+fn read_waivers(rb: &Rulebook, inventory: &Inventory, path: &Path) -> Result<Waivers, Problems> {
+    let text = io::read_file(path, "waivers file")?;
+    let clusters = eval::entity_names(rb, inventory);
+    waivers::load(rb, &clusters, &path.display().to_string(), &text)
+}
+
+/// `--today`, else `UPLAN_TODAY`, else the clock's UTC date.
+pub fn today(arg: Option<&str>) -> Result<Date, Problems> {
+    let env = std::env::var("UPLAN_TODAY").ok();
+    let (text, origin) = match (arg, env.as_deref()) {
+        (Some(t), _) => (t, "--today"),
+        (None, Some(t)) if !t.is_empty() => (t, "UPLAN_TODAY"),
+        _ => return Ok(waivers::date::today()),
+    };
+    Date::parse(text).ok_or_else(|| {
+        Problem::new(
+            codes::BAD_DATE,
+            format!(
+                "{origin} `{}` is not a date",
+                uplan::sanitize::one_line(text)
+            ),
+        )
+        .help("write it as YYYY-MM-DD, e.g. `--today 2026-12-02` or `UPLAN_TODAY=2026-12-02`")
+        .into()
     })
 }
 
 /// `--rules DIR`, or the ACP rulebook embedded in the binary.
 pub fn rules(dir: Option<&Path>) -> Result<Rulebook, Problems> {
-    match dir {
-        Some(dir) => rulebooks::load_dir(dir),
-        None => rulebooks::embedded_acp(),
-    }
+    rules_with_digest(dir).map(|(rb, _)| rb)
+}
+
+/// The rulebook and its digest ([`provenance::rulebook_digest`]).
+pub fn rules_with_digest(dir: Option<&Path>) -> Result<(Rulebook, String), Problems> {
+    let files = match dir {
+        Some(dir) => rulebooks::read_dir_files(dir)?,
+        None => rulebooks::embedded_acp_files(),
+    };
+    let digest = provenance::rulebook_digest(&files);
+    Ok((uplan::compile(&files)?, digest))
 }
 
 /// `--to 4.3`; a bad version points at itself on the command line. Hops join minor
@@ -66,18 +126,28 @@ pub fn parse_target(text: &str) -> Result<Version, Problems> {
     }
 }
 
-fn evaluate(loaded: &Loaded, mode: Mode) -> Result<Plan, Problems> {
+/// The plan (or the findings) of `loaded`, with its waivers applied and its
+/// provenance recorded.
+pub fn evaluate(loaded: &Loaded, mode: Mode) -> Result<Plan, Problems> {
     let Loaded {
         rulebook,
         inventory,
         target,
+        ..
     } = loaded;
     let evaluation = eval::evaluate(rulebook, inventory, target.as_ref(), mode)?;
-    Ok(evaluation.to_plan(rulebook, inventory))
+    let mut plan = evaluation.to_plan(rulebook, inventory);
+    let mut provenance = loaded.provenance.clone();
+    if let Some(w) = &loaded.waivers {
+        provenance.waivers = waivers::apply(&mut plan, w, loaded.today);
+    }
+    plan.provenance = Some(provenance);
+    Ok(plan)
 }
 
 /// The plan of one inventory text with one rulebook (`uplan diff` plans each
-/// inventory twice, so it reads the file once).
+/// inventory twice, so it reads the file once). No provenance: the two sides differ
+/// in their rulebook by design.
 pub fn plan_of(
     rulebook: &Rulebook,
     name: &str,
@@ -132,6 +202,35 @@ pub fn check(
     };
     Ok(Report {
         code: machine::code(&plan, fail_on),
+        text,
+        warnings: String::new(),
+    })
+}
+
+/// `uplan check --unblock`: the fewest fact changes that make the inventory plan.
+pub fn unblock(input: &Input, format: CheckFormat) -> Result<Report, Problems> {
+    let loaded = load(input)?;
+    let question = unblock::Question {
+        rulebook: &loaded.rulebook,
+        inventory: &loaded.inventory,
+        target: loaded.target.as_ref(),
+        waivers: loaded.waivers.as_ref().map(|w| (w, loaded.today)),
+    };
+    let answer = unblock::answer(&question)?;
+    let text = match format {
+        CheckFormat::Text => unblock::text(&answer),
+        CheckFormat::Json => unblock::json(&answer),
+        CheckFormat::Sarif | CheckFormat::Junit | CheckFormat::Github => {
+            return Err(
+                Problem::new(codes::USAGE, "`--unblock` prints text or json")
+                    .help("drop --format, or pass `--format json`")
+                    .into(),
+            );
+        }
+    };
+    // Exit as `check` does: the inventory as it is is blocked or not.
+    Ok(Report {
+        code: u8::from(answer.blocked),
         text,
         warnings: String::new(),
     })

@@ -6,30 +6,201 @@ use std::fmt::Write;
 use uplan::diagnostics::{Problem, Problems};
 use uplan::eval::{self, Violation};
 use uplan::inventory;
-use uplan::model::Version;
-use uplan::plan::{Plan, SCHEMA_ID};
+use uplan::model::{Rulebook, Version};
+use uplan::plan::{Finding, Plan, Provenance, SCHEMA_ID};
+use uplan::provenance;
 use uplan::source::{Sources, Span};
+use uplan::waivers::{self, Date, Waivers};
 
 use super::{Report, ValidateArgs, codes, io, pipeline, plural};
 
 /// Exit 0 and "plan is valid", or exit 1 and the violations; bad input exits 2.
+/// A plan with provenance is first compared with the inventory and the rulebook
+/// given: made for other files, it fails with that one message.
 pub fn validate(args: &ValidateArgs) -> Result<Report, Problems> {
     let name = args.plan.display().to_string();
     let plan_text = io::read_file(&args.plan, "plan")?;
     let plan = parse_plan(&name, &plan_text)?;
     let inventory_text = io::read_file(&args.inventory, "inventory")?;
-    let rulebook = pipeline::rules(args.rules.as_deref())?;
+    let (rulebook, rulebook_sha256) = pipeline::rules_with_digest(args.rules.as_deref())?;
+    let today = pipeline::today(args.today.as_deref())?;
+    // Bad input stays bad input (exit 2); then the digests, the inventory's first:
+    // either mismatch is one message, before anything is replayed.
     let inventory_name = args.inventory.display().to_string();
     let inventory = inventory::load(&rulebook, &inventory_name, &inventory_text)?;
-    let violations = eval::validate(&rulebook, &inventory, &plan)?;
-    if args.format == super::ValidateFormat::Json {
-        return Ok(super::validate_json::report(&plan, &violations));
+    if let Some(p) = &plan.provenance
+        && let Some(v) = provenance_mismatch(p, &inventory_text, &rulebook_sha256, args)
+    {
+        return Ok(deliver(args, &plan, &[v], &[]));
     }
-    Ok(report(&plan, &violations))
+    let recorded = plan.provenance.as_ref().map_or(&[][..], |p| &p.waivers[..]);
+    let waivers = recorded_waivers(&name, recorded)?;
+    let target = requested_target(&plan)?;
+    let waived = |f: &Finding| waivers::applicable(&waivers, f, today).is_some();
+    let mut validation =
+        eval::validate_with(&rulebook, &inventory, &plan, target.as_ref(), &waived)?;
+    validation
+        .violations
+        .extend(recorded_waiver_violations(&rulebook, &waivers, today));
+    let mut notes = Vec::new();
+    if plan.provenance.is_none() {
+        notes.push("the plan has no provenance (made by an older uplan): its inventory and rulebook were not compared; only its steps were".to_string());
+    }
+    notes.extend(validation.unchecked.iter().map(|id| {
+        format!(
+            "unchecked: `{}` was added by hand (`manual_addition`); no rule checks it",
+            printable(id)
+        )
+    }));
+    Ok(deliver(args, &plan, &validation.violations, &notes))
 }
 
-fn report(plan: &Plan, violations: &[Violation]) -> Report {
+/// The report in the format asked for.
+fn deliver(args: &ValidateArgs, plan: &Plan, violations: &[Violation], notes: &[String]) -> Report {
+    if args.format == super::ValidateFormat::Json {
+        return super::validate_json::report(plan, violations);
+    }
+    report(plan, violations, notes)
+}
+
+/// The waivers recorded in the plan's provenance.
+fn recorded_waivers(name: &str, recorded: &[uplan::plan::Waiver]) -> Result<Waivers, Problems> {
+    waivers::from_recorded(name, recorded).ok_or_else(|| {
+        Problem::new(
+            codes::BAD_PLAN,
+            format!("a waiver recorded in `{name}` has an `expires` that is not a YYYY-MM-DD date"),
+        )
+        .help("the waivers of a plan come from `uplan plan --waivers FILE`; re-create the plan")
+        .into()
+    })
+}
+
+/// The target the plan was asked for (its provenance's), replayed as asked: `4.3`
+/// and `4.3.0` name the same hop but may differ in the commands.
+fn requested_target(plan: &Plan) -> Result<Option<Version>, Problems> {
+    let Some(t) = plan
+        .provenance
+        .as_ref()
+        .and_then(|p| p.target_requested.as_deref())
+    else {
+        return Ok(None);
+    };
+    Version::parse(t).map(Some).map_err(|e| {
+        Problem::new(
+            codes::BAD_PLAN,
+            format!(
+                "the plan's `target_requested` is not a version: {}",
+                e.reason
+            ),
+        )
+        .help("re-create the plan with `uplan plan --format json`")
+        .into()
+    })
+}
+
+/// The plan was made for another inventory, or with another rulebook: one
+/// violation saying which (the inventory when both differ).
+fn provenance_mismatch(
+    p: &Provenance,
+    inventory: &str,
+    rulebook_sha256: &str,
+    args: &ValidateArgs,
+) -> Option<Violation> {
+    let short = |s: &str| s.chars().take(12).collect::<String>();
+    let inventory_sha256 = provenance::sha256_hex(inventory.as_bytes());
+    let (code, message) = if p.inventory_sha256 != inventory_sha256 {
+        let message = format!(
+            "this plan was made for another inventory: `{}` has sha256 {}…, the plan was made for {}…; pass the inventory it was made for, or make a new plan from this one (`uplan plan {} --format json`)",
+            args.inventory.display(),
+            short(&inventory_sha256),
+            short(&p.inventory_sha256),
+            args.inventory.display()
+        );
+        (WRONG_INVENTORY, message)
+    } else if p.rulebook_sha256 != rulebook_sha256 {
+        let rules = args.rules.as_ref().map_or_else(
+            || "the embedded ACP rulebook".to_string(),
+            |d| format!("the rulebook `{}`", d.display()),
+        );
+        let message = format!(
+            "this plan was made with another rulebook: {rules} has sha256 {}…, the plan was made with {}… (uplan {}); validate with the rules it was made with (`--rules DIR`), or make a new plan",
+            short(rulebook_sha256),
+            short(&p.rulebook_sha256),
+            printable(&p.uplan)
+        );
+        (WRONG_RULEBOOK, message)
+    } else {
+        return None;
+    };
+    Some(Violation {
+        code,
+        step: None,
+        rule: None,
+        message,
+    })
+}
+
+/// The plan was made for another inventory (provenance `inventory_sha256`).
+const WRONG_INVENTORY: &str = "uplan::validate::wrong_inventory";
+/// The plan was made with another rulebook (provenance `rulebook_sha256`).
+const WRONG_RULEBOOK: &str = "uplan::validate::wrong_rulebook";
+/// A waiver recorded in the plan names no rule, or an unwaivable one.
+const BAD_WAIVER: &str = "uplan::validate::bad_waiver";
+/// A waiver recorded in the plan has expired: what it accepted counts again.
+const WAIVER_EXPIRED: &str = "uplan::validate::waiver_expired";
+
+/// The plan's recorded waivers, checked as `--waivers` checks a file, and expired.
+fn recorded_waiver_violations(rb: &Rulebook, w: &Waivers, today: Date) -> Vec<Violation> {
+    let mut out = Vec::new();
+    for e in &w.entries {
+        let rule = rb.rules.iter().find(|r| r.id == e.waiver.rule);
+        let problem = match rule {
+            None => Some((
+                BAD_WAIVER,
+                format!(
+                    "the plan records a waiver of `{}`, which is no rule of this rulebook",
+                    printable(&e.waiver.rule)
+                ),
+            )),
+            Some(r) if !r.waivable => Some((
+                BAD_WAIVER,
+                format!(
+                    "the plan records a waiver of `{}`, which the rulebook declares unwaivable",
+                    r.id
+                ),
+            )),
+            Some(_) if today > e.expires => Some((
+                WAIVER_EXPIRED,
+                format!(
+                    "the plan's waiver of `{}` ({}, {}) expired on {} (today is {today}): what it accepted counts again; renew it and re-plan",
+                    printable(&e.waiver.rule),
+                    printable(&e.waiver.owner),
+                    printable(&e.waiver.ticket),
+                    e.expires
+                ),
+            )),
+            Some(_) => None,
+        };
+        if let Some((code, message)) = problem {
+            out.push(Violation {
+                code,
+                step: None,
+                rule: Some(e.waiver.rule.clone()),
+                message,
+            });
+        }
+    }
+    out
+}
+
+/// The verdict on stdout; notes (no provenance, steps added by hand) on stderr, so
+/// stdout stays the verdict a script reads.
+fn report(plan: &Plan, violations: &[Violation], notes: &[String]) -> Report {
     let mut text = String::new();
+    let mut warnings = String::new();
+    for n in notes {
+        let _ = writeln!(warnings, "note: {n}");
+    }
     if violations.is_empty() {
         let _ = writeln!(
             text,
@@ -41,7 +212,7 @@ fn report(plan: &Plan, violations: &[Violation]) -> Report {
         return Report {
             code: 0,
             text,
-            warnings: String::new(),
+            warnings,
         };
     }
     for v in violations.iter().take(MAX_SHOWN) {
@@ -68,7 +239,7 @@ fn report(plan: &Plan, violations: &[Violation]) -> Report {
     Report {
         code: 1,
         text,
-        warnings: String::new(),
+        warnings,
     }
 }
 
@@ -235,7 +406,7 @@ mod tests {
                 "path": [], "findings": [], "steps": []}"#,
         )
         .unwrap_or_else(|e| panic!("{e}"));
-        let ok = report(&plan, &[]);
+        let ok = report(&plan, &[], &[]);
         assert_eq!((ok.code, ok.text.starts_with("plan is valid")), (0, true));
         let bad = report(
             &plan,
@@ -245,6 +416,7 @@ mod tests {
                 rule: Some("global-before-workloads".into()),
                 message: "biz-1 upgrades before global".into(),
             }],
+            &[],
         );
         assert_eq!(bad.code, 1);
         insta::assert_snapshot!(bad.text);

@@ -38,6 +38,7 @@ fn plan(steps: &[&str], findings: Vec<Finding>) -> Plan {
         path: vec!["4.0".into(), "4.3".into()],
         findings,
         steps: steps.iter().zip(1..).map(|(id, w)| step(id, w)).collect(),
+        provenance: None,
     }
 }
 

@@ -2,6 +2,7 @@
 //! waves, and replay validation.
 
 mod bindings;
+mod content;
 mod effects;
 mod firing;
 mod graph_args;
@@ -32,7 +33,7 @@ use hop::{Planner, RawFinding};
 use instances::{Arg, Graph};
 use interp::{Env, HopCtx};
 
-pub use replay::Violation;
+pub use replay::{Validation, Violation};
 
 /// What to compute: `Check` stops after the findings (no ordering, no replay).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -149,6 +150,29 @@ impl Evaluation {
             self.later_states.get(pos as usize - 1).unwrap_or(initial)
         }
     }
+}
+
+/// The version fact at a root-relative field path, as text (the inventory's
+/// `target` for the plan's provenance).
+pub fn root_fact_text(root: &Value, fields: &[u16]) -> Option<String> {
+    root_version(root, fields).map(|v| v.to_string())
+}
+
+/// The names of every entity of the inventory (clusters, for ACP), sorted.
+pub fn entity_names(rb: &Rulebook, inventory: &Inventory) -> Vec<String> {
+    let mut names = Vec::new();
+    for (_, info) in rb.schema.entities() {
+        let field = info.root_field;
+        let n = read(&inventory.facts, &[field as u32])
+            .and_then(Value::as_list)
+            .map_or(0, <[Value]>::len);
+        for i in 0..n as u32 {
+            names.push(naming::entity_name(&rb.schema, &inventory.facts, field, i).to_string());
+        }
+    }
+    names.sort();
+    names.dedup();
+    names
 }
 
 /// Reads a version fact at a root-relative field path.
@@ -535,5 +559,18 @@ pub fn validate(
     inventory: &Inventory,
     plan: &Plan,
 ) -> Result<Vec<Violation>, Problems> {
-    replay::validate_plan(rulebook, inventory, plan)
+    validate_with(rulebook, inventory, plan, None, &|_| false).map(|v| v.violations)
+}
+
+/// [`validate`] for the target the plan was asked for (its provenance's
+/// `target_requested`; the plan's `to` when `None`), with the findings `waived`
+/// accepts not blocking; also names the steps added by hand.
+pub fn validate_with(
+    rulebook: &Rulebook,
+    inventory: &Inventory,
+    plan: &Plan,
+    target: Option<&Version>,
+    waived: &dyn Fn(&Finding) -> bool,
+) -> Result<Validation, Problems> {
+    replay::validate_plan(rulebook, inventory, plan, target, waived)
 }

@@ -47,6 +47,7 @@ pub fn to_plan(ev: &Evaluation, rb: &Rulebook, inventory: &Inventory) -> Plan {
         path: path_names(rb, ev),
         findings: findings(ev, rb, inventory),
         steps: steps(ev, rb, initial),
+        provenance: None,
     }
 }
 
@@ -355,6 +356,7 @@ fn steps(ev: &Evaluation, rb: &Rulebook, initial: &Value) -> Vec<PlannedStep> {
             duration_minutes: step.duration_minutes,
             optional,
             optional_consequence: texts.optional.filter(|_| optional),
+            manual_addition: false,
         });
         run_step(rb, graph, &ctx, i, &mut state);
     }

@@ -550,23 +550,37 @@ fn find_cycle(graph: &Graph, inside: &rustc_hash::FxHashSet<u32>) -> Vec<(u32, O
     }
 }
 
-/// Replays a plan a person may have edited.
+/// What replaying an edited plan found: violations, and the steps a person added by
+/// hand (`manual_addition`), which no rule checks.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Validation {
+    pub violations: Vec<Violation>,
+    pub unchecked: Vec<String>,
+}
+
+/// Replays a plan a person may have edited: made for `target` (the plan's `to` when
+/// `None`), with the findings `waived` accepts no longer blocking.
 pub fn validate_plan(
     rb: &Rulebook,
     inventory: &Inventory,
     plan: &Plan,
-) -> Result<Vec<Violation>, Problems> {
-    let target = crate::model::Version::parse(&plan.to).map_err(|e| {
-        Problem::new(
-            "uplan::validate::bad_plan",
-            format!("the plan's `to` is not a version: {}", e.reason),
-        )
-        .help("a plan file comes from `uplan plan --format json`")
-    })?;
+    target: Option<&crate::model::Version>,
+    waived: &dyn Fn(&crate::plan::Finding) -> bool,
+) -> Result<Validation, Problems> {
+    let target = match target {
+        Some(t) => t.clone(),
+        None => crate::model::Version::parse(&plan.to).map_err(|e| {
+            Problem::new(
+                "uplan::validate::bad_plan",
+                format!("the plan's `to` is not a version: {}", e.reason),
+            )
+            .help("a plan file comes from `uplan plan --format json`")
+        })?,
+    };
     let ev = super::evaluate_unchecked(rb, inventory, &target, Mode::Plan)?;
     let path: Vec<String> = super::output::path_names(rb, &ev);
     if path != plan.path {
-        return Ok(vec![Violation {
+        let violations = vec![Violation {
             code: "uplan::validate::path",
             step: None,
             rule: None,
@@ -574,35 +588,23 @@ pub fn validate_plan(
                 "the plan's path {:?} is not the inventory's path {:?}",
                 plan.path, path
             ),
-        }]);
+        }];
+        return Ok(Validation {
+            violations,
+            unchecked: Vec::new(),
+        });
     }
     let mut out = plan_structure(plan);
     let facts = &inventory.facts;
     let ids: HashMap<String, u32> = (0..ev.graph.insts.len() as u32)
         .map(|i| (step_id(rb, &ev.graph, &ev.hops, facts, i), i))
         .collect();
-    let mut order = Vec::new();
-    let mut wave = vec![u32::MAX; ev.graph.insts.len()];
-    let mut missing = Vec::new();
-    for s in &plan.steps {
-        match ids.get(&s.id) {
-            // A duplicate is reported above; the replay runs its first copy only.
-            Some(&i) if wave[i as usize] != u32::MAX => {}
-            Some(&i) => {
-                order.push(i);
-                wave[i as usize] = s.wave.saturating_sub(1);
-            }
-            None => missing.push(Violation {
-                code: "uplan::validate::unknown_step",
-                step: Some(s.id.clone()),
-                rule: None,
-                message: format!(
-                    "`{}` is not a step this rulebook plans for this inventory",
-                    s.id
-                ),
-            }),
-        }
-    }
+    let Matched {
+        order,
+        wave,
+        mut missing,
+        unchecked,
+    } = match_steps(plan, &ids, ev.graph.insts.len());
     let planned: rustc_hash::FxHashSet<u32> = ev.order.iter().copied().collect();
     for (id, &i) in &ids {
         if wave[i as usize] != u32::MAX || !planned.contains(&i) {
@@ -615,9 +617,11 @@ pub fn validate_plan(
     missing.sort_by(|a, b| a.step.cmp(&b.step));
     out.extend(missing);
     out.extend(replay(rb, facts, &ev, &order, &wave));
+    let expected = super::output::to_plan(&ev, rb, inventory).steps;
+    out.extend(super::content::compare(&expected, &plan.steps));
     // A blocked plan is not executable however its steps are ordered.
     for f in super::output::findings(&ev, rb, inventory) {
-        if f.severity == "block" {
+        if f.severity == "block" && !waived(&f) {
             out.push(Violation {
                 code: "uplan::validate::blocked",
                 step: None,
@@ -626,7 +630,54 @@ pub fn validate_plan(
             });
         }
     }
-    Ok(out)
+    Ok(Validation {
+        violations: out,
+        unchecked,
+    })
+}
+
+/// The plan's steps matched to the rules' instances.
+struct Matched {
+    /// Instances in the plan's order (first copies of duplicates only).
+    order: Vec<u32>,
+    /// Per instance, its wave (0-based); `u32::MAX` if the plan lacks it.
+    wave: Vec<u32>,
+    /// `unknown_step` violations.
+    missing: Vec<Violation>,
+    /// Steps a person added and marked `manual_addition`.
+    unchecked: Vec<String>,
+}
+
+fn match_steps(plan: &Plan, ids: &HashMap<String, u32>, instances: usize) -> Matched {
+    let mut m = Matched {
+        order: Vec::new(),
+        wave: vec![u32::MAX; instances],
+        missing: Vec::new(),
+        unchecked: Vec::new(),
+    };
+    for s in &plan.steps {
+        match ids.get(&s.id) {
+            // A duplicate is reported by the structure check; the replay runs its
+            // first copy only.
+            Some(&i) if m.wave[i as usize] != u32::MAX => {}
+            Some(&i) => {
+                m.order.push(i);
+                m.wave[i as usize] = s.wave.saturating_sub(1);
+            }
+            // A step a person added, and said so: allowed, shown as unchecked.
+            None if s.manual_addition => m.unchecked.push(s.id.clone()),
+            None => m.missing.push(Violation {
+                code: "uplan::validate::unknown_step",
+                step: Some(s.id.clone()),
+                rule: None,
+                message: format!(
+                    "`{}` is not a step this rulebook plans for this inventory (a step added by hand says so with `\"manual_addition\": true`)",
+                    s.id
+                ),
+            }),
+        }
+    }
+    m
 }
 
 /// What a step left out of a plan breaks, before the requirements are replayed. An
@@ -833,6 +884,7 @@ mod tests {
             path: Vec::new(),
             findings: Vec::new(),
             steps,
+            provenance: None,
         };
         plan_structure(&plan).iter().map(|v| v.code).collect()
     }
@@ -879,6 +931,7 @@ mod tests {
             path: Vec::new(),
             findings: Vec::new(),
             steps,
+            provenance: None,
         };
         let got = plan_structure(&plan);
         assert_eq!(got.len(), 1, "{got:?}");

@@ -136,7 +136,21 @@ pub(crate) fn load_with(
     text: &str,
     limits: Limits,
 ) -> Result<Inventory, Problems> {
-    let schema = &rulebook.schema;
+    load_schema_with(&rulebook.schema, name, text, limits)
+}
+
+/// Reads a YAML file against any schema with the inventory's limits and diagnostics
+/// (the waivers file is read this way: bounded, depth-checked, tags refused).
+pub fn load_schema(schema: &Schema, name: &str, text: &str) -> Result<Inventory, Problems> {
+    load_schema_with(schema, name, text, Limits::DEFAULT)
+}
+
+fn load_schema_with(
+    schema: &Schema,
+    name: &str,
+    text: &str,
+    limits: Limits,
+) -> Result<Inventory, Problems> {
     if schema.records.get(schema.root as usize).is_none() {
         return Err(Problem::new(
             codes::NO_SCHEMA,

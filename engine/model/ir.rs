@@ -360,6 +360,8 @@ pub struct Rule {
     /// `record.field` (`cluster.kubernetes`, `plugin.name`), or a root field's name
     /// (`extraction`); sorted. Documentation and tools use it.
     pub reads: Vec<String>,
+    /// False for an `unwaivable` rule: a waiver naming it is a diagnostic.
+    pub waivable: bool,
     pub num_vars: u16,
     pub span: Span,
 }

@@ -92,6 +92,9 @@ pub struct Item {
     pub locations: Vec<Loc>,
     pub related: Vec<Loc>,
     pub help: Option<String>,
+    /// Why a waived finding is accepted (owner, ticket, expiry, reason): it is shown
+    /// as a note, never fails a run, and SARIF records it as a suppression.
+    pub suppression: Option<String>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -151,12 +154,25 @@ fn finding_item(f: &Finding) -> Item {
     if let Some(step) = &f.fixed_by {
         help.push(format!("fixed by the plan's step `{step}`"));
     }
+    let suppression = f.waived.as_ref().map(|w| {
+        line(&format!(
+            "waived by {} ({}) until {}: {}",
+            w.owner, w.ticket, w.expires, w.reason
+        ))
+    });
     Item {
         rule: line(&f.rule),
-        level: Level::of_severity(&f.severity),
+        level: match suppression {
+            Some(_) => Level::Note,
+            None => Level::of_severity(&f.severity),
+        },
         severity: line(&f.severity),
         // A message is one line; a line break in it came from a value.
-        message: line(&f.message),
+        message: match &suppression {
+            Some(why) => line(&format!("{} ({why})", f.message)),
+            None => line(&f.message),
+        },
+        suppression,
         cluster: f.cluster.as_deref().map(line),
         // The first fact is the finding's place; the others are related to it.
         related: locations.iter().skip(1).cloned().collect(),
@@ -215,6 +231,7 @@ fn problem_item(p: &Problem) -> Item {
         locations: places.next().into_iter().collect(),
         related: places.collect(),
         help: p.help.as_deref().map(prose),
+        suppression: None,
     }
 }
 

@@ -191,6 +191,7 @@ pub fn ready() -> Plan {
         path: strings(&["3.16", "4.0", "4.3"]),
         findings,
         steps,
+        provenance: None,
     }
 }
 
@@ -221,5 +222,6 @@ pub fn empty() -> Plan {
         path: strings(&["4.3"]),
         findings: Vec::new(),
         steps: Vec::new(),
+        provenance: None,
     }
 }

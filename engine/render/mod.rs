@@ -38,12 +38,28 @@ pub use text::text;
 /// a list item or a fence in a document.
 pub(crate) fn printable(plan: &Plan) -> Plan {
     let mut safe = plan.clone();
+    // A waived finding says so wherever its message is shown (JSON has `waived`).
+    for f in &mut safe.findings {
+        if let Some(w) = &f.waived {
+            f.message.push_str(&waived_note(w));
+        }
+    }
     visit(&mut safe, &mut |s| {
         if let Cow::Owned(o) = sanitize::one_line(s) {
             *s = o;
         }
     });
     safe
+}
+
+/// ` — waived: accepted by Jane Roe (OPS-1234) until 2027-01-31: reason`, secrets
+/// redacted (the waivers file is text a person wrote).
+pub fn waived_note(w: &crate::plan::Waiver) -> String {
+    let text = format!(
+        " — waived: accepted by {} ({}) until {}: {}",
+        w.owner, w.ticket, w.expires, w.reason
+    );
+    sanitize::redact(&text).into_owned()
 }
 
 /// Calls `f` on every string of the plan.
@@ -199,7 +215,7 @@ pub(crate) fn findings_by_severity(plan: &Plan) -> Vec<(&str, Vec<&Finding>)> {
 pub(crate) fn blocking(plan: &Plan) -> usize {
     plan.findings
         .iter()
-        .filter(|f| f.severity == "block")
+        .filter(|f| f.severity == "block" && f.waived.is_none())
         .count()
 }
 

@@ -115,6 +115,12 @@ fn result(item: &Item, rules: &[RuleInfo], cwd: Option<&Path>) -> Value {
     }
     v.insert("level".into(), json!(item.level.sarif()));
     v.insert("message".into(), json!({"text": message(item)}));
+    if let Some(why) = &item.suppression {
+        v.insert(
+            "suppressions".into(),
+            json!([{"kind": "external", "status": "accepted", "justification": why}]),
+        );
+    }
     let locations: Vec<Value> = item
         .locations
         .iter()

@@ -241,12 +241,17 @@ pub enum ClauseKind {
     When(Expr),
     Each(Each),
     Require(Expr),
-    Outcome { has_else: bool, outcome: Outcome },
+    Outcome {
+        has_else: bool,
+        outcome: Outcome,
+    },
     FollowUp(FollowUp),
     Message(StrLit),
     Do(DoChain),
     OrderBody(OrderBody),
     LimitBody(LimitBody),
+    /// `unwaivable` (rules only): no waiver may accept the rule's findings.
+    Unwaivable,
 }
 
 impl ClauseKind {
@@ -263,6 +268,7 @@ impl ClauseKind {
             ClauseKind::Do(_) => "do",
             ClauseKind::OrderBody(_) => "before",
             ClauseKind::LimitBody(_) => "at once",
+            ClauseKind::Unwaivable => "unwaivable",
         }
     }
 }

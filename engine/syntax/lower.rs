@@ -579,6 +579,7 @@ impl<'s> Lower<'s> {
                 filter: self.suffix(&mut k, Rule::where_suffix)?,
             }),
             Rule::limit_body => ClauseKind::LimitBody(self.limit_body(k)?),
+            Rule::unwaivable => ClauseKind::Unwaivable,
             other => return Err(bug(span, &format!("unexpected clause {other:?}"))),
         };
         Ok(Clause { kind, span })
