@@ -22,6 +22,7 @@ pub mod model;
 pub mod plan;
 pub mod render;
 pub mod rulebooks;
+pub mod ruletest;
 pub mod sanitize;
 pub mod source;
 pub mod syntax;

@@ -17,6 +17,7 @@ pub fn lint(dir: Option<&Path>, stderr_colour: bool) -> Result<Report, Problems>
     });
     let mut warnings = unused_steps(&rulebook);
     warnings.0.extend(echoed_literals(&rulebook).0);
+    warnings.0.extend(super::test::unexercised(&rulebook).0);
     let mut text = String::new();
     let _ = writeln!(
         text,

@@ -8,6 +8,7 @@ mod diff;
 mod io;
 mod lint;
 mod pipeline;
+mod test;
 mod validate;
 
 use std::ffi::OsString;
@@ -41,6 +42,22 @@ enum Command {
     Validate(ValidateArgs),
     /// What changed between two plans, or what a rule change does to inventories' plans
     Diff(DiffArgs),
+    /// Run the rulebook's `test` declarations (default: the embedded ACP rulebook)
+    Test(TestArgs),
+}
+
+#[derive(Args, Debug)]
+#[command(after_help = "Exit codes: 0 every test passes, 1 a test fails, 2 bad input.")]
+struct TestArgs {
+    /// A directory of `*.uplan` rule files (default: the embedded ACP rulebook, whose
+    /// tests read their inventories relative to rules/acp/ in the working directory)
+    dir: Option<PathBuf>,
+    /// Also report, per rule, procedure, order and limit, whether a test exercised it
+    #[arg(long)]
+    coverage: bool,
+    /// Run only the tests whose name contains NAME
+    #[arg(long, value_name = "NAME")]
+    filter: Option<String>,
 }
 
 /// What every evaluating command reads.
@@ -195,6 +212,12 @@ where
         Command::Lint(a) => lint::lint(a.dir.as_deref(), terminal.stderr_colour),
         Command::Validate(a) => validate::validate(&a),
         Command::Diff(a) => diff::diff(&a),
+        Command::Test(a) => test::test(
+            a.dir.as_deref(),
+            a.coverage,
+            a.filter.as_deref(),
+            terminal.stderr_colour,
+        ),
     };
     let delivered = result.and_then(|report| deliver(report, target.as_ref()));
     delivered.unwrap_or_else(|problems| failure(&problems, terminal))
@@ -215,7 +238,7 @@ fn inputs(command: &Command) -> Vec<(&'static str, PathBuf)> {
         Command::Plan(a) => &a.input,
         Command::Check(a) => &a.input,
         Command::Diff(a) => return diff_inputs(a),
-        Command::Lint(_) | Command::Validate(_) => return Vec::new(),
+        Command::Lint(_) | Command::Validate(_) | Command::Test(_) => return Vec::new(),
     };
     let mut files = vec![("inventory", input.inventory.clone())];
     // A directory that cannot be listed fails the run itself, with its own diagnostic.
@@ -292,7 +315,7 @@ fn usage_problem(e: &clap::Error, args: &[OsString]) -> Problem {
     use clap::error::ErrorKind;
     if e.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
         return Problem::new(codes::USAGE, "no command given").help(
-            "usage: uplan <COMMAND>, where COMMAND is plan, check, lint, validate or diff; `uplan --help` explains each",
+            "usage: uplan <COMMAND>, where COMMAND is plan, check, lint, validate, diff or test; `uplan --help` explains each",
         );
     }
     let rendered = e.render().to_string();

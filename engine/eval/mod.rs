@@ -3,6 +3,7 @@
 
 mod bindings;
 mod effects;
+mod exercised;
 mod firing;
 mod graph_args;
 mod hop;
@@ -31,6 +32,7 @@ use hop::{Planner, RawFinding};
 use instances::{Arg, Graph};
 use interp::{Env, HopCtx};
 
+pub use exercised::Exercised;
 pub use replay::Violation;
 
 /// What to compute: `Check` stops after the findings (no ordering, no replay).
