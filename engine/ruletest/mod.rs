@@ -6,6 +6,8 @@ pub mod codes;
 mod coverage;
 mod expect;
 mod inventory;
+#[cfg(test)]
+mod tests;
 
 use crate::diagnostics::{Problem, Problems};
 use crate::eval::{self, Exercised, Mode};
@@ -90,7 +92,7 @@ fn run_one(rb: &Rulebook, i: usize, test: &RuleTest) -> Result<Outcome, Problems
 fn not_planned(rb: &Rulebook, test: &RuleTest, p: Problems, out: &mut Outcome) {
     let first = p.0.first().map_or(String::new(), |q| q.message.clone());
     out.lines.push(format!(
-        "{}: not planned: {first} ({})",
+        "FAIL {} ({}): not planned: {first}",
         test.id,
         place(rb, test.span)
     ));
