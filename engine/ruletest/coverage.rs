@@ -46,37 +46,12 @@ pub struct Coverage {
 impl Coverage {
     pub fn of(rb: &Rulebook, outcomes: &[Outcome]) -> Coverage {
         let mut decls = Vec::new();
-        let kinds: [(Kind, Vec<(&str, Span)>, fn(&Exercised) -> &[bool]); 4] = [
-            (
-                Kind::Rule,
-                rb.rules.iter().map(|r| (r.id.as_str(), r.span)).collect(),
-                |e| &e.rules,
-            ),
-            (
-                Kind::Procedure,
-                rb.procedures
-                    .iter()
-                    .map(|p| (p.id.as_str(), p.span))
-                    .collect(),
-                |e| &e.procedures,
-            ),
-            (
-                Kind::Order,
-                rb.orders.iter().map(|o| (o.id.as_str(), o.span)).collect(),
-                |e| &e.orders,
-            ),
-            (
-                Kind::Limit,
-                rb.limits.iter().map(|l| (l.id.as_str(), l.span)).collect(),
-                |e| &e.limits,
-            ),
-        ];
-        for (kind, ids, flags) in kinds {
-            for (i, (id, span)) in ids.into_iter().enumerate() {
+        for kind in KINDS {
+            for (i, (id, span)) in declared(rb, kind).into_iter().enumerate() {
                 let firing = outcomes.iter().filter(|o| {
                     o.exercised
                         .as_ref()
-                        .is_some_and(|e| flags(e).get(i).copied().unwrap_or(false))
+                        .is_some_and(|e| flags(e, kind).get(i).copied().unwrap_or(false))
                 });
                 let (fired, passed) = firing.fold((0, false), |(n, p), o| (n + 1, p || o.passed()));
                 decls.push(DeclCoverage {
@@ -108,7 +83,7 @@ impl Coverage {
             };
             let _ = writeln!(out, "  {:<9} {:<width$}  {state}", d.kind.as_str(), d.id);
         }
-        for kind in [Kind::Rule, Kind::Procedure, Kind::Order, Kind::Limit] {
+        for kind in KINDS {
             let all: Vec<&DeclCoverage> = self.decls.iter().filter(|d| d.kind == kind).collect();
             let fired = all.iter().filter(|d| d.fired > 0).count();
             let passed = all.iter().filter(|d| d.passed).count();
@@ -122,7 +97,7 @@ impl Coverage {
         }
         let total = self.decls.len();
         let fired = self.decls.iter().filter(|d| d.fired > 0).count();
-        let pct = if total == 0 { 100 } else { fired * 100 / total };
+        let pct = (fired * 100).checked_div(total).unwrap_or(100);
         let _ = writeln!(
             out,
             "coverage: {fired}/{total} declarations exercised ({pct} %)"
@@ -141,5 +116,31 @@ impl Coverage {
             }
         }
         out
+    }
+}
+
+const KINDS: [Kind; 4] = [Kind::Rule, Kind::Procedure, Kind::Order, Kind::Limit];
+
+/// The declarations of one kind, as (id, span), in the rulebook's order.
+fn declared(rb: &Rulebook, kind: Kind) -> Vec<(&str, Span)> {
+    match kind {
+        Kind::Rule => rb.rules.iter().map(|r| (r.id.as_str(), r.span)).collect(),
+        Kind::Procedure => rb
+            .procedures
+            .iter()
+            .map(|p| (p.id.as_str(), p.span))
+            .collect(),
+        Kind::Order => rb.orders.iter().map(|o| (o.id.as_str(), o.span)).collect(),
+        Kind::Limit => rb.limits.iter().map(|l| (l.id.as_str(), l.span)).collect(),
+    }
+}
+
+/// An evaluation's flags for one kind, indexed like [`declared`].
+fn flags(e: &Exercised, kind: Kind) -> &[bool] {
+    match kind {
+        Kind::Rule => &e.rules,
+        Kind::Procedure => &e.procedures,
+        Kind::Order => &e.orders,
+        Kind::Limit => &e.limits,
     }
 }

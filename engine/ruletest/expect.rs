@@ -52,7 +52,7 @@ fn status(plan: &Plan, ready: bool) -> Option<Miss> {
         .findings
         .iter()
         .filter(|f| f.severity == "block")
-        .map(|f| describe_finding(f))
+        .map(describe_finding)
         .collect();
     let actual = if blocks.is_empty() {
         word(!ready).to_string()
