@@ -33,6 +33,7 @@ pub mod plan;
 pub mod provenance;
 pub mod render;
 pub mod rulebooks;
+pub mod ruletest;
 pub mod sanitize;
 pub mod source;
 pub mod syntax;

@@ -72,3 +72,12 @@ pub const SELF_ORDER: &str = "uplan::check::self_order";
 /// `else block`, `warn` or `note`: a follow-up goes with a remediation step (`else
 /// step …`), and would otherwise be ignored.
 pub const THEN_WITHOUT_STEP: &str = "uplan::check::then_without_step";
+/// `expect finding k8s-flor-3.16` in a `test` where no rule has that id.
+pub const UNKNOWN_RULE: &str = "uplan::check::unknown_rule";
+/// `set clusters.istio = 1.20` (a list needs `[key]`), `remove platform.version` (only
+/// a list element can be removed), `set platform.version = c.kubernetes` (a test writes
+/// literals): an override a test cannot apply.
+pub const BAD_OVERRIDE: &str = "uplan::check::bad_override";
+/// `expect step upgrade-cluster(global) in 4.1 -> 4.2` where no hop `4.1 -> 4.2` exists,
+/// or `expect finding r critical` (severities are block, fix, warn, info).
+pub const BAD_EXPECTATION: &str = "uplan::check::bad_expectation";

@@ -18,10 +18,14 @@ mod patterns;
 mod precision;
 mod releases;
 mod rules;
+mod ruletests;
 mod schema;
 mod scope;
 mod steps;
 pub mod suggest;
+
+/// "Did you mean": the closest of `candidates` to `name`, if it is close enough to be a typo.
+pub use suggest::closest as suggest_closest;
 mod types;
 mod unknowns;
 mod vocabulary;
@@ -56,6 +60,7 @@ pub fn check(sources: Sources, modules: Vec<ast::Module>) -> Result<Rulebook, Pr
     let orders = decls::orders(&mut cx, &decls);
     let limits = decls::limits(&mut cx, &decls);
     ordering::reject_cycles(&mut cx);
+    let tests = ruletests::all(&mut cx, &decls, &rules, &hops);
     let Cx {
         problems, schema, ..
     } = cx;
@@ -71,6 +76,7 @@ pub fn check(sources: Sources, modules: Vec<ast::Module>) -> Result<Rulebook, Pr
         orders,
         limits,
         path,
+        tests,
     };
     problems.into_result(rulebook)
 }
@@ -93,6 +99,7 @@ pub(crate) struct Decls<'m> {
     pub limits: Vec<&'m ast::ClauseDecl>,
     pub consts: Vec<&'m ast::ConstDecl>,
     pub vocabularies: Vec<&'m ast::VocabularyDecl>,
+    pub tests: Vec<&'m ast::TestDecl>,
 }
 
 impl<'m> Decls<'m> {
@@ -115,6 +122,7 @@ impl<'m> Decls<'m> {
                 ast::Decl::Limit(x) => d.limits.push(x),
                 ast::Decl::Const(x) => d.consts.push(x),
                 ast::Decl::Vocabulary(x) => d.vocabularies.push(x),
+                ast::Decl::Test(x) => d.tests.push(x),
             }
         }
         d

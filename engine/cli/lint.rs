@@ -25,7 +25,8 @@ pub fn lint(
     let name = dir.map_or("embedded ACP rulebook".to_string(), |d| {
         format!("`{}`", d.display())
     });
-    let warnings = uplan::lint::warnings(&rulebook);
+    let mut warnings = uplan::lint::warnings(&rulebook);
+    warnings.0.extend(super::test::unexercised(&rulebook).0);
     let code = u8::from(deny && !warnings.is_empty());
     if format != LintFormat::Text {
         let mut report = machine_report(&rulebook, &name, &warnings, format);

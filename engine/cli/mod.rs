@@ -12,6 +12,7 @@ mod io;
 mod lint;
 mod machine;
 mod pipeline;
+mod test;
 mod validate;
 mod validate_json;
 
@@ -80,6 +81,22 @@ enum Command {
     /// Print the manual page (roff), or write it with -o
     #[command(after_help = MAN_EXAMPLES)]
     Man(ManArgs),
+    /// Run the rulebook's `test` declarations (default: the embedded ACP rulebook)
+    Test(TestArgs),
+}
+
+#[derive(Args, Debug)]
+#[command(after_help = "Exit codes: 0 every test passes, 1 a test fails, 2 bad input.")]
+struct TestArgs {
+    /// A directory of `*.uplan` rule files (default: the embedded ACP rulebook, whose
+    /// tests read their inventories relative to rules/acp/ in the working directory)
+    dir: Option<PathBuf>,
+    /// Also report, per rule, procedure, order and limit, whether a test exercised it
+    #[arg(long)]
+    coverage: bool,
+    /// Run only the tests whose name contains NAME
+    #[arg(long, value_name = "NAME")]
+    filter: Option<String>,
 }
 
 const PLAN_EXAMPLES: &str = "Examples:
@@ -359,6 +376,12 @@ where
         Command::Inventory(a) => inventory::run(&a, terminal.stderr_colour),
         Command::Completions(a) => docs::completions(&a),
         Command::Man(_) => docs::man(),
+        Command::Test(a) => test::test(
+            a.dir.as_deref(),
+            a.coverage,
+            a.filter.as_deref(),
+            terminal.stderr_colour,
+        ),
     };
     let delivered = result.and_then(|report| deliver(report, target.as_ref()));
     delivered.unwrap_or_else(|problems| machine::failure(&problems, terminal, how))
@@ -488,7 +511,7 @@ fn usage_problem(e: &clap::Error, args: &[OsString]) -> Problem {
     use clap::error::ErrorKind;
     if e.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
         return Problem::new(codes::USAGE, "no command given").help(
-            "usage: uplan <COMMAND>, where COMMAND is plan, check, lint, validate, diff, fmt, inventory, completions or man; `uplan --help` explains each",
+            "usage: uplan <COMMAND>, where COMMAND is plan, check, lint, test, validate, diff, fmt, inventory, completions or man; `uplan --help` explains each",
         );
     }
     let rendered = e.render().to_string();

@@ -4,6 +4,7 @@
 mod bindings;
 mod content;
 mod effects;
+mod exercised;
 mod firing;
 mod graph_args;
 mod hop;
@@ -33,6 +34,7 @@ use hop::{Planner, RawFinding};
 use instances::{Arg, Graph};
 use interp::{Env, HopCtx};
 
+pub use exercised::Exercised;
 pub use replay::{Validation, Violation};
 
 /// What to compute: `Check` stops after the findings (no ordering, no replay).

@@ -251,6 +251,7 @@ pub(crate) fn rulebook_with(schema: Schema) -> Rulebook {
             to: None,
             span: Span::default(),
         },
+        tests: vec![],
     }
 }
 

@@ -27,6 +27,8 @@ pub struct Rulebook {
     pub orders: Vec<Order>,
     pub limits: Vec<Limit>,
     pub path: PathDecl,
+    /// `test` declarations: run by `uplan test`, never read by planning.
+    pub tests: Vec<super::ruletest::RuleTest>,
 }
 
 /// `path from platform.version to target`: which root facts hold the installed version

@@ -2,6 +2,7 @@
 
 mod glob;
 pub mod ir;
+pub mod ruletest;
 pub mod types;
 pub mod value;
 pub mod version;

@@ -38,6 +38,85 @@ pub enum Decl {
     Limit(ClauseDecl),
     Const(ConstDecl),
     Vocabulary(VocabularyDecl),
+    Test(TestDecl),
+}
+
+// ---------------------------------------------------------------- tests
+
+/// `test corvid-istio { source "…"  inventory "…"  set …  expect … }`: a rule test,
+/// run by `uplan test`, never by planning.
+#[derive(Clone, Debug)]
+pub struct TestDecl {
+    pub id: Ident,
+    pub clauses: Vec<TestClause>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct TestClause {
+    pub kind: TestClauseKind,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub enum TestClauseKind {
+    Source(StrLit),
+    /// `inventory "../../examples/corvid-3.18-istio.yaml"`, relative to the rule file.
+    Inventory(StrLit),
+    /// `set clusters[global].istio = 1.20.8`
+    Set(FactPath, Expr),
+    /// `remove clusters[biz-1]`
+    Remove(FactPath),
+    /// `add clusters[global].plugins { name = "costmanager" }`
+    Add(FactPath, Vec<FieldInit>),
+    /// `to 4.3`
+    To(VersionLit),
+    Expect(Expect),
+}
+
+/// `clusters[global].istio`: fields from the inventory root, `[key]` picks an element.
+#[derive(Clone, Debug)]
+pub struct FactPath {
+    pub segs: Vec<FactSeg>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct FactSeg {
+    pub field: Ident,
+    pub key: Option<Ident>,
+}
+
+#[derive(Clone, Debug)]
+pub enum Expect {
+    /// `expect ready` (true) / `expect blocked` (false)
+    Status(bool),
+    /// `expect [no] finding RULE [SEVERITY] [on CLUSTER]`
+    Finding {
+        negated: bool,
+        rule: Ident,
+        severity: Option<Ident>,
+        cluster: Option<Ident>,
+    },
+    /// `expect [no] step P(args) [on CLUSTER] [in A -> B]`
+    Step {
+        negated: bool,
+        pattern: Pattern,
+        cluster: Option<Ident>,
+        hop: Option<(VersionLit, VersionLit)>,
+    },
+    /// `expect step P(..) before step Q(..) [in A -> B]`
+    Before {
+        first: Pattern,
+        then: Pattern,
+        hop: Option<(VersionLit, VersionLit)>,
+    },
+    /// `expect at most N ACTION at once`
+    AtMost {
+        max: u32,
+        max_span: Span,
+        step: Ident,
+    },
 }
 
 /// `const minio-free-gb = 120`

@@ -12,7 +12,7 @@ use crate::diagnostics::Problem;
 use crate::model::{CmpOp, Quantifier, Version};
 use crate::source::{Sources, Span};
 
-type R<T> = Result<T, Problem>;
+pub(super) type R<T> = Result<T, Problem>;
 
 /// Keywords that carry meaning beyond the rule they start; all other `kw_*` pairs
 /// are skipped by [`Kids`].
@@ -27,6 +27,9 @@ const MEANINGFUL_KEYWORDS: &[&str] = &[
     "kw_false",
     "kw_null",
     "kw_on",
+    "kw_no",
+    "kw_ready",
+    "kw_blocked",
 ];
 
 fn is_noise(rule: Rule) -> bool {
@@ -35,26 +38,26 @@ fn is_noise(rule: Rule) -> bool {
 }
 
 /// The children of a pair, without keyword noise.
-struct Kids<'i> {
+pub(super) struct Kids<'i> {
     inner: std::iter::Peekable<Pairs<'i, Rule>>,
     span: Span,
 }
 
 impl<'i> Kids<'i> {
-    fn next(&mut self) -> R<Pair<'i, Rule>> {
+    pub(super) fn next(&mut self) -> R<Pair<'i, Rule>> {
         self.skip_noise();
         self.inner
             .next()
             .ok_or_else(|| bug(self.span, "missing child"))
     }
 
-    fn peek(&mut self) -> Option<Rule> {
+    pub(super) fn peek(&mut self) -> Option<Rule> {
         self.skip_noise();
         self.inner.peek().map(|p| p.as_rule())
     }
 
     /// The next child if it is a `rule`.
-    fn take(&mut self, rule: Rule) -> Option<Pair<'i, Rule>> {
+    pub(super) fn take(&mut self, rule: Rule) -> Option<Pair<'i, Rule>> {
         if self.peek() == Some(rule) {
             self.inner.next()
         } else {
@@ -68,13 +71,13 @@ impl<'i> Kids<'i> {
         }
     }
 
-    fn rest(mut self) -> impl Iterator<Item = Pair<'i, Rule>> {
+    pub(super) fn rest(mut self) -> impl Iterator<Item = Pair<'i, Rule>> {
         self.skip_noise();
         self.inner.filter(|p| !is_noise(p.as_rule()))
     }
 }
 
-fn bug(span: Span, what: &str) -> Problem {
+pub(super) fn bug(span: Span, what: &str) -> Problem {
     Problem::new(codes::INTERNAL, format!("internal parser error: {what}"))
         .help("this is a bug in uplan's grammar lowering; please report it with the rule file")
         .with_span(span)
@@ -119,13 +122,13 @@ impl<'s> Lower<'s> {
 
     /// A pair's span without the whitespace pest leaves at its end (after a
     /// repetition that found nothing more), so labels underline just the text.
-    fn span(&self, pair: &Pair<'_, Rule>) -> Span {
+    pub(super) fn span(&self, pair: &Pair<'_, Rule>) -> Span {
         let s = pair.as_span();
         let text = pair.as_str();
         Span::new(self.file, s.start(), s.start() + text.trim_end().len())
     }
 
-    fn kids<'i>(&self, pair: Pair<'i, Rule>) -> Kids<'i> {
+    pub(super) fn kids<'i>(&self, pair: Pair<'i, Rule>) -> Kids<'i> {
         let span = self.span(&pair);
         Kids {
             inner: pair.into_inner().peekable(),
@@ -198,11 +201,12 @@ impl<'s> Lower<'s> {
             Rule::limit_decl => Decl::Limit(self.clause_decl(pair)?),
             Rule::const_decl => Decl::Const(self.const_decl(pair)?),
             Rule::vocabulary_decl => Decl::Vocabulary(self.vocabulary(pair)?),
+            Rule::test_decl => Decl::Test(self.test_decl(pair)?),
             other => return Err(bug(span, &format!("unexpected {other:?}"))),
         })
     }
 
-    fn ident(&self, pair: Pair<'_, Rule>) -> Ident {
+    pub(super) fn ident(&self, pair: Pair<'_, Rule>) -> Ident {
         Ident {
             name: pair.as_str().to_string(),
             span: self.span(&pair),
@@ -345,7 +349,7 @@ impl<'s> Lower<'s> {
         Ok(PathDecl { from, to, span })
     }
 
-    fn version_lit(&mut self, pair: Pair<'_, Rule>) -> VersionLit {
+    pub(super) fn version_lit(&mut self, pair: Pair<'_, Rule>) -> VersionLit {
         let span = self.span(&pair);
         let version = self.version(pair.as_str(), span);
         VersionLit { version, span }
@@ -362,14 +366,14 @@ impl<'s> Lower<'s> {
         }
     }
 
-    fn init_block(&mut self, pair: Option<Pair<'_, Rule>>) -> R<Vec<FieldInit>> {
+    pub(super) fn init_block(&mut self, pair: Option<Pair<'_, Rule>>) -> R<Vec<FieldInit>> {
         let Some(pair) = pair else {
             return Ok(Vec::new());
         };
         self.kids(pair).rest().map(|p| self.field_init(p)).collect()
     }
 
-    fn field_init(&mut self, pair: Pair<'_, Rule>) -> R<FieldInit> {
+    pub(super) fn field_init(&mut self, pair: Pair<'_, Rule>) -> R<FieldInit> {
         let span = self.span(&pair);
         let mut k = self.kids(pair);
         let name = self.ident(k.next()?);
@@ -652,7 +656,7 @@ impl<'s> Lower<'s> {
         Ok(Call { step, args, span })
     }
 
-    fn pattern(&mut self, pair: Pair<'_, Rule>) -> R<Pattern> {
+    pub(super) fn pattern(&mut self, pair: Pair<'_, Rule>) -> R<Pattern> {
         let span = self.span(&pair);
         let mut k = self.kids(pair);
         let step = self.ident(k.next()?);
@@ -710,7 +714,7 @@ impl<'s> Lower<'s> {
     }
 
     /// A limit's count: at most `u32::MAX` (the grammar admits only digits).
-    fn count(&mut self, text: &str, span: Span) -> u32 {
+    pub(super) fn count(&mut self, text: &str, span: Span) -> u32 {
         match text.parse() {
             Ok(n) => n,
             Err(_) => {
@@ -742,7 +746,7 @@ impl<'s> Lower<'s> {
 
     /// A string that is not part of an expression (a title, a message): it starts a
     /// new budget of [`MAX_EXPR_NODES`] for its holes.
-    fn string(&mut self, pair: Pair<'_, Rule>) -> R<StrLit> {
+    pub(super) fn string(&mut self, pair: Pair<'_, Rule>) -> R<StrLit> {
         self.nodes = 0;
         Ok(self.string_node(pair)?.0)
     }
@@ -1008,7 +1012,7 @@ struct Node {
 }
 
 impl<'i> Kids<'i> {
-    fn first(mut kids: Kids<'i>) -> R<Pair<'i, Rule>> {
+    pub(super) fn first(mut kids: Kids<'i>) -> R<Pair<'i, Rule>> {
         kids.next()
     }
 }
