@@ -60,6 +60,37 @@ pub struct FieldMeta {
     /// Index into [`Schema::vocabularies`] when the field's values are names the
     /// rulebook knows.
     pub vocabulary: Option<u16>,
+    /// What the field means (`doc "…"`): docs/inventory.md, JSON Schema descriptions.
+    pub doc: Option<String>,
+    /// What each value of an enum field means, in the enum's order where declared.
+    pub values: Vec<ValueMeaning>,
+}
+
+/// `value builtin "…" synonyms "internal", "local"`: one enum value explained, and the
+/// words people write when they mean it. Synonyms only steer "did you mean": they are
+/// never accepted as the value.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ValueMeaning {
+    pub variant: String,
+    pub doc: String,
+    /// Lowercase.
+    pub synonyms: Vec<String>,
+}
+
+impl FieldMeta {
+    /// The meaning of `variant`, when the rulebook explains it.
+    pub fn value(&self, variant: &str) -> Option<&ValueMeaning> {
+        self.values.iter().find(|v| v.variant == variant)
+    }
+
+    /// The variant `word` is a synonym of (`internal` → `builtin`).
+    pub fn synonym_of(&self, word: &str) -> Option<&str> {
+        let lower = word.to_lowercase();
+        self.values
+            .iter()
+            .find(|v| v.synonyms.contains(&lower))
+            .map(|v| v.variant.as_str())
+    }
 }
 
 /// Built-in refinements of `string` and `int`.
