@@ -7,6 +7,7 @@ mod codes;
 mod io;
 mod lint;
 mod pipeline;
+mod schema;
 mod validate;
 
 use std::ffi::OsString;
@@ -38,6 +39,8 @@ enum Command {
     Lint(LintArgs),
     /// Replay a (possibly hand-edited) plan JSON against an inventory
     Validate(ValidateArgs),
+    /// Print the JSON Schema of the inventory (from the rulebook), a plan or a check report
+    Schema(SchemaArgs),
 }
 
 /// What every evaluating command reads.
@@ -95,6 +98,26 @@ struct ValidateArgs {
     rules: Option<PathBuf>,
 }
 
+#[derive(Args, Debug)]
+struct SchemaArgs {
+    /// Which document: inventory (the rulebook's), plan (uplan.plan/v1), check (uplan.check/v1)
+    #[arg(value_enum)]
+    kind: SchemaKind,
+    /// A directory of `*.uplan` rule files (default: the embedded ACP rulebook)
+    #[arg(long, value_name = "DIR")]
+    rules: Option<PathBuf>,
+    /// Write to FILE (atomically, and only when the run succeeds) instead of stdout
+    #[arg(short, long, value_name = "FILE")]
+    output: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum SchemaKind {
+    Inventory,
+    Plan,
+    Check,
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 enum PlanFormat {
     Text,
@@ -140,6 +163,7 @@ where
     let output = match &cli.command {
         Command::Plan(a) => a.output.as_deref(),
         Command::Check(a) => a.output.as_deref(),
+        Command::Schema(a) => a.output.as_deref(),
         _ => None,
     };
     // `-o` is checked before the run: a wrong path should not cost a whole evaluation.
@@ -155,6 +179,7 @@ where
         Command::Check(a) => pipeline::check(&a.input, a.format, colour),
         Command::Lint(a) => lint::lint(a.dir.as_deref(), terminal.stderr_colour),
         Command::Validate(a) => validate::validate(&a),
+        Command::Schema(a) => schema::schema(a.kind, a.rules.as_deref()),
     };
     let delivered = result.and_then(|report| deliver(report, target.as_ref()));
     delivered.unwrap_or_else(|problems| failure(&problems, terminal))
@@ -174,15 +199,23 @@ fn inputs(command: &Command) -> Vec<(&'static str, PathBuf)> {
     let input = match command {
         Command::Plan(a) => &a.input,
         Command::Check(a) => &a.input,
+        Command::Schema(a) => return rule_files(a.rules.as_deref()),
         Command::Lint(_) | Command::Validate(_) => return Vec::new(),
     };
     let mut files = vec![("inventory", input.inventory.clone())];
-    // A directory that cannot be listed fails the run itself, with its own diagnostic.
-    if let Some(dir) = &input.rules {
-        let rules = uplan::rulebooks::rule_files(dir).unwrap_or_default();
-        files.extend(rules.into_iter().map(|p| ("rule file", p)));
-    }
+    files.extend(rule_files(input.rules.as_deref()));
     files
+}
+
+/// The rule files of `--rules DIR`, which `-o` must not name either.
+fn rule_files(dir: Option<&std::path::Path>) -> Vec<(&'static str, PathBuf)> {
+    // A directory that cannot be listed fails the run itself, with its own diagnostic.
+    let rules = dir.map(|d| uplan::rulebooks::rule_files(d).unwrap_or_default());
+    rules
+        .unwrap_or_default()
+        .into_iter()
+        .map(|p| ("rule file", p))
+        .collect()
 }
 
 /// Sends the report to stdout, or writes it to `target` (then stdout stays empty).
@@ -241,7 +274,7 @@ fn usage_problem(e: &clap::Error, args: &[OsString]) -> Problem {
     use clap::error::ErrorKind;
     if e.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
         return Problem::new(codes::USAGE, "no command given").help(
-            "usage: uplan <COMMAND>, where COMMAND is plan, check, lint or validate; `uplan --help` explains each",
+            "usage: uplan <COMMAND>, where COMMAND is plan, check, lint, validate or schema; `uplan --help` explains each",
         );
     }
     let rendered = e.render().to_string();

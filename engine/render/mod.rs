@@ -6,6 +6,7 @@
 
 mod dot;
 mod json;
+pub mod jsonschema;
 mod markdown;
 mod text;
 
