@@ -80,6 +80,9 @@ fn the_committed_schemas_are_current() {
 
 #[test]
 fn the_cli_prints_the_committed_schemas() {
+    if std::env::var_os("UPLAN_REGENERATE").is_some() {
+        return; // schemas/ is being rewritten by the test above
+    }
     for name in ["inventory", "plan", "check"] {
         let run = common::uplan(&["schema", name]);
         assert_eq!(run.code, Some(0), "{run:?}");
