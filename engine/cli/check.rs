@@ -274,6 +274,7 @@ clusters:
                 duration_minutes: Some(60),
                 ..PlannedStep::default()
             }],
+            inventory_meta: None,
         }
     }
 

@@ -833,6 +833,7 @@ mod tests {
             path: Vec::new(),
             findings: Vec::new(),
             steps,
+            inventory_meta: None,
         };
         plan_structure(&plan).iter().map(|v| v.code).collect()
     }
@@ -879,6 +880,7 @@ mod tests {
             path: Vec::new(),
             findings: Vec::new(),
             steps,
+            inventory_meta: None,
         };
         let got = plan_structure(&plan);
         assert_eq!(got.len(), 1, "{got:?}");

@@ -193,6 +193,19 @@ pub struct RecordDef {
 }
 
 impl RecordDef {
+    /// The key field, when an element of a list of these records may be written as its
+    /// name alone (`plugins: [costmanager]`): the record has a key, and every other
+    /// field a default or null. The fields left out are then unknown, and reported.
+    pub fn by_name_alone(&self) -> Option<u16> {
+        let key = self.key_field?;
+        let others_optional = self
+            .fields
+            .iter()
+            .enumerate()
+            .all(|(i, f)| i == key as usize || !f.required());
+        (others_optional && self.entity.is_none()).then_some(key)
+    }
+
     pub fn field(&self, name: &str) -> Option<(u16, &FieldDef)> {
         self.fields
             .iter()

@@ -190,6 +190,7 @@ pub fn ready() -> Plan {
         path: strings(&["3.16", "4.0", "4.3"]),
         findings,
         steps,
+        inventory_meta: None,
     }
 }
 
@@ -220,5 +221,6 @@ pub fn empty() -> Plan {
         path: strings(&["4.3"]),
         findings: Vec::new(),
         steps: Vec::new(),
+        inventory_meta: None,
     }
 }

@@ -118,9 +118,31 @@ fn ty(schema: &Schema, t: &Type, f: &FieldDef) -> Json {
         // The loader refuses ranges in an inventory (rule files only).
         Type::Range => json!({"not": {}}),
         Type::Enum(id) => json!({"type": "string", "enum": schema.enum_def(*id).variants}),
-        Type::List(inner) => json!({"type": "array", "items": ty(schema, inner, f)}),
+        Type::List(inner) => json!({"type": "array", "items": item(schema, inner, f)}),
         Type::Record(id) => json!({"$ref": format!("#/$defs/{}", schema.record(*id).name)}),
     }
+}
+
+/// A list element: a record that may be written as its name alone
+/// (`plugins: [costmanager]`) is that record or its key's string.
+fn item(schema: &Schema, t: &Type, f: &FieldDef) -> Json {
+    let element = ty(schema, t, f);
+    let Type::Record(id) = t else { return element };
+    let rec = schema.record(*id);
+    let Some(key) = rec.by_name_alone().and_then(|k| rec.fields.get(k as usize)) else {
+        return element;
+    };
+    let mut name = ty(schema, &key.ty, key);
+    if let Json::Object(o) = &mut name {
+        o.insert(
+            "description".into(),
+            json!(format!(
+                "The {}'s {} alone: its other fields are then unknown (reported by uplan.name-only).",
+                rec.name, key.name
+            )),
+        );
+    }
+    json!({"anyOf": [element, name]})
 }
 
 /// A version: a string like `1.30.4`, `v1.30.4+rke2r1`, `4.0.x`, or an unquoted YAML

@@ -18,6 +18,18 @@ pub fn plan(closure: Closure) -> Json {
             "items": step(closure),
         }),
     );
+    properties.insert(
+        "inventory_meta".into(),
+        json!({
+            "description": "Who the inventory is about and when its facts were gathered (its meta:); absent when it says neither.",
+            "type": "object",
+            "properties": {
+                "customer": {"type": "string"},
+                "collected_at": {"type": "string"},
+            },
+            "additionalProperties": closure == Closure::Open,
+        }),
+    );
     let mut required = HEADER.to_vec();
     required.push("steps");
     document(
