@@ -2,8 +2,6 @@
 //! user tried is either accepted with its meaning, or refused with help that names
 //! the right shape, and never with a suggestion that means the opposite.
 
-mod common;
-
 use uplan::diagnostics::Problems;
 use uplan::inventory::Inventory;
 use uplan::model::Rulebook;
@@ -43,7 +41,12 @@ fn refused(text: &str) -> (String, String) {
         Ok(_) => panic!("loaded:\n{text}"),
         Err(p) => p,
     };
-    assert_eq!(problems.0.len(), 1, "{}", uplan::diagnostics::render(&problems, false));
+    assert_eq!(
+        problems.0.len(),
+        1,
+        "{}",
+        uplan::diagnostics::render(&problems, false)
+    );
     let p = &problems.0[0];
     (p.code.to_string(), p.help.clone().unwrap_or_default())
 }
@@ -63,14 +66,27 @@ fn plugins_listed_by_name_are_installed_with_kind_and_source_unknown() {
     ] {
         let p = plan(&format!("{BASE}{plugins}"));
         // The name is a fact the rules use: CostManager must be removed before 4.0.
-        assert!(p.findings.iter().any(|f| f.rule == "costmanager-removed"), "{plugins}");
-        let named: Vec<_> = p.findings.iter().filter(|f| f.rule == "uplan.name-only").collect();
+        assert!(
+            p.findings.iter().any(|f| f.rule == "costmanager-removed"),
+            "{plugins}"
+        );
+        let named: Vec<_> = p
+            .findings
+            .iter()
+            .filter(|f| f.rule == "uplan.name-only")
+            .collect();
         assert_eq!(named.len(), 1, "{plugins}: {:#?}", p.findings);
         let f = named[0];
         assert_eq!(f.severity, "warn");
         assert_eq!(f.cluster.as_deref(), Some("global"));
         assert_eq!(f.facts, ["clusters.global.plugins.costmanager"]);
-        for word in ["costmanager", "kind", "source", "operators-not-from-platform", "cluster-plugin"] {
+        for word in [
+            "costmanager",
+            "kind",
+            "source",
+            "operators-not-from-platform",
+            "cluster-plugin",
+        ] {
             assert!(f.message.contains(word), "{word}: {}", f.message);
         }
     }
@@ -84,7 +100,10 @@ fn a_plugin_mapping_is_not_reported_as_name_only() {
 
 #[test]
 fn a_record_with_required_fields_cannot_be_a_bare_name() {
-    let (code, _) = refused(&BASE.replace("clusters:\n  - name: global\n    role: global\n    kubernetes: \"1.30.4\"\n", "clusters: [global]\n"));
+    let (code, _) = refused(&BASE.replace(
+        "clusters:\n  - name: global\n    role: global\n    kubernetes: \"1.30.4\"\n",
+        "clusters: [global]\n",
+    ));
     assert_eq!(code, "uplan::inventory::wrong_type");
     let (code, _) = refused(&format!("{BASE}    disks: [/cpaas/minio]\n"));
     assert_eq!(code, "uplan::inventory::wrong_type");
@@ -102,14 +121,26 @@ fn a_bare_name_is_still_checked_as_a_name() {
 
 #[test]
 fn registry_internal_suggests_builtin_and_explains_both() {
-    let (code, help) = refused(&BASE.replace("  version: \"3.18.1\"\n", "  version: \"3.18.1\"\n  registry: internal\n"));
+    let (code, help) = refused(&BASE.replace(
+        "  version: \"3.18.1\"\n",
+        "  version: \"3.18.1\"\n  registry: internal\n",
+    ));
     assert_eq!(code, "uplan::inventory::unknown_variant");
     assert!(help.starts_with("did you mean `builtin`?"), "{help}");
     assert!(!help.contains("did you mean `external`"), "{help}");
-    assert!(help.contains("`builtin`: the registry the platform installed"), "{help}");
-    assert!(help.contains("`external`: a registry of the customer's own"), "{help}");
+    assert!(
+        help.contains("`builtin`: the registry the platform installed"),
+        "{help}"
+    );
+    assert!(
+        help.contains("`external`: a registry of the customer's own"),
+        "{help}"
+    );
     // A typo still gets the closest spelling.
-    let (_, help) = refused(&BASE.replace("  version: \"3.18.1\"\n", "  version: \"3.18.1\"\n  registry: externl\n"));
+    let (_, help) = refused(&BASE.replace(
+        "  version: \"3.18.1\"\n",
+        "  version: \"3.18.1\"\n  registry: externl\n",
+    ));
     assert!(help.starts_with("did you mean `external`?"), "{help}");
 }
 
@@ -140,8 +171,14 @@ fn meta_is_shown_in_the_runbook_summaries_and_escaped() {
     assert!(md.contains("| customer | Acme Retail |"), "{md}");
     assert!(md.contains("| facts of | 2026-11-28 |"), "{md}");
     let txt = uplan::render::text(&p, false);
-    assert!(txt.lines().any(|l| l == "customer      Acme Retail"), "{txt}");
-    assert!(txt.lines().any(|l| l == "facts of      2026-11-28"), "{txt}");
+    assert!(
+        txt.lines().any(|l| l == "customer      Acme Retail"),
+        "{txt}"
+    );
+    assert!(
+        txt.lines().any(|l| l == "facts of      2026-11-28"),
+        "{txt}"
+    );
     // No meta, no lines.
     let plain = uplan::render::markdown(&plan(BASE));
     assert!(!plain.contains("| customer |"));
@@ -158,12 +195,11 @@ fn meta_is_shown_in_the_runbook_summaries_and_escaped() {
 fn the_inventory_schema_allows_plugins_by_name_but_not_clusters() {
     let schema = uplan::render::jsonschema::inventory(&acp());
     let v = jsonschema::draft202012::new(&schema).unwrap_or_else(|e| panic!("{e}"));
-    let ok: serde_json::Value = serde_yaml::from_str(&format!("{BASE}    plugins: [costmanager]\n"))
-        .unwrap_or_default();
+    let ok: serde_json::Value =
+        serde_yaml::from_str(&format!("{BASE}    plugins: [costmanager]\n")).unwrap_or_default();
     assert!(v.is_valid(&ok));
-    let bad: serde_json::Value = serde_yaml::from_str(
-        "platform: {version: \"3.18.1\"}\nclusters: [global]\n",
-    )
-    .unwrap_or_default();
+    let bad: serde_json::Value =
+        serde_yaml::from_str("platform: {version: \"3.18.1\"}\nclusters: [global]\n")
+            .unwrap_or_default();
     assert!(!v.is_valid(&bad));
 }

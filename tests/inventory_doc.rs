@@ -55,7 +55,8 @@ fn type_name(schema: &Schema, f: &FieldDef) -> String {
     let base = schema.type_name(&f.ty);
     let t = match f.meta.format {
         Some(fmt) if !base.contains(fmt.name()) => {
-            base.replacen("string", fmt.name(), 1).replacen("int", fmt.name(), 1)
+            base.replacen("string", fmt.name(), 1)
+                .replacen("int", fmt.name(), 1)
         }
         _ => base,
     };
@@ -72,13 +73,16 @@ fn meaning(schema: &Schema, f: &FieldDef) -> String {
             let mut line = format!("`{v}`: {}", m.doc);
             if !m.synonyms.is_empty() {
                 let words: Vec<String> = m.synonyms.iter().map(|s| format!("`{s}`")).collect();
-                let _ = write!(line, " (not accepted, suggested for: {})", words.join(", "));
+                let _ = write!(line, " (also written {}: suggested, not accepted)", words.join(", "));
             }
             parts.push(line);
         }
     }
     if f.meta.min_precision >= 2 {
-        parts.push(format!("at least {} version components", f.meta.min_precision));
+        parts.push(format!(
+            "at least {} version components",
+            f.meta.min_precision
+        ));
     }
     cell(&parts.join("<br>"))
 }
@@ -114,13 +118,18 @@ fn on_the_path(rb: &Rulebook, rec: &RecordDef, f: &FieldDef) -> bool {
         let mut record = schema.root;
         let mut last = None;
         for &i in fields {
-            let Some(def) = schema.field_def(record, i) else { return false };
+            let Some(def) = schema.field_def(record, i) else {
+                return false;
+            };
             last = Some((record, i));
             if let Type::Record(r) = def.ty.non_null() {
                 record = *r;
             }
         }
-        last.is_some_and(|(r, i)| schema.record(r).name == rec.name && schema.field_def(r, i).is_some_and(|d| d.name == f.name))
+        last.is_some_and(|(r, i)| {
+            schema.record(r).name == rec.name
+                && schema.field_def(r, i).is_some_and(|d| d.name == f.name)
+        })
     })
 }
 
@@ -130,9 +139,11 @@ fn record_table(rb: &Rulebook, rec: &RecordDef) -> String {
         "| field | type | default | meaning | rules that read it | how to find it |\n| --- | --- | --- | --- | --- | --- |\n",
     );
     for f in &rec.fields {
-        let probe = f.meta.probe.as_deref().map_or("—".into(), |p| {
-            format!("{} (left out: unknown)", cell(p))
-        });
+        let probe = f
+            .meta
+            .probe
+            .as_deref()
+            .map_or("—".into(), |p| format!("{} (left out: unknown)", cell(p)));
         let _ = writeln!(
             out,
             "| `{}` | {} | {} | {} | {} | {probe} |",
@@ -178,7 +189,11 @@ fn reference(rb: &Rulebook) -> String {
         if places.is_empty() {
             continue;
         }
-        let kind = if rec.entity.is_some() { "entity" } else { "record" };
+        let kind = if rec.entity.is_some() {
+            "entity"
+        } else {
+            "record"
+        };
         let _ = write!(
             out,
             "\n### `{}` ({kind}, at {})\n\n{}",
@@ -228,14 +243,28 @@ fn every_field_of_the_inventory_is_documented() {
     for id in records {
         let rec = schema.record(id);
         for f in &rec.fields {
-            assert!(f.meta.doc.is_some(), "`{}.{}` has no `doc`", rec.name, f.name);
+            assert!(
+                f.meta.doc.is_some(),
+                "`{}.{}` has no `doc`",
+                rec.name,
+                f.name
+            );
             if let Type::Enum(e) = f.ty.non_null() {
                 for v in &schema.enum_def(*e).variants {
                     let explained = f.meta.value(v).is_some();
-                    assert!(explained, "`{}.{}`: value `{v}` has no `value` clause", rec.name, f.name);
+                    assert!(
+                        explained,
+                        "`{}.{}`: value `{v}` has no `value` clause",
+                        rec.name, f.name
+                    );
                 }
             }
-            assert!(doc.contains(&format!("| `{}` |", f.name)), "{}.{} not in docs/inventory.md", rec.name, f.name);
+            assert!(
+                doc.contains(&format!("| `{}` |", f.name)),
+                "{}.{} not in docs/inventory.md",
+                rec.name,
+                f.name
+            );
         }
     }
 }
@@ -248,8 +277,13 @@ fn minimal_inventory() -> String {
         .split_once("<!-- minimal inventory -->")
         .map(|(_, rest)| rest)
         .unwrap_or_else(|| panic!("README.md has no `<!-- minimal inventory -->`"));
-    let body = after.split_once("```yaml\n").map(|(_, b)| b).unwrap_or_default();
-    body.split_once("```").map(|(y, _)| y.to_string()).unwrap_or_default()
+    let body = after
+        .split_once("```yaml\n")
+        .map(|(_, b)| b)
+        .unwrap_or_default();
+    body.split_once("```")
+        .map(|(y, _)| y.to_string())
+        .unwrap_or_default()
 }
 
 #[test]
@@ -259,13 +293,20 @@ fn the_readme_minimal_inventory_loads_plans_and_satisfies_the_schema() {
     let inv = uplan::inventory::load(&rb, "README.md", &text)
         .unwrap_or_else(|p| panic!("{}", uplan::diagnostics::render(&p, false)));
     assert!(inv.facts.as_record().is_some());
-    let dir = std::env::temp_dir().join(format!("uplan-readme-{}", std::process::id()));
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("readme-minimal");
     let _ = std::fs::create_dir_all(&dir);
     let file = dir.join("minimal.yaml");
     std::fs::write(&file, &text).unwrap_or_else(|e| panic!("{e}"));
     let run = common::uplan(&["plan", file.to_str().unwrap_or_default(), "--to", "4.3"]);
     let _ = std::fs::remove_dir_all(&dir);
-    assert_eq!(run.code, Some(0), "the minimal inventory plans READY: {run:?}");
+    assert_eq!(
+        run.code,
+        Some(0),
+        "the minimal inventory plans READY: {}{}",
+        run.stdout,
+        run.stderr
+    );
+    assert!(run.stdout.contains("READY"), "{}", run.stdout);
     let schema = uplan::render::jsonschema::inventory(&rb);
     let json: serde_json::Value = serde_yaml::from_str(&text).unwrap_or_default();
     let v = jsonschema::draft202012::new(&schema).unwrap_or_else(|e| panic!("{e}"));

@@ -87,7 +87,10 @@ fn the_cli_prints_the_committed_schemas() {
         let run = common::uplan(&["schema", name]);
         assert_eq!(run.code, Some(0), "{run:?}");
         let committed = read(Path::new(&format!("schemas/{name}.schema.json")));
-        assert!(run.stdout == committed, "`uplan schema {name}` differs from schemas/");
+        assert!(
+            run.stdout == committed,
+            "`uplan schema {name}` differs from schemas/"
+        );
     }
     let run = common::uplan(&["schema", "invntory"]);
     assert_eq!(run.code, Some(2), "{run:?}");
@@ -149,7 +152,10 @@ fn the_trust_corpus_validates() {
         let json = yaml_as_json(&read(&path)).unwrap_or_else(|| panic!("{}", path.display()));
         let errs = errors(&v, &json);
         let refused_by_loader = uplan::inventory::load(&acp(), "x", &read(&path)).is_err();
-        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default();
         let beyond = TRUST_BEYOND_JSON_SCHEMA.contains(&name);
         assert_eq!(
             errs.is_empty(),
@@ -163,17 +169,32 @@ fn the_trust_corpus_validates() {
 /// Bad inventories the loader refuses that pass the schema: faults JSON Schema cannot
 /// see, each for a reason.
 const BEYOND_JSON_SCHEMA: &[(&str, &str)] = &[
-    ("duplicate-key-root.yaml", "JSON holds one value per key: the YAML's second key is gone"),
-    ("duplicate-key.yaml", "JSON holds one value per key: the YAML's second key is gone"),
-    ("duplicate-name.yaml", "unique by one property (`name`) across list items: `uniqueItems` compares whole items"),
-    ("float-version.yaml", "how a number is written (1.3e2): JSON sees 130, the loader reads versions as written"),
+    (
+        "duplicate-key-root.yaml",
+        "JSON holds one value per key: the YAML's second key is gone",
+    ),
+    (
+        "duplicate-key.yaml",
+        "JSON holds one value per key: the YAML's second key is gone",
+    ),
+    (
+        "duplicate-name.yaml",
+        "unique by one property (`name`) across list items: `uniqueItems` compares whole items",
+    ),
+    (
+        "float-version.yaml",
+        "how a number is written (1.3e2): JSON sees 130, the loader reads versions as written",
+    ),
     ("tag-binary.yaml", "YAML tags: JSON has none"),
     ("tag-float-on-version.yaml", "YAML tags: JSON has none"),
     ("tag-int-on-version.yaml", "YAML tags: JSON has none"),
     ("tag-on-key.yaml", "YAML tags: JSON has none"),
     ("tag-renamed-by-directive.yaml", "YAML tags: JSON has none"),
     ("tag-verbatim.yaml", "YAML tags: JSON has none"),
-    ("version-hex.yaml", "how a number is written (0x1F): JSON sees 31, the loader reads versions as written"),
+    (
+        "version-hex.yaml",
+        "how a number is written (0x1F): JSON sees 31, the loader reads versions as written",
+    ),
 ];
 
 /// Trust-corpus files the loader refuses though the schema accepts them (see above).
@@ -185,7 +206,11 @@ fn the_bad_inventories_that_json_can_hold_fail_the_schema() {
     let mut passed = Vec::new();
     let mut not_json = Vec::new();
     for path in files("tests/bad-inventories", "yaml") {
-        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_string();
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default()
+            .to_string();
         let text = read(&path);
         let Some(json) = yaml_as_json(&text) else {
             not_json.push(name);
@@ -193,7 +218,11 @@ fn the_bad_inventories_that_json_can_hold_fail_the_schema() {
         };
         let valid = errors(&v, &json).is_empty();
         if name.starts_with("ok-") {
-            assert!(valid, "{name} is a valid inventory: {:?}", errors(&v, &json));
+            assert!(
+                valid,
+                "{name} is a valid inventory: {:?}",
+                errors(&v, &json)
+            );
         } else if valid {
             passed.push(name);
         }

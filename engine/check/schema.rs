@@ -130,33 +130,61 @@ fn value_meanings(cx: &mut Cx, f: &ast::FieldDecl, ty: &Type) -> Vec<ValueMeanin
     let mut out: Vec<ValueMeaning> = Vec::new();
     for v in &f.values {
         if variants.is_empty() {
-            let p = cx.problem(codes::BAD_SYNONYM, "`value` explains a value of an enum", v.span, "this field is no enum");
-            cx.report(p, Some("move the meaning into the field's `doc \"…\"`".into()));
+            let p = cx.problem(
+                codes::BAD_SYNONYM,
+                "`value` explains a value of an enum",
+                v.span,
+                "this field is no enum",
+            );
+            cx.report(
+                p,
+                Some("move the meaning into the field's `doc \"…\"`".into()),
+            );
             continue;
         }
         if !variants.contains(&v.name.name) || out.iter().any(|o| o.variant == v.name.name) {
             let p = cx.problem(
                 codes::UNKNOWN_VARIANT,
-                format!("`{}` is not a value of `{}`, or is explained twice", v.name.name, f.name.name),
+                format!(
+                    "`{}` is not a value of `{}`, or is explained twice",
+                    v.name.name, f.name.name
+                ),
                 v.name.span,
                 "this value",
             );
-            cx.report(p, Some(format!("explain each of {} once", variants.join(", "))));
+            cx.report(
+                p,
+                Some(format!("explain each of {} once", variants.join(", "))),
+            );
             continue;
         }
         let doc = cx.plain_string(&v.doc).unwrap_or_default();
         let mut synonyms = Vec::new();
         for s in &v.synonyms {
-            let Some(word) = cx.plain_string(s).map(|w| w.to_lowercase()) else { continue };
+            let Some(word) = cx.plain_string(s).map(|w| w.to_lowercase()) else {
+                continue;
+            };
             let taken = variants.contains(&word) || out.iter().any(|o| o.synonyms.contains(&word));
             if taken || synonyms.contains(&word) {
-                let p = cx.problem(codes::BAD_SYNONYM, format!("`{word}` cannot be a synonym of `{}`", v.name.name), s.span, "this synonym");
-                cx.report(p, Some("a synonym is a word that is not a value and means one value only".into()));
+                let p = cx.problem(
+                    codes::BAD_SYNONYM,
+                    format!("`{word}` cannot be a synonym of `{}`", v.name.name),
+                    s.span,
+                    "this synonym",
+                );
+                cx.report(
+                    p,
+                    Some("a synonym is a word that is not a value and means one value only".into()),
+                );
                 continue;
             }
             synonyms.push(word);
         }
-        out.push(ValueMeaning { variant: v.name.name.clone(), doc, synonyms });
+        out.push(ValueMeaning {
+            variant: v.name.name.clone(),
+            doc,
+            synonyms,
+        });
     }
     out
 }

@@ -701,7 +701,9 @@ impl<'a> Reporter<'a> {
 fn variant_help(found: &str, variants: &[String], meta: Option<&FieldMeta>) -> String {
     let synonym = meta.and_then(|m| m.synonym_of(found));
     let mut help = match (synonym, closest(found, variants.iter().map(String::as_str))) {
-        (Some(v), _) => format!("did you mean `{v}`? (`{found}` means `{v}` here, but only `{v}` is accepted) "),
+        (Some(v), _) => {
+            format!("did you mean `{v}`? (`{found}` means `{v}` here, but only `{v}` is accepted) ")
+        }
         (None, Some(v)) => format!("did you mean `{v}`? "),
         (None, None) => String::new(),
     };

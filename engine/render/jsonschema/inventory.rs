@@ -156,9 +156,8 @@ fn version(min_precision: u8) -> Json {
     };
     // Numbers as semver has them: no leading zeros.
     let n = "(0|[1-9][0-9]*)";
-    let pattern = format!(
-        "^[vV]?{n}(\\.{n}){more}(\\.[xX*])*(-[0-9A-Za-z.-]+)?(\\+[0-9A-Za-z.-]+)?$"
-    );
+    let pattern =
+        format!("^[vV]?{n}(\\.{n}){more}(\\.[xX*])*(-[0-9A-Za-z.-]+)?(\\+[0-9A-Za-z.-]+)?$");
     if min_precision >= 3 {
         return json!({"type": "string", "pattern": pattern});
     }

@@ -78,10 +78,7 @@ fn nullable(schema: Json) -> Json {
             if let Some(d) = description {
                 wrapped.insert("description".into(), d);
             }
-            wrapped.insert(
-                "anyOf".into(),
-                json!([Json::Object(o), {"type": "null"}]),
-            );
+            wrapped.insert("anyOf".into(), json!([Json::Object(o), {"type": "null"}]));
             return Json::Object(wrapped);
         }
     }

@@ -97,7 +97,10 @@ fn finding(closure: Closure) -> Json {
         json!({"type": "array", "items": {"type": "string"}, "description": "The inventory facts it rests on, as dotted paths: clusters.biz-1.kubernetes."}),
     );
     p.insert("source".into(), text("The document the rule comes from."));
-    p.insert("fixed_by".into(), maybe_text("The id of the step that repairs it."));
+    p.insert(
+        "fixed_by".into(),
+        maybe_text("The id of the step that repairs it."),
+    );
     p.insert("hop".into(), text("The hop it belongs to (3.16->4.0)."));
     let required = [
         "rule", "severity", "cluster", "message", "facts", "source", "fixed_by",
@@ -117,9 +120,15 @@ fn step(closure: Closure) -> Json {
     p.insert("title".into(), text("What it does, for people."));
     p.insert("commands".into(), strings("The commands to run, in order."));
     p.insert("manual".into(), json!({"type": "boolean", "description": "A person does it (in a console, or by judgement)."}));
-    p.insert("after".into(), strings("The ids of the steps it waits for."));
+    p.insert(
+        "after".into(),
+        strings("The ids of the steps it waits for."),
+    );
     p.insert("wave".into(), json!({"type": "integer", "minimum": 0, "description": "Steps of one hop and wave may run at once."}));
-    p.insert("rule".into(), maybe_text("The rule that added it, if a rule did."));
+    p.insert(
+        "rule".into(),
+        maybe_text("The rule that added it, if a rule did."),
+    );
     p.insert("notes".into(), strings("Notes for the person running it."));
     p.insert(
         "duration_minutes".into(),
@@ -131,8 +140,18 @@ fn step(closure: Closure) -> Json {
         text("What skipping an optional step costs."),
     );
     let required = [
-        "id", "hop", "action", "cluster", "title", "commands", "manual", "after", "wave", "rule",
-        "notes", "duration_minutes",
+        "id",
+        "hop",
+        "action",
+        "cluster",
+        "title",
+        "commands",
+        "manual",
+        "after",
+        "wave",
+        "rule",
+        "notes",
+        "duration_minutes",
     ];
     object(p, &required, closure)
 }
