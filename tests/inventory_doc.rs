@@ -73,7 +73,11 @@ fn meaning(schema: &Schema, f: &FieldDef) -> String {
             let mut line = format!("`{v}`: {}", m.doc);
             if !m.synonyms.is_empty() {
                 let words: Vec<String> = m.synonyms.iter().map(|s| format!("`{s}`")).collect();
-                let _ = write!(line, " (also written {}: suggested, not accepted)", words.join(", "));
+                let _ = write!(
+                    line,
+                    " (also written {}: suggested, not accepted)",
+                    words.join(", ")
+                );
             }
             parts.push(line);
         }
