@@ -27,6 +27,19 @@ pub struct Plan {
     /// `uplan validate` checks a plan against it first.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provenance: Option<Provenance>,
+    /// Who the inventory is about and when its facts were gathered (its `meta:`), for
+    /// the runbook's summary; an addition to v1, absent when the inventory says neither.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inventory_meta: Option<InventoryMeta>,
+}
+
+/// The inventory's `meta.customer` and `meta.collected_at`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InventoryMeta {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub collected_at: Option<String>,
 }
 
 /// Where a plan comes from. Deterministic: no clock, no host, no path.

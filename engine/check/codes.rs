@@ -11,7 +11,7 @@ pub const UNKNOWN_FACT: &str = "uplan::check::unknown_fact";
 pub const UNKNOWN_TYPE: &str = "uplan::check::unknown_type";
 /// `else step upgrade-kubernets(c, 1.28)` with no step of that name.
 pub const UNKNOWN_STEP: &str = "uplan::check::unknown_step";
-/// `c.role == globl` where `role: global | workload`.
+/// `c.role == globl` where `role: global | workload`; `value globl "…"` on that field.
 pub const UNKNOWN_VARIANT: &str = "uplan::check::unknown_variant";
 /// `when hop 3.61 -> 4.0` where no `hop` declares `3.61`.
 pub const UNKNOWN_VERSION: &str = "uplan::check::unknown_version";
@@ -81,3 +81,6 @@ pub const BAD_OVERRIDE: &str = "uplan::check::bad_override";
 /// `expect step upgrade-cluster(global) in 4.1 -> 4.2` where no hop `4.1 -> 4.2` exists,
 /// or `expect finding r critical` (severities are block, fix, warn, info).
 pub const BAD_EXPECTATION: &str = "uplan::check::bad_expectation";
+/// `registry: builtin | external value builtin "…" synonyms "external"` (a synonym that
+/// is itself a value, or is given for two values), or `value` on a field that is no enum.
+pub const BAD_SYNONYM: &str = "uplan::check::bad_synonym";

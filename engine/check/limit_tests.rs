@@ -152,6 +152,8 @@ fn a_hundred_thousand_variants_are_checked_in_linear_time() {
         ty,
         default: None,
         probe: None,
+        doc: None,
+        values: Vec::new(),
         span,
     };
     let decl = ast::Decl::Record(ast::RecordDecl {

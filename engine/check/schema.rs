@@ -5,7 +5,9 @@ use super::limits::{MAX_DECLS, MAX_NAMES};
 use super::types::format_of;
 use super::{Cx, Decls, codes, suggest};
 use crate::diagnostics::Problem;
-use crate::model::{EntityInfo, FieldDef, FieldMeta, PathDecl, RecordDef, RecordId, Type};
+use crate::model::{
+    EntityInfo, FieldDef, FieldMeta, PathDecl, RecordDef, RecordId, Type, ValueMeaning,
+};
 use crate::source::Span;
 use crate::syntax::ast;
 
@@ -103,6 +105,8 @@ fn fields(cx: &mut Cx, id: RecordId, block: &ast::FieldBlock) {
         let meta = FieldMeta {
             format: format_of(&f.ty),
             probe: f.probe.as_ref().and_then(|p| cx.plain_string(p)),
+            doc: f.doc.as_ref().and_then(|p| cx.plain_string(p)),
+            values: value_meanings(cx, f, &ty),
             ..FieldMeta::default()
         };
         cx.schema.records[id as usize].fields.push(FieldDef {
@@ -113,6 +117,76 @@ fn fields(cx: &mut Cx, id: RecordId, block: &ast::FieldBlock) {
             span: f.name.span,
         });
     }
+}
+
+/// The `value` clauses of an enum field: each names one of its variants, once; a
+/// synonym is no variant and belongs to one value only (else "did you mean" would
+/// propose a value the word does not mean).
+fn value_meanings(cx: &mut Cx, f: &ast::FieldDecl, ty: &Type) -> Vec<ValueMeaning> {
+    let variants = match ty.non_null() {
+        Type::Enum(id) => cx.schema.enum_def(*id).variants.clone(),
+        _ => Vec::new(),
+    };
+    let mut out: Vec<ValueMeaning> = Vec::new();
+    for v in &f.values {
+        if variants.is_empty() {
+            let p = cx.problem(
+                codes::BAD_SYNONYM,
+                "`value` explains a value of an enum",
+                v.span,
+                "this field is no enum",
+            );
+            cx.report(
+                p,
+                Some("move the meaning into the field's `doc \"…\"`".into()),
+            );
+            continue;
+        }
+        if !variants.contains(&v.name.name) || out.iter().any(|o| o.variant == v.name.name) {
+            let p = cx.problem(
+                codes::UNKNOWN_VARIANT,
+                format!(
+                    "`{}` is not a value of `{}`, or is explained twice",
+                    v.name.name, f.name.name
+                ),
+                v.name.span,
+                "this value",
+            );
+            cx.report(
+                p,
+                Some(format!("explain each of {} once", variants.join(", "))),
+            );
+            continue;
+        }
+        let doc = cx.plain_string(&v.doc).unwrap_or_default();
+        let mut synonyms = Vec::new();
+        for s in &v.synonyms {
+            let Some(word) = cx.plain_string(s).map(|w| w.to_lowercase()) else {
+                continue;
+            };
+            let taken = variants.contains(&word) || out.iter().any(|o| o.synonyms.contains(&word));
+            if taken || synonyms.contains(&word) {
+                let p = cx.problem(
+                    codes::BAD_SYNONYM,
+                    format!("`{word}` cannot be a synonym of `{}`", v.name.name),
+                    s.span,
+                    "this synonym",
+                );
+                cx.report(
+                    p,
+                    Some("a synonym is a word that is not a value and means one value only".into()),
+                );
+                continue;
+            }
+            synonyms.push(word);
+        }
+        out.push(ValueMeaning {
+            variant: v.name.name.clone(),
+            doc,
+            synonyms,
+        });
+    }
+    out
 }
 
 /// `key_field` for every record with a `name`; `EntityInfo` for entities.

@@ -305,6 +305,7 @@ clusters:
                 ..PlannedStep::default()
             }],
             provenance: None,
+            inventory_meta: None,
         }
     }
 

@@ -12,6 +12,7 @@ mod io;
 mod lint;
 mod machine;
 mod pipeline;
+mod schema;
 mod test;
 mod validate;
 mod validate_json;
@@ -83,6 +84,8 @@ enum Command {
     Man(ManArgs),
     /// Run the rulebook's `test` declarations (default: the embedded ACP rulebook)
     Test(TestArgs),
+    /// Print the JSON Schema of the inventory (from the rulebook), a plan or a check report
+    Schema(SchemaArgs),
 }
 
 #[derive(Args, Debug)]
@@ -294,6 +297,26 @@ enum DiffFormat {
     Json,
 }
 
+#[derive(Args, Debug)]
+struct SchemaArgs {
+    /// Which document: inventory (the rulebook's), plan (uplan.plan/v1), check (uplan.check/v1)
+    #[arg(value_enum)]
+    kind: SchemaKind,
+    /// A directory of `*.uplan` rule files (default: the embedded ACP rulebook)
+    #[arg(long, value_name = "DIR")]
+    rules: Option<PathBuf>,
+    /// Write to FILE (atomically, and only when the run succeeds) instead of stdout
+    #[arg(short, long, value_name = "FILE")]
+    output: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum SchemaKind {
+    Inventory,
+    Plan,
+    Check,
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 enum PlanFormat {
     Text,
@@ -347,6 +370,7 @@ where
         Command::Diff(a) => a.output.as_deref(),
         Command::Inventory(a) => a.output(),
         Command::Man(a) => a.output.as_deref(),
+        Command::Schema(a) => a.output.as_deref(),
         _ => None,
     };
     // `-o` is checked before the run: a wrong path should not cost a whole evaluation.
@@ -382,6 +406,7 @@ where
             a.filter.as_deref(),
             terminal.stderr_colour,
         ),
+        Command::Schema(a) => schema::schema(a.kind, a.rules.as_deref()),
     };
     let delivered = result.and_then(|report| deliver(report, target.as_ref()));
     delivered.unwrap_or_else(|problems| machine::failure(&problems, terminal, how))
@@ -427,6 +452,7 @@ fn inputs(command: &Command) -> Vec<(&'static str, PathBuf)> {
     let input = match command {
         Command::Plan(a) => &a.input,
         Command::Check(a) => &a.input,
+        Command::Schema(a) => return schema_inputs(a.rules.as_deref()),
         Command::Diff(a) => return diff_inputs(a),
         Command::Inventory(a) => return a.inputs(),
         _ => return Vec::new(),
@@ -452,6 +478,17 @@ fn diff_inputs(a: &DiffArgs) -> Vec<(&'static str, PathBuf)> {
         files.extend(rules.into_iter().map(|p| ("rule file", p)));
     }
     files
+}
+
+/// `uplan schema --rules DIR` reads the rule files, which `-o` must not name either.
+fn schema_inputs(dir: Option<&std::path::Path>) -> Vec<(&'static str, PathBuf)> {
+    // A directory that cannot be listed fails the run itself, with its own diagnostic.
+    let rules = dir.map(|d| uplan::rulebooks::rule_files(d).unwrap_or_default());
+    rules
+        .unwrap_or_default()
+        .into_iter()
+        .map(|p| ("rule file", p))
+        .collect()
 }
 
 /// Sends the report to stdout, or writes it to `target` (then stdout stays empty).
@@ -511,7 +548,7 @@ fn usage_problem(e: &clap::Error, args: &[OsString]) -> Problem {
     use clap::error::ErrorKind;
     if e.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
         return Problem::new(codes::USAGE, "no command given").help(
-            "usage: uplan <COMMAND>, where COMMAND is plan, check, lint, test, validate, diff, fmt, inventory, completions or man; `uplan --help` explains each",
+            "usage: uplan <COMMAND>, where COMMAND is plan, check, lint, test, validate, diff, fmt, schema, inventory, completions or man; `uplan --help` explains each",
         );
     }
     let rendered = e.render().to_string();

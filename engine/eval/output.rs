@@ -10,7 +10,7 @@ use super::naming::{binding_subject, fact_paths, hop_name, join_versions, step_i
 use super::{Evaluation, NoPath, NoPathKind, naming, optional, path, run_step};
 use crate::inventory::{Absent, Inventory, Notice, NoticeKind};
 use crate::model::{Effect, Expr, PlaceBase, Rulebook, Type, Value};
-use crate::plan::{Finding, Plan, PlannedStep, SCHEMA_ID, Status};
+use crate::plan::{Finding, InventoryMeta, Plan, PlannedStep, SCHEMA_ID, Status};
 
 pub fn origin_id(rb: &Rulebook, o: Origin) -> Option<String> {
     match o {
@@ -48,7 +48,28 @@ pub fn to_plan(ev: &Evaluation, rb: &Rulebook, inventory: &Inventory) -> Plan {
         findings: findings(ev, rb, inventory),
         steps: steps(ev, rb, initial),
         provenance: None,
+        inventory_meta: inventory_meta(rb, initial),
     }
+}
+
+/// `meta.customer` and `meta.collected_at` of the inventory (the contract's names), when
+/// the rulebook's schema has them and the inventory says either.
+fn inventory_meta(rb: &Rulebook, facts: &Value) -> Option<InventoryMeta> {
+    let schema = &rb.schema;
+    let (i, def) = schema.record(schema.root).field("meta")?;
+    let Type::Record(rec) = def.ty.non_null() else {
+        return None;
+    };
+    let meta = facts.as_record()?.get(i as usize)?.as_record()?;
+    let text = |name: &str| {
+        let (j, _) = schema.record(*rec).field(name)?;
+        meta.get(j as usize)?.as_str().map(str::to_string)
+    };
+    let out = InventoryMeta {
+        customer: text("customer"),
+        collected_at: text("collected_at"),
+    };
+    (out != InventoryMeta::default()).then_some(out)
 }
 
 pub fn findings(ev: &Evaluation, rb: &Rulebook, inventory: &Inventory) -> Vec<Finding> {
@@ -67,7 +88,7 @@ pub fn findings(ev: &Evaluation, rb: &Rulebook, inventory: &Inventory) -> Vec<Fi
     for f in ev.findings.iter().filter(|f| !f.suppressed) {
         out.push(finding(ev, rb, initial, f));
     }
-    out.extend(inventory.notices.iter().map(notice_finding));
+    out.extend(inventory.notices.iter().map(|n| notice_finding(rb, n)));
     out.extend(unknown_findings(ev, rb, inventory));
     super::locations::attach(&mut out, inventory);
     out
@@ -140,8 +161,15 @@ fn unknown_finding(rb: &Rulebook, inventory: &Inventory, a: &Absent, rules: &[&s
 /// A name the rulebook does not know. Close to a known name it is a warning (a typo
 /// hides what the rules would have done); otherwise a note, since most such names are
 /// plugins no rule cares about, and warning on each would teach people to skip warnings.
-fn notice_finding(n: &Notice) -> Finding {
-    let NoticeKind::UnknownName { field, suggestion } = &n.kind;
+fn notice_finding(rb: &Rulebook, n: &Notice) -> Finding {
+    let (field, suggestion) = match &n.kind {
+        NoticeKind::UnknownName { field, suggestion } => (field, suggestion),
+        NoticeKind::NameOnly {
+            record,
+            unset,
+            defaults,
+        } => return name_only_finding(rb, n, record, unset, defaults),
+    };
     let (severity, message) = match suggestion {
         Some(s) => (
             "warn",
@@ -168,6 +196,66 @@ fn notice_finding(n: &Notice) -> Finding {
         fixed_by: None,
         hop: None,
         ..Finding::default()
+    }
+}
+
+/// A record written as its name alone: the fields it leaves unknown, and the rules
+/// that read them, which ran on the defaults. A warning when some rule reads them (its
+/// verdict rests on a guess), a note otherwise.
+fn name_only_finding(
+    rb: &Rulebook,
+    n: &Notice,
+    record: &str,
+    unset: &[String],
+    defaults: &[String],
+) -> Finding {
+    let mut read = Vec::new();
+    let mut rules: Vec<&str> = Vec::new();
+    for (field, default) in unset.iter().zip(defaults) {
+        let fact = format!("{record}.{field}");
+        let readers = rb.rules.iter().filter(|r| r.reads.contains(&fact));
+        let before = rules.len();
+        rules.extend(readers.map(|r| r.id.as_str()));
+        if rules.len() > before {
+            read.push(format!("{field}: {default}"));
+        }
+    }
+    rules.sort_unstable();
+    rules.dedup();
+    let name = crate::sanitize::redact_url_userinfo(&n.value);
+    let listed: Vec<String> = rules.iter().map(|r| format!("`{r}`")).collect();
+    let (severity, consequence) = if rules.is_empty() {
+        ("info", "no rule reads them".to_string())
+    } else {
+        let who = if listed.len() == 1 { "rule" } else { "rules" };
+        (
+            "warn",
+            format!("{who} {} assumed {}", listed.join(", "), read.join(", ")),
+        )
+    };
+    Finding {
+        rule: "uplan.name-only".into(),
+        severity: severity.into(),
+        cluster: n.entity.clone(),
+        message: format!(
+            "{record} `{name}` is listed by its name alone: its {} are not recorded, so {consequence}; write it as a mapping ({{name: {name}, {}: …}}) to have it checked",
+            and_list(unset),
+            unset.join(": …, ")
+        ),
+        facts: vec![n.fact.clone()],
+        source: "the rulebook's schema (a record written as its name)".into(),
+        fixed_by: None,
+        hop: None,
+        ..Finding::default()
+    }
+}
+
+/// `a`, `a and b`, `a, b and c`.
+fn and_list(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
     }
 }
 

@@ -885,6 +885,7 @@ mod tests {
             findings: Vec::new(),
             steps,
             provenance: None,
+            inventory_meta: None,
         };
         plan_structure(&plan).iter().map(|v| v.code).collect()
     }
@@ -932,6 +933,7 @@ mod tests {
             findings: Vec::new(),
             steps,
             provenance: None,
+            inventory_meta: None,
         };
         let got = plan_structure(&plan);
         assert_eq!(got.len(), 1, "{got:?}");

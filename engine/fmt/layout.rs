@@ -393,63 +393,83 @@ fn spaced(a: &Tok<'_>, b: &Tok<'_>) -> bool {
     }
 }
 
-/// Lines with their trailing comments lined up per paragraph, and blank lines made
-/// canonical.
+/// Lines with blank lines made canonical, then their trailing comments lined up per
+/// paragraph of the result (so a second format sees the same paragraphs).
 fn assemble(lines: &[(String, Option<&str>, &Plan)]) -> String {
-    let columns = comment_columns(lines);
+    let order = canonical_blanks(lines);
+    let columns = comment_columns(lines, &order);
     let mut out = String::new();
-    let mut pending_blank = false;
-    let mut after_open = true;
-    for (i, (code, comment, plan)) in lines.iter().enumerate() {
-        if plan.role == Role::Blank {
-            pending_blank = !after_open;
-            continue;
-        }
-        if pending_blank && plan.role != Role::Close {
+    for (slot, at) in order.iter().enumerate() {
+        let Some(i) = *at else {
             out.push('\n');
-        }
-        pending_blank = false;
+            continue;
+        };
+        let (code, comment, plan) = &lines[i];
         let mut text = code.clone();
         if let Some(c) = comment {
             if plan.role != Role::Comment {
                 let width = text.chars().count();
-                let col = columns[i].filter(|&c| c > width).unwrap_or(width + 2);
+                let col = columns[slot].filter(|&c| c > width).unwrap_or(width + 2);
                 text.push_str(&" ".repeat(col - width));
             }
             text.push_str(c);
         }
         out.push_str(text.trim_end());
         out.push('\n');
-        after_open = plan.opens && code.trim_end().ends_with('{');
-        if plan.closes_top {
-            pending_blank = true;
-        }
     }
     out
 }
 
-/// For each line with code and a trailing comment: the column its comment starts at,
-/// shared by the paragraph (a run of non-blank lines).
-fn comment_columns(lines: &[(String, Option<&str>, &Plan)]) -> Vec<Option<usize>> {
-    let mut columns = vec![None; lines.len()];
-    let mut start = 0;
-    while start < lines.len() {
-        let end = (start..lines.len())
-            .find(|&i| lines[i].2.role == Role::Blank)
-            .unwrap_or(lines.len());
-        let commented =
-            (start..end).filter(|&i| lines[i].1.is_some() && lines[i].2.role != Role::Comment);
+/// The lines to write, in order, `None` for a blank line: at most one in a row, none
+/// after `{`, before `}` or at the ends, and one after each top-level block.
+fn canonical_blanks(lines: &[(String, Option<&str>, &Plan)]) -> Vec<Option<usize>> {
+    let mut order = Vec::with_capacity(lines.len());
+    let mut pending_blank = false;
+    let mut after_open = true;
+    for (i, (code, _, plan)) in lines.iter().enumerate() {
+        if plan.role == Role::Blank {
+            pending_blank = !after_open;
+            continue;
+        }
+        if pending_blank && plan.role != Role::Close {
+            order.push(None);
+        }
+        order.push(Some(i));
+        after_open = plan.opens && code.trim_end().ends_with('{');
+        pending_blank = plan.closes_top;
+    }
+    order
+}
+
+/// For each written line with code and a trailing comment: the column its comment
+/// starts at, shared by its paragraph (a run of lines between blank ones).
+fn comment_columns(
+    lines: &[(String, Option<&str>, &Plan)],
+    order: &[Option<usize>],
+) -> Vec<Option<usize>> {
+    let mut columns = vec![None; order.len()];
+    for paragraph in order.split(Option::is_none).scan(0, |start, p| {
+        let s = *start;
+        *start += p.len() + 1;
+        Some((s, p))
+    }) {
+        let (start, slots) = paragraph;
+        let commented: Vec<(usize, usize)> = slots
+            .iter()
+            .enumerate()
+            .filter_map(|(k, at)| at.map(|i| (start + k, i)))
+            .filter(|&(_, i)| lines[i].1.is_some() && lines[i].2.role != Role::Comment)
+            .collect();
         let widest = commented
-            .clone()
-            .map(|i| lines[i].0.trim_end().chars().count())
+            .iter()
+            .map(|&(_, i)| lines[i].0.trim_end().chars().count())
             .filter(|&w| w <= ALIGN_LIMIT)
             .max();
         if let Some(w) = widest {
-            for i in commented {
-                columns[i] = Some(w + 2);
+            for &(slot, _) in &commented {
+                columns[slot] = Some(w + 2);
             }
         }
-        start = end + 1;
     }
     columns
 }

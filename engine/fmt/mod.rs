@@ -41,15 +41,38 @@ pub fn format_text(name: &str, text: &str) -> Result<String, Problems> {
     format(&sources, file)
 }
 
+/// Whether two texts hold the same tokens in the same order. A dotted path is one
+/// token whatever the spacing around its dots (`c . name` is `c.name`, which the
+/// formatter writes), so runs of words joined by `.` are compared joined.
 fn same_tokens(a: &str, b: &str) -> bool {
-    let code = |t: &str| -> Vec<(lex::Kind, String)> {
-        lex::lex(t)
-            .into_iter()
-            .filter(|t| t.kind != lex::Kind::Newline)
-            .map(|t| (t.kind, t.text.trim_end().to_string()))
-            .collect()
-    };
     code(a) == code(b)
+}
+
+fn code(text: &str) -> Vec<(lex::Kind, String)> {
+    let mut out: Vec<(lex::Kind, String)> = Vec::new();
+    let mut joining = false;
+    for t in lex::lex(text)
+        .into_iter()
+        .filter(|t| t.kind != lex::Kind::Newline)
+    {
+        let text = t.text.trim_end().to_string();
+        let after_word = out.last().is_some_and(|(k, _)| *k == lex::Kind::Word);
+        match (t.kind, out.last_mut()) {
+            (lex::Kind::Punct, Some((lex::Kind::Word, w))) if text == "." => {
+                w.push('.');
+                joining = true;
+            }
+            (lex::Kind::Word, Some((lex::Kind::Word, w))) if joining && after_word => {
+                w.push_str(&text);
+                joining = false;
+            }
+            _ => {
+                joining = false;
+                out.push((t.kind, text));
+            }
+        }
+    }
+    out
 }
 
 fn parses(name: &str, text: &str) -> bool {

@@ -179,3 +179,24 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn comments_line_up_by_the_paragraphs_of_the_result() {
+    // The blank line formatting adds after `}` parts the two comments; a second
+    // format must see the same paragraphs (found by mangling the mini rulebook).
+    let text = "hop fields {\n  flow: sc # ipt | operator\n}\nhop 1.0 -> 2.0 { flow = sc }   # a longer line here\n";
+    let once = fmt(text);
+    assert_eq!(fmt(&once), once);
+    assert!(once.contains("  flow: sc  # ipt"), "{once}");
+}
+
+#[test]
+fn spaces_around_a_dot_are_dropped_and_the_file_stays_faithful() {
+    let text =
+        "step a(c: cluster) {\n  title \"A\"\n  effect c . istio = 1.2 when c. istio != null\n}\n";
+    let out = fmt(text);
+    assert!(
+        out.contains("effect c.istio = 1.2 when c.istio != null"),
+        "{out}"
+    );
+}

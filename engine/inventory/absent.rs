@@ -3,7 +3,8 @@
 //! facts keep their shape; this list lets the evaluator say which rules had to assume.
 
 use super::positions::Seg;
-use crate::model::{Schema, Type, Value};
+use super::{Notice, NoticeKind};
+use crate::model::{RecordId, Schema, Type, Value};
 
 /// One probed field the inventory leaves out.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -64,4 +65,86 @@ pub(crate) fn resolve(schema: &Schema, facts: &Value, paths: &[Vec<Seg>]) -> Vec
             _ => None,
         })
         .collect()
+}
+
+/// The notice for a record written as its name alone, at `path` (a list element):
+/// which fields it leaves unknown, and the defaults the rules run on instead. Its fact
+/// names each list element by its key (`clusters.global.plugins.costmanager`), as
+/// findings do.
+pub(crate) fn by_name(schema: &Schema, facts: &Value, path: &[Seg]) -> Option<Notice> {
+    let mut record = schema.root;
+    let mut value = facts;
+    let mut fact: Vec<String> = Vec::new();
+    let mut entity = None;
+    for seg in path {
+        match seg {
+            Seg::Key(k) => {
+                let (i, def) = schema.record(record).field(k)?;
+                value = value.as_record()?.get(i as usize)?;
+                record = inner_record(&def.ty).unwrap_or(record);
+                fact.push(k.clone());
+            }
+            Seg::Index(i) => {
+                value = value.as_list()?.get(*i)?;
+                let rec = schema.record(record);
+                let name = rec
+                    .key_field
+                    .and_then(|k| value.as_record()?.get(k as usize)?.as_str())
+                    .map_or_else(|| i.to_string(), str::to_string);
+                if rec.entity.is_some() {
+                    entity = Some(name.clone());
+                }
+                fact.push(name);
+            }
+        }
+    }
+    let rec = schema.record(record);
+    let key = rec.by_name_alone()?;
+    let unset: Vec<&crate::model::FieldDef> = rec
+        .fields
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| *i != key as usize)
+        .map(|(_, f)| f)
+        .collect();
+    Some(Notice {
+        kind: NoticeKind::NameOnly {
+            record: rec.name.clone(),
+            unset: unset.iter().map(|f| f.name.clone()).collect(),
+            defaults: unset.iter().map(|f| shown(schema, f)).collect(),
+        },
+        value: fact.last().cloned().unwrap_or_default(),
+        fact: fact.join("."),
+        entity,
+    })
+}
+
+/// The record a field's type holds, through optionals and lists.
+fn inner_record(ty: &Type) -> Option<RecordId> {
+    let mut ty = ty.non_null();
+    while let Type::List(inner) = ty {
+        ty = inner.non_null();
+    }
+    match ty {
+        Type::Record(r) => Some(*r),
+        _ => None,
+    }
+}
+
+/// A field's default as YAML would write it: `cluster-plugin`, `"alauda"`, `null`.
+fn shown(schema: &Schema, f: &crate::model::FieldDef) -> String {
+    match (&f.default, f.ty.non_null()) {
+        (Some(Value::Enum(i)), Type::Enum(id)) => schema
+            .enum_def(*id)
+            .variants
+            .get(*i as usize)
+            .cloned()
+            .unwrap_or_default(),
+        (Some(Value::Str(s)), _) => format!("\"{s}\""),
+        (Some(Value::Bool(b)), _) => b.to_string(),
+        (Some(Value::Int(n)), _) => n.to_string(),
+        (Some(Value::Version(v)), _) => v.to_string(),
+        (Some(Value::List(l)), _) if l.is_empty() => "[]".into(),
+        _ => "null".into(),
+    }
 }

@@ -237,6 +237,9 @@ fn finish(
         let _ = inventory.positions.set(p);
     }
     inventory.notices = refined.notices;
+    let by_name = done.by_name.iter();
+    let named = by_name.filter_map(|path| absent::by_name(schema, &inventory.facts, path));
+    inventory.notices.extend(named.collect::<Vec<_>>());
     inventory.absent = absent::resolve(schema, &inventory.facts, &done.absent);
     Ok(inventory)
 }
@@ -260,5 +263,13 @@ pub enum NoticeKind {
     UnknownName {
         field: String,
         suggestion: Option<String>,
+    },
+    /// A record written as its name alone (`plugins: [costmanager]`): `record` is its
+    /// record's name, `unset` the fields it could not say (in declaration order), each
+    /// then on its default for the rules, as written in `defaults`.
+    NameOnly {
+        record: String,
+        unset: Vec<String>,
+        defaults: Vec<String>,
     },
 }

@@ -9,7 +9,7 @@ use super::positions::{Found as At, Positions, Range, Seg};
 use super::seed::{Fault, FaultKind, Found};
 use super::suggest::closest;
 use crate::diagnostics::{Problem, Problems};
-use crate::model::{EnumId, RecordId, Schema, Type};
+use crate::model::{EnumId, FieldDef, FieldMeta, RecordId, Schema, Type};
 use crate::source::{Sources, Span};
 
 struct Reporter<'a> {
@@ -519,11 +519,8 @@ impl<'a> Reporter<'a> {
 
     fn unknown_variant(&self, path: &[Seg], found: &str, enum_id: EnumId) -> Problem {
         let variants = self.variants(enum_id);
-        let mut help = match closest(found, variants.iter().map(String::as_str)) {
-            Some(s) => format!("did you mean `{s}`? "),
-            None => String::new(),
-        };
-        help.push_str(&format!("expected one of: {}", variants.join(", ")));
+        let meta = field_at(self.schema, path).map(|f| &f.meta);
+        let help = variant_help(found, &variants, meta);
         Problem::new(
             codes::UNKNOWN_VARIANT,
             format!("unknown value `{found}` for `{}`", self.display(path)),
@@ -697,6 +694,57 @@ impl<'a> Reporter<'a> {
 
 /// The span that best shows a node: a scalar itself; an empty value by its key; a
 /// container spanning lines by its key, or else its first line.
+/// "Did you mean" for an enum value, by meaning before spelling: a synonym the rulebook
+/// gives (`internal` for `builtin`) wins over the closest spelling, which may be the
+/// opposite value (`external`). When the rulebook explains the values, the help
+/// explains each, so the reader can choose.
+fn variant_help(found: &str, variants: &[String], meta: Option<&FieldMeta>) -> String {
+    let synonym = meta.and_then(|m| m.synonym_of(found));
+    let mut help = match (synonym, closest(found, variants.iter().map(String::as_str))) {
+        (Some(v), _) => {
+            format!("did you mean `{v}`? (`{found}` means `{v}` here, but only `{v}` is accepted) ")
+        }
+        (None, Some(v)) => format!("did you mean `{v}`? "),
+        (None, None) => String::new(),
+    };
+    let explained: Vec<String> = variants
+        .iter()
+        .filter_map(|v| Some(format!("`{v}`: {}", meta?.value(v)?.doc)))
+        .collect();
+    if explained.len() == variants.len() {
+        help.push_str(&format!("the values: {}", explained.join("; ")));
+    } else {
+        help.push_str(&format!("expected one of: {}", variants.join(", ")));
+    }
+    help
+}
+
+/// The schema's field at `path` (list indices step into the list's items).
+fn field_at<'s>(schema: &'s Schema, path: &[Seg]) -> Option<&'s FieldDef> {
+    let mut record = schema.root;
+    let mut field = None;
+    for seg in path {
+        let Seg::Key(k) = seg else { continue };
+        if let Some(f) = field {
+            record = record_of(f)?;
+        }
+        field = Some(schema.record(record).field(k)?.1);
+    }
+    field
+}
+
+/// The record a field holds, through lists and optionals.
+fn record_of(f: &FieldDef) -> Option<RecordId> {
+    let mut ty = f.ty.non_null();
+    while let Type::List(inner) = ty {
+        ty = inner.non_null();
+    }
+    match ty {
+        Type::Record(r) => Some(*r),
+        _ => None,
+    }
+}
+
 pub(crate) fn point(pos: &Positions, text: &str, at: At) -> Range {
     let span = pos.span(at.node);
     if span.0 == span.1 {

@@ -166,6 +166,8 @@ pub(crate) struct Finished {
     pub stopped: bool,
     /// Fields with a `probe` that the inventory leaves out (paths ending in the key).
     pub absent: Vec<Vec<Seg>>,
+    /// Records written as their name alone (paths of the list elements).
+    pub by_name: Vec<Vec<Seg>>,
 }
 
 /// The state of one pass: the schema, the path to the node being read, the faults, the
@@ -178,6 +180,8 @@ pub(crate) struct Cx<'s> {
     faults: RefCell<Vec<Fault>>,
     /// Fields with a `probe` that the inventory leaves out (paths ending in the key).
     absent: RefCell<Vec<Vec<Seg>>>,
+    /// Records written as their name alone (paths of the list elements).
+    by_name: RefCell<Vec<Vec<Seg>>>,
     nodes: Cell<usize>,
     max_nodes: usize,
     /// Set when the pass stopped itself (a limit), so its error is not a YAML error.
@@ -194,6 +198,7 @@ impl<'s> Cx<'s> {
             path: RefCell::new(Vec::with_capacity(8)),
             faults: RefCell::new(Vec::new()),
             absent: RefCell::new(Vec::new()),
+            by_name: RefCell::new(Vec::new()),
             nodes: Cell::new(0),
             max_nodes: limits.max_nodes(text.len()),
             stopped: Cell::new(false),
@@ -209,6 +214,7 @@ impl<'s> Cx<'s> {
             positions: self.positions.into_inner(),
             stopped: self.stopped.get(),
             absent: self.absent.into_inner(),
+            by_name: self.by_name.into_inner(),
         }
     }
 
@@ -359,8 +365,32 @@ impl<'c, 's> Node<'c, 's> {
             (Type::Str, Scalar::Str(text)) => Value::Str(Arc::from(text)),
             (Type::Version, _) => self.version(s),
             (Type::Enum(id), _) => self.variant(*id, s),
+            (Type::Record(id), Scalar::Str(name)) => self.by_name(*id, name),
             _ => self.wrong(s.found()),
         }
+    }
+
+    /// A record written as its name alone (`- costmanager`), where the record allows
+    /// it ([`RecordDef::by_name_alone`]): the name, the other fields' defaults, and the
+    /// path kept so the loader reports what was not recorded.
+    fn by_name(self, id: RecordId, name: &str) -> Value {
+        let Some(rec) = self.cx.schema.records.get(id as usize) else {
+            return Value::Null;
+        };
+        let Some(key) = rec.by_name_alone() else {
+            return self.wrong(Found::Str);
+        };
+        let mut values = vec![Value::Null; rec.fields.len()];
+        let mut seen = Seen::new(rec.fields.len());
+        seen.insert(key as usize);
+        let field = &rec.fields[key as usize];
+        let node = self.child(&field.ty, None);
+        values[key as usize] = self
+            .cx
+            .within(Step::Key(&field.name), || node.scalar(Scalar::Str(name)));
+        self.fill_defaults(id, rec, &mut values, &seen);
+        self.cx.by_name.borrow_mut().push(self.cx.path());
+        Value::Record(values.into())
     }
 
     fn version(self, s: Scalar<'_>) -> Value {

@@ -60,6 +60,37 @@ pub struct FieldMeta {
     /// Index into [`Schema::vocabularies`] when the field's values are names the
     /// rulebook knows.
     pub vocabulary: Option<u16>,
+    /// What the field means (`doc "…"`): docs/inventory.md, JSON Schema descriptions.
+    pub doc: Option<String>,
+    /// What each value of an enum field means, in the enum's order where declared.
+    pub values: Vec<ValueMeaning>,
+}
+
+/// `value builtin "…" synonyms "internal", "local"`: one enum value explained, and the
+/// words people write when they mean it. Synonyms only steer "did you mean": they are
+/// never accepted as the value.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ValueMeaning {
+    pub variant: String,
+    pub doc: String,
+    /// Lowercase.
+    pub synonyms: Vec<String>,
+}
+
+impl FieldMeta {
+    /// The meaning of `variant`, when the rulebook explains it.
+    pub fn value(&self, variant: &str) -> Option<&ValueMeaning> {
+        self.values.iter().find(|v| v.variant == variant)
+    }
+
+    /// The variant `word` is a synonym of (`internal` → `builtin`).
+    pub fn synonym_of(&self, word: &str) -> Option<&str> {
+        let lower = word.to_lowercase();
+        self.values
+            .iter()
+            .find(|v| v.synonyms.contains(&lower))
+            .map(|v| v.variant.as_str())
+    }
 }
 
 /// Built-in refinements of `string` and `int`.
@@ -162,6 +193,19 @@ pub struct RecordDef {
 }
 
 impl RecordDef {
+    /// The key field, when an element of a list of these records may be written as its
+    /// name alone (`plugins: [costmanager]`): the record has a key, and every other
+    /// field a default or null. The fields left out are then unknown, and reported.
+    pub fn by_name_alone(&self) -> Option<u16> {
+        let key = self.key_field?;
+        let others_optional = self
+            .fields
+            .iter()
+            .enumerate()
+            .all(|(i, f)| i == key as usize || !f.required());
+        (others_optional && self.entity.is_none()).then_some(key)
+    }
+
     pub fn field(&self, name: &str) -> Option<(u16, &FieldDef)> {
         self.fields
             .iter()

@@ -192,6 +192,7 @@ pub fn ready() -> Plan {
         findings,
         steps,
         provenance: None,
+        inventory_meta: None,
     }
 }
 
@@ -223,5 +224,6 @@ pub fn empty() -> Plan {
         findings: Vec::new(),
         steps: Vec::new(),
         provenance: None,
+        inventory_meta: None,
     }
 }

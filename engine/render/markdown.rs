@@ -36,6 +36,14 @@ fn header(out: &mut String, plan: &Plan) {
     let manual = plan.steps.iter().filter(|s| s.manual).count();
     let _ = writeln!(out, "| | |\n| --- | --- |");
     let _ = writeln!(out, "| status | {status} |");
+    if let Some(m) = &plan.inventory_meta {
+        if let Some(c) = &m.customer {
+            let _ = writeln!(out, "| customer | {} |", cell(c));
+        }
+        if let Some(at) = &m.collected_at {
+            let _ = writeln!(out, "| facts of | {} |", cell(at));
+        }
+    }
     let _ = writeln!(out, "| path | {} |", cell(&path_label(plan)));
     let _ = writeln!(out, "| steps | {} ({manual} manual) |", plan.steps.len());
     let _ = writeln!(out, "| estimated duration | {} |", total(plan));

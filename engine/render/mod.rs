@@ -11,6 +11,7 @@ mod diff;
 mod dot;
 mod github;
 mod json;
+pub mod jsonschema;
 mod junit;
 mod markdown;
 mod sarif;
@@ -66,6 +67,12 @@ pub fn waived_note(w: &crate::plan::Waiver) -> String {
 fn visit(plan: &mut Plan, f: &mut dyn FnMut(&mut String)) {
     f(&mut plan.from);
     f(&mut plan.to);
+    if let Some(m) = &mut plan.inventory_meta {
+        m.customer
+            .iter_mut()
+            .chain(m.collected_at.iter_mut())
+            .for_each(&mut *f);
+    }
     plan.path.iter_mut().for_each(&mut *f);
     for x in &mut plan.findings {
         for s in [&mut x.rule, &mut x.severity, &mut x.message, &mut x.source] {

@@ -80,6 +80,14 @@ impl Text<'_> {
             p.from,
             p.to
         );
+        if let Some(m) = &p.inventory_meta {
+            if let Some(c) = &m.customer {
+                let _ = writeln!(out, "customer      {c}");
+            }
+            if let Some(at) = &m.collected_at {
+                let _ = writeln!(out, "facts of      {at}");
+            }
+        }
         let _ = writeln!(out, "path          {}", path_label(p));
         let manual = p.steps.iter().filter(|s| s.manual).count();
         let _ = writeln!(

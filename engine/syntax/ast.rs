@@ -166,6 +166,19 @@ pub struct FieldDecl {
     pub default: Option<Expr>,
     /// `probe "kubectl …"`: how to find the fact when the inventory leaves it out.
     pub probe: Option<StrLit>,
+    /// `doc "…"`: what the field means.
+    pub doc: Option<StrLit>,
+    /// `value NAME "…" synonyms "…"`: what each enum value means.
+    pub values: Vec<ValueDoc>,
+    pub span: Span,
+}
+
+/// `value builtin "the platform's own registry" synonyms "internal", "local"`.
+#[derive(Clone, Debug)]
+pub struct ValueDoc {
+    pub name: Ident,
+    pub doc: StrLit,
+    pub synonyms: Vec<StrLit>,
     pub span: Span,
 }
 

@@ -20,6 +20,9 @@ pub const EXPR_TOO_LARGE: &str = "uplan::syntax::expr_too_large";
 pub const CONTROL_CHAR: &str = "uplan::syntax::control_char";
 /// A rule file larger than [`super::limits::MAX_FILE_BYTES`].
 pub const FILE_TOO_LARGE: &str = "uplan::syntax::file_too_large";
+/// `runtime: containerd | docker probe "a" probe "b"`: a field with two `probe` or two
+/// `doc` clauses (which one would it mean?).
+pub const DUPLICATE_CLAUSE: &str = "uplan::syntax::duplicate_clause";
 /// A shape of parse tree the lowering does not expect: a bug in uplan, never the
 /// user's fault.
 pub const INTERNAL: &str = "uplan::syntax::internal";

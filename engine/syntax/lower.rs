@@ -253,17 +253,58 @@ impl<'s> Lower<'s> {
             Some(p) => Some(self.expr(p)?),
             None => None,
         };
-        let probe = match k.take(Rule::probe_clause) {
-            Some(p) => Some(self.string(self.kids(p).next()?)?),
-            None => None,
-        };
-        Ok(FieldDecl {
+        let mut decl = FieldDecl {
             name,
             ty,
             default,
-            probe,
+            probe: None,
+            doc: None,
+            values: Vec::new(),
             span,
-        })
+        };
+        for clause in k.rest() {
+            self.field_clause(&mut decl, clause)?;
+        }
+        Ok(decl)
+    }
+
+    /// `probe "…"`, `doc "…"` (each at most once) or `value NAME "…" synonyms …`.
+    fn field_clause(&mut self, decl: &mut FieldDecl, pair: Pair<'_, Rule>) -> R<()> {
+        let span = self.span(&pair);
+        let rule = pair.as_rule();
+        let mut k = self.kids(pair);
+        let slot = match rule {
+            Rule::probe_clause => &mut decl.probe,
+            Rule::doc_clause => &mut decl.doc,
+            Rule::value_clause => {
+                let name = self.ident(k.next()?);
+                let doc = self.string(k.next()?)?;
+                let synonyms = k
+                    .rest()
+                    .filter(|p| p.as_rule() == Rule::string)
+                    .map(|p| self.string(p))
+                    .collect::<R<_>>()?;
+                let value = ValueDoc {
+                    name,
+                    doc,
+                    synonyms,
+                    span,
+                };
+                decl.values.push(value);
+                return Ok(());
+            }
+            other => return Err(bug(span, &format!("unexpected field clause {other:?}"))),
+        };
+        if slot.is_some() {
+            return Err(Problem::new(
+                codes::DUPLICATE_CLAUSE,
+                format!("field `{}` has this clause twice", decl.name.name),
+            )
+            .help("keep one: a field has at most one `probe` and one `doc`")
+            .with_span(span));
+        }
+        *slot = Some(self.string(k.next()?)?);
+        Ok(())
     }
 
     fn const_decl(&mut self, pair: Pair<'_, Rule>) -> R<ConstDecl> {
