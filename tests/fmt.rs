@@ -137,3 +137,19 @@ fn rewriting_keeps_the_file_mode() {
         .ok();
     assert_eq!(mode, Some(0o640));
 }
+
+#[test]
+fn the_acp_rulebook_is_kept_formatted() {
+    let run = uplan(&["fmt", "--check", "rules/acp"]);
+    assert_eq!(
+        run.code,
+        Some(0),
+        "run `uplan fmt rules/acp`: {}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.ends_with("already formatted\n"),
+        "{}",
+        run.stdout
+    );
+}

@@ -32,6 +32,9 @@ const LEADING_CONTINUATION: [&str; 17] = [
     "where", "aka",
 ];
 
+/// The clauses a field may carry on lines of their own, under its type.
+const FIELD_CLAUSES: [&str; 3] = ["doc", "value", "probe"];
+
 /// Tokens that announce a continuation when a line ends with them.
 const TRAILING_CONTINUATION: [&str; 15] = [
     "and", "or", "not", "->", ",", "(", "[", "=", "==", "!=", "<=", ">=", "??", "|", ":",
@@ -143,6 +146,11 @@ struct Classifier<'a> {
 }
 
 impl<'a> Classifier<'a> {
+    /// Whether the innermost open block declares fields (a record, `hop fields`, …).
+    fn in_fields(&self) -> bool {
+        self.stack.last().is_some_and(|&b| self.blocks[b].fields)
+    }
+
     fn line(&mut self, i: usize, line: &Line<'a>) -> Plan {
         let first = line.code.first().map(|t| t.text);
         let depth_before = self.stack.len();
@@ -151,6 +159,7 @@ impl<'a> Classifier<'a> {
             None => Role::Blank,
             Some("}") => Role::Close,
             Some(f) if continues(self.brackets, self.prev_last, f) => Role::Continuation,
+            Some(f) if self.in_fields() && FIELD_CLAUSES.contains(&f) => Role::Continuation,
             Some(_) => Role::Item,
         };
         let depth = depth_before - usize::from(role == Role::Close && depth_before > 0);
@@ -388,7 +397,9 @@ fn spaced(a: &Tok<'_>, b: &Tok<'_>) -> bool {
         ("(" | "[" | "." | "!", _) => false,
         ("..=" | "..", _) | (_, "..=" | "..") => false,
         ("{", "}") => false,
-        (_, "(") => a.kind != Kind::Word || SPACED.contains(&a.text),
+        // A call `f(x)` or an index `clusters[global]`; after a keyword, a group or a
+        // list (`when (a or b)`, `in [x, y]`).
+        (_, "(" | "[") => a.kind != Kind::Word || SPACED.contains(&a.text),
         _ => true,
     }
 }
