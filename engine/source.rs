@@ -148,6 +148,13 @@ impl Sources {
         self.files.is_empty()
     }
 
+    /// `rules/acp/x.uplan:12:3`: where a span starts, as editors and people read it.
+    pub fn place(&self, span: Span) -> String {
+        let file = self.get(span.file);
+        let (line, col) = file.line_col(span.start as usize);
+        format!("{}:{line}:{col}", file.name)
+    }
+
     /// The text a span points into, for slicing identifiers back out.
     pub fn slice(&self, span: Span) -> &str {
         let text = &self.get(span.file).text;

@@ -17,7 +17,7 @@ pub fn entity_name(schema: &Schema, root: &Value, field: u16, index: u32) -> Arc
 }
 
 pub fn hop_name(h: &Hop) -> String {
-    format!("{}->{}", h.from, h.to)
+    h.name()
 }
 
 /// `3.16->4.0:upgrade-kubernetes(biz-1,1.29)`: the hop, the step and its arguments.

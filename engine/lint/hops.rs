@@ -7,7 +7,7 @@
 //! hops and `Depends` on CVO ones.
 
 use crate::eval::interp::{Env, HopCtx};
-use crate::model::{Expr, Outcome, Rulebook, StepId, Value};
+use crate::model::{Expr, Hop, Outcome, Rulebook, StepId, Value};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Applies {
@@ -79,7 +79,7 @@ pub fn all(rb: &Rulebook) -> impl Iterator<Item = u16> + '_ {
 pub fn label(rb: &Rulebook, hop: u16) -> String {
     rb.hops
         .get(hop as usize)
-        .map_or_else(String::new, |h| format!("{}->{}", h.from, h.to))
+        .map_or_else(String::new, Hop::name)
 }
 
 /// For each hop, which steps some declaration may add there.

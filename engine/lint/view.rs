@@ -16,12 +16,6 @@ pub fn find(rb: &Rulebook, from: &Version, to: &Version) -> Option<u16> {
     })
 }
 
-fn place(rb: &Rulebook, span: Span) -> String {
-    let file = rb.sources.get(span.file);
-    let (line, _) = file.line_col(span.start as usize);
-    format!("{}:{line}", file.name)
-}
-
 fn how(a: Applies) -> &'static str {
     match a {
         Applies::Yes => "always  ",
@@ -77,7 +71,7 @@ fn section<'a>(
             "  {} {:width$}  {}",
             how(a),
             one_line(id),
-            place(rb, span)
+            rb.sources.place(span)
         );
     }
 }

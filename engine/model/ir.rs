@@ -59,6 +59,13 @@ pub struct Hop {
     pub span: Span,
 }
 
+impl Hop {
+    /// `3.16->4.0`: how plans, step ids and diagnostics name a hop.
+    pub fn name(&self) -> String {
+        format!("{}->{}", self.from, self.to)
+    }
+}
+
 /// Which fact of the current hop an expression reads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum HopRef {

@@ -76,15 +76,11 @@ fn summary_text(out: &mut String, all: &[Compared]) {
         let _ = writeln!(out, "unchanged: {}", unchanged.join(", "));
     }
     let changed = all.len() - unchanged.len();
-    let _ = writeln!(out, "{changed} of {} changed", plans(all.len()));
-}
-
-fn plans(n: usize) -> String {
-    if n == 1 {
-        "1 plan".into()
-    } else {
-        format!("{n} plans")
-    }
+    let _ = writeln!(
+        out,
+        "{changed} of {} changed",
+        super::count(all.len(), "plan")
+    );
 }
 
 fn text_body(out: &mut String, d: &PlanDiff) {
@@ -199,7 +195,7 @@ pub fn diff_markdown(all: &[Compared]) -> String {
     let changed = all.iter().filter(|c| c.changed).count();
     let mut out = format!(
         "## uplan diff: {changed} of {} changed\n\n",
-        plans(all.len())
+        super::count(all.len(), "plan")
     );
     for c in all.iter().filter(|c| c.changed) {
         let _ = writeln!(out, "### {}\n", code(&one_line(&c.name)));

@@ -128,7 +128,5 @@ fn line(rb: &Rulebook, test: &RuleTest, span: crate::source::Span, miss: &Miss) 
 
 /// `rules/acp/x.uplan:12:3`
 pub fn place(rb: &Rulebook, span: crate::source::Span) -> String {
-    let file = rb.sources.get(span.file);
-    let (line, col) = file.line_col(span.start as usize);
-    format!("{}:{line}:{col}", file.name)
+    rb.sources.place(span)
 }
