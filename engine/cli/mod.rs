@@ -22,6 +22,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use uplan::diagnostics::{Problem, Problems};
+use uplan::model::Lang;
+use uplan::render;
 
 pub use io::{Streams, Terminal};
 
@@ -148,18 +150,35 @@ struct Input {
     /// today's UTC date)
     #[arg(long, value_name = "DATE")]
     today: Option<String>,
+    /// The language of titles, messages, notes and headings: en or zh (commands and
+    /// names stay as they are)
+    #[arg(long, value_name = "LANG", default_value = "en", value_parser = ["en", "zh"])]
+    lang: String,
 }
 
 #[derive(Args, Debug)]
 struct PlanArgs {
     #[command(flatten)]
     input: Input,
-    /// Output format: text for people, md for a runbook, json (uplan.plan/v1), dot (Graphviz)
+    /// Output format: text for people, md for a runbook, json (uplan.plan/v1), dot
+    /// (Graphviz), mermaid (GitHub Markdown), html (one self-contained report)
     #[arg(long, value_enum, default_value_t = PlanFormat::Text)]
     format: PlanFormat,
     /// Exit 1 on a blocked plan (block), also on a finding to fix first (fix), also on a warning (warn)
     #[arg(long, value_enum, default_value_t = FailOn::Block, value_name = "LEVEL")]
     fail_on: FailOn,
+    /// Show step ids and rule names in the runbook
+    #[arg(long)]
+    verbose: bool,
+    /// Only the steps of one cluster (and what the runbook says about it)
+    #[arg(long, value_name = "NAME")]
+    cluster: Option<String>,
+    /// Only the steps of one hop, e.g. `--hop 4.2->4.3`
+    #[arg(long, value_name = "FROM->TO")]
+    hop: Option<String>,
+    /// Wrap terminal prose at N columns (default: the terminal's width, 100 when piped)
+    #[arg(long, value_name = "N")]
+    width: Option<usize>,
     /// Write to FILE (atomically, and only when the run succeeds) instead of stdout
     #[arg(short, long, value_name = "FILE")]
     output: Option<PathBuf>,
@@ -324,6 +343,8 @@ enum PlanFormat {
     Md,
     Json,
     Dot,
+    Mermaid,
+    Html,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -382,7 +403,17 @@ where
     // Colour is for people looking at a terminal, never for a file.
     let colour = terminal.stdout_colour && target.is_none();
     let result = match cli.command {
-        Command::Plan(a) => pipeline::plan(&a.input, a.format, a.fail_on, colour),
+        Command::Plan(a) => {
+            let options = render::Options {
+                lang: Lang::from_code(&a.input.lang).unwrap_or_default(),
+                verbose: a.verbose,
+                colour,
+                width: a.width,
+                cluster: a.cluster.clone(),
+                hop: a.hop.clone(),
+            };
+            pipeline::plan(&a.input, a.format, a.fail_on, &options)
+        }
         Command::Check(a) if a.unblock => pipeline::unblock(&a.input, a.format),
         Command::Check(a) => pipeline::check(&a.input, a.format, a.fail_on, colour),
         Command::Lint(a) => match &a.hop {

@@ -5,7 +5,7 @@ use std::path::Path;
 use uplan::diagnostics::{Problem, Problems};
 use uplan::eval::{self, Mode};
 use uplan::inventory::{self, Inventory};
-use uplan::model::{Rulebook, Version};
+use uplan::model::{Lang, Rulebook, Version};
 use uplan::plan::{Plan, Provenance};
 use uplan::provenance;
 use uplan::render;
@@ -25,6 +25,9 @@ pub struct Loaded {
     pub provenance: Provenance,
     pub waivers: Option<Waivers>,
     pub today: Date,
+    /// `--lang`: the language the evaluator picks rule texts in.
+    #[allow(dead_code)] // read once the rulebook carries translations
+    pub lang: Lang,
 }
 
 /// Arguments first (cheapest to get wrong), then the inventory file, the rulebook,
@@ -58,6 +61,7 @@ pub fn load(input: &Input) -> Result<Loaded, Problems> {
         provenance,
         waivers,
         today,
+        lang: Lang::from_code(&input.lang).unwrap_or_default(),
     })
 }
 
@@ -163,15 +167,17 @@ pub fn plan(
     input: &Input,
     format: PlanFormat,
     fail_on: FailOn,
-    colour: bool,
+    options: &render::Options,
 ) -> Result<Report, Problems> {
     let loaded = load(input)?;
     let plan = evaluate(&loaded, Mode::Plan)?;
     let text = match format {
-        PlanFormat::Text => render::text(&plan, colour),
+        PlanFormat::Text => render::text(&plan, options.colour),
         PlanFormat::Md => render::markdown(&plan),
         PlanFormat::Json => render::json(&plan),
         PlanFormat::Dot => render::dot(&plan),
+        PlanFormat::Mermaid => render::mermaid(&plan),
+        PlanFormat::Html => render::html(&plan, options),
     };
     Ok(Report {
         code: machine::code(&plan, fail_on),

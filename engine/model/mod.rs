@@ -2,6 +2,7 @@
 
 mod glob;
 pub mod ir;
+mod lang;
 pub mod ruletest;
 pub mod types;
 pub mod value;
@@ -9,6 +10,7 @@ pub mod version;
 
 pub use glob::glob;
 pub use ir::*;
+pub use lang::Lang;
 pub use types::*;
 pub use value::Value;
 pub use version::{Version, VersionRange};

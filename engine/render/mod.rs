@@ -10,26 +10,48 @@ mod diagnostics_json;
 mod diff;
 mod dot;
 mod github;
+mod html;
 mod json;
 pub mod jsonschema;
 mod junit;
 mod markdown;
+mod mermaid;
 mod sarif;
 mod text;
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 
+use crate::model::Lang;
 use crate::plan::{Finding, Plan, PlannedStep};
+
+/// How a plan is rendered for people (`uplan plan`'s flags).
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// The language of headings and labels (the rule texts are chosen by the evaluator).
+    pub lang: Lang,
+    /// Step ids and rule names shown.
+    pub verbose: bool,
+    /// ANSI colour in terminal text.
+    pub colour: bool,
+    /// Where terminal prose wraps; `None`: the terminal's width, 100 when piped.
+    pub width: Option<usize>,
+    /// Only this cluster's steps.
+    pub cluster: Option<String>,
+    /// Only this hop's steps (`4.2->4.3`).
+    pub hop: Option<String>,
+}
 use crate::sanitize;
 
 pub use diagnostics_json::{DIAGNOSTICS_SCHEMA_ID, diagnostics_json, diagnostics_value};
 pub use diff::{Compared, DIFF_SCHEMA_ID, diff_json, diff_markdown, diff_text};
 pub use dot::dot;
 pub use github::github;
+pub use html::html;
 pub use json::{CHECK_SCHEMA_ID, check_json, json};
 pub use junit::junit;
 pub use markdown::markdown;
+pub use mermaid::mermaid;
 pub use sarif::{sarif, sarif_failure};
 pub use text::text;
 
