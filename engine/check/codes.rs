@@ -51,6 +51,9 @@ pub const NOT_CONSTANT: &str = "uplan::check::not_constant";
 pub const TEMPLATE_NOT_ALLOWED: &str = "uplan::check::template_not_allowed";
 /// `effect c.name.x = 1` or `effect to = 1.28` (not a field of an entity or the root).
 pub const BAD_PLACE: &str = "uplan::check::bad_place";
+/// `message "{c.name} runs Istio {c.istio}"` where `istio: version?` and nothing
+/// narrows it: an optional would print `none`.
+pub const OPTIONAL_IN_TEXT: &str = "uplan::check::optional_in_text";
 /// `limit l { source "x"  upgrade(c) to 0 at once }`.
 pub const BAD_LIMIT: &str = "uplan::check::bad_limit";
 /// `order a { x(c) before y(c) }` plus `order b { y(c) before x(c) }`.

@@ -542,7 +542,7 @@ impl Cx<'_> {
             codes::TEMPLATE_NOT_ALLOWED,
             "this string cannot interpolate `{…}`",
             s.span,
-            "holes are only filled in titles, commands, notes and messages",
+            "holes are only filled in titles, commands, notes, messages and rule sources",
         );
         self.report(p, Some("write `\\{` for a literal brace".into()));
         None
@@ -556,12 +556,31 @@ impl Cx<'_> {
                 ast::StrPart::Text(t) => parts.push(TemplatePart::Text(t.clone())),
                 ast::StrPart::Hole(e) => {
                     if let Some(t) = self.expr(sc, e, None) {
+                        self.hole_not_optional(&t.ty, e.span);
                         parts.push(TemplatePart::Hole(t.expr, t.ty));
                     }
                 }
             }
         }
         Template { parts }
+    }
+
+    /// A hole whose value may be null would print `none` into a title, command or
+    /// message: the author has to say what to print instead, or narrow it first.
+    fn hole_not_optional(&mut self, ty: &Type, span: Span) {
+        if !ty.is_optional() {
+            return;
+        }
+        let p = self.problem(
+            codes::OPTIONAL_IN_TEXT,
+            format!("`{}` may be null here", self.sources.slice(span)),
+            span,
+            format!("`{}` is optional", self.type_name(ty)),
+        );
+        self.report(
+            p,
+            Some("use `{x ?? default}` or narrow with `when x != null`".into()),
+        );
     }
 
     /// A literal (default, release fact, hop attribute) of type `ty`.

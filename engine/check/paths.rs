@@ -165,15 +165,17 @@ impl Cx<'_> {
         Some(narrowed(sc, Expr::Field(Box::new(tb.expr), i), ty, &key).read_from(record, i))
     }
 
-    /// `r.min` and `r.max`: the bounds of a range (`hop.target.compatible_kubernetes.min`),
-    /// so a rule can name the number it checks instead of repeating it.
+    /// `r.start` and `r.end`: the bounds of a range as written
+    /// (`hop.target.compatible_kubernetes.start`), so a rule can name the number it
+    /// checks instead of repeating it as a release field. `min` and `max` are their
+    /// older names, kept so rulebooks written with them still compile.
     fn range_bound(&mut self, tb: Typed, base: &ast::Expr, f: &ast::Ident) -> Option<Typed> {
         if !self.non_optional(&tb, base.span) {
             return None;
         }
         let upper = match f.name.as_str() {
-            "min" => false,
-            "max" => true,
+            "start" | "min" => false,
+            "end" | "max" => true,
             other => {
                 let p = self.problem(
                     codes::UNKNOWN_FACT,
@@ -181,7 +183,9 @@ impl Cx<'_> {
                     f.span,
                     "unknown range field",
                 );
-                self.report(p, Some("a range has `min` and `max`".into()));
+                let help = suggest::help(other, ["start", "end"])
+                    .unwrap_or_else(|| "a range has `start` and `end`".into());
+                self.report(p, Some(help));
                 return None;
             }
         };

@@ -19,7 +19,7 @@ pub fn all(cx: &mut Cx, d: &Decls) -> Vec<Rule> {
 /// variables and narrowing of those before it.
 fn rule(cx: &mut Cx, decl: &ast::ClauseDecl) -> Option<Rule> {
     let c = sort(cx, decl);
-    let source = cx.source_of("rule", decl, &c);
+    let source = rule_source(cx, decl, &c);
     required_clauses(cx, decl, &c);
     let origin = format!("rule `{}`", decl.id.name);
     let mut sc = Scope::default();
@@ -39,11 +39,17 @@ fn rule(cx: &mut Cx, decl: &ast::ClauseDecl) -> Option<Rule> {
         .follow_up
         .map(|(f, span)| follow_up(cx, &mut sc, f, &origin, span));
     let message = c.message.map(|(m, _)| cx.template(&mut sc, m));
+    // Checked like the message: same variables, same narrowing.
+    let source_template = c
+        .source
+        .filter(|(s, _)| s.plain().is_none())
+        .map(|(s, _)| cx.template(&mut sc, s));
     let require = require.map_or(Some(None), |r| r.map(Some))?;
     cx.check_vars(&sc, "rule", &decl.id);
     let mut rule = Rule {
         id: decl.id.name.clone(),
         source: source?,
+        source_template,
         message: message.unwrap_or_default(),
         when: when?,
         each: each?,
@@ -65,6 +71,20 @@ fn rule(cx: &mut Cx, decl: &ast::ClauseDecl) -> Option<Rule> {
     rule.unknowns = super::unknowns::of(&cx.schema, &rule);
     rule.reads = field_reads(&cx.schema, &sc, &rule);
     Some(rule)
+}
+
+/// A rule's `source` may interpolate (`source "ACP {hop.to} guide › …"`): its text as
+/// written, holes included, is what the rulebook cites without a finding.
+fn rule_source(cx: &mut Cx, decl: &ast::ClauseDecl, c: &Clauses) -> Option<String> {
+    let Some((s, _)) = c.source else {
+        return cx.source_of("rule", decl, c);
+    };
+    if let Some(text) = s.plain() {
+        return Some(text);
+    }
+    let raw = cx.sources.slice(s.span);
+    let inner = raw.strip_prefix('"').and_then(|r| r.strip_suffix('"'));
+    Some(inner.unwrap_or(raw).to_string())
 }
 
 /// A follow-up runs after a remediation: with `block`, `warn` or `note` nothing would

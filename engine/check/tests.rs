@@ -521,3 +521,34 @@ fn cycles_through_edges_between_different_entities_are_left_to_the_evaluator() {
         panic!("{}", render(&p, false));
     }
 }
+
+#[test]
+fn interpolating_an_optional_needs_a_default_or_a_narrowing() {
+    let msg = |m: &str| format!("rule t {{ source \"s\" each cluster c note message \"{m}\" }}");
+    let e = one_err(&msg("{c.istio}"));
+    assert_eq!(e, (codes::OPTIONAL_IN_TEXT, "c.istio".into()));
+    let e = one_err(&msg("{target}"));
+    assert_eq!(e, (codes::OPTIONAL_IN_TEXT, "target".into()));
+    for ok in [
+        msg("{c.istio ?? 0.0}"),
+        "rule t { source \"s\" each cluster c where c.istio != null note message \"{c.istio}\" }"
+            .into(),
+        "step s(c: cluster) { title \"t\" note \"{c.istio}\" when c.istio != null }".into(),
+    ] {
+        if let Err(p) = with_mini(&ok) {
+            panic!("{ok}\n{}", render(&p, false));
+        }
+    }
+}
+
+#[test]
+fn a_range_has_a_start_and_an_end() {
+    for bound in ["start", "end", "min", "max"] {
+        let body = format!(
+            "each cluster c where hop.target.compatible_kubernetes != null require c.kubernetes >= hop.target.compatible_kubernetes.{bound} else block"
+        );
+        if let Err(p) = with_mini(&rule(&body)) {
+            panic!("{bound}\n{}", render(&p, false));
+        }
+    }
+}

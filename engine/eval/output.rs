@@ -342,12 +342,16 @@ fn finding(ev: &Evaluation, rb: &Rulebook, initial: &Value, f: &super::RawFindin
     let state = ev.hop_state(f.hop, initial);
     let ctx = ev.ctx(rb, f.hop);
     let mut env = Env::new(&rb.schema, state, &ctx, rule.num_vars);
+    let mut source = rule.source.clone();
     let mut message = if bindings::rebind(
         &mut env,
         &rule.each,
         &ev.rule_keys[f.rule as usize],
         &f.binding,
     ) {
+        if let Some(t) = &rule.source_template {
+            source = env.render(t);
+        }
         let mut remark = |env: &mut _, e, v| simulated_remark(ev, rb, initial, f.hop, env, e, v);
         env.render_remarked(&rule.message, &mut remark)
     } else {
@@ -362,7 +366,7 @@ fn finding(ev: &Evaluation, rb: &Rulebook, initial: &Value, f: &super::RawFindin
         cluster: binding_subject(rb, rule, &f.binding, state),
         message,
         facts: fact_paths(rb, rule, &f.binding, state),
-        source: rule.source.clone(),
+        source,
         fixed_by: f
             .fixed_by
             .map(|i| step_id(rb, &ev.graph, &ev.hops, initial, i)),

@@ -351,7 +351,12 @@ pub struct FactRef {
 #[derive(Clone, Debug)]
 pub struct Rule {
     pub id: String,
+    /// The `source` as written, holes and all (`ACP {hop.to} guide › …`): what lint,
+    /// SARIF and the rulebook's documentation cite.
     pub source: String,
+    /// The `source` with holes, filled per finding like its message; `None` when it
+    /// has none (then every finding cites `source`).
+    pub source_template: Option<Template>,
     pub message: Template,
     pub when: Option<Expr>,
     pub each: Vec<Each>,
