@@ -131,6 +131,9 @@ impl Cx<'_> {
         if matches!(&base.kind, ast::ExprKind::Name(n) if n == "hop" && sc.lookup(n).is_none()) {
             return self.hop_field(f);
         }
+        if self.is_plan(sc, base) {
+            return self.plan_field(f);
+        }
         let tb = self.expr(sc, base, None)?;
         if *tb.ty.non_null() == Type::Range {
             return self.range_bound(tb, base, f);
@@ -229,6 +232,31 @@ impl Cx<'_> {
             }
         };
         Some(Typed::new(e, ty))
+    }
+
+    /// `plan` in `plan.target`: unless a variable or a root fact is called `plan`.
+    fn is_plan(&self, sc: &Scope, base: &ast::Expr) -> bool {
+        matches!(&base.kind, ast::ExprKind::Name(n) if n == "plan"
+            && sc.lookup(n).is_none()
+            && self.schema.record(self.schema.root).field(n).is_none())
+    }
+
+    /// `plan.target`: the version the whole plan goes to, with every component
+    /// (`4.4.1` for `--to 4.4.1`, `4.4.0` for `--to 4.4`), the same on every hop.
+    fn plan_field(&mut self, f: &ast::Ident) -> Option<Typed> {
+        if f.name == "target" {
+            return Some(Typed::new(Expr::Hop(HopRef::PlanTarget), Type::Version));
+        }
+        let p = self.problem(
+            codes::UNKNOWN_FACT,
+            format!("`plan` has no field `{}`", f.name),
+            f.span,
+            "unknown plan field",
+        );
+        let help = suggest::help(&f.name, ["target"])
+            .unwrap_or_else(|| "`plan.target` is the version the plan goes to".into());
+        self.report(p, Some(help));
+        None
     }
 
     /// A bare name that is neither a variable, a root fact nor `hop`: it can only be

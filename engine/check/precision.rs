@@ -79,7 +79,7 @@ impl Cx<'_> {
                 .max()
                 .unwrap_or(0),
             Expr::Hop(HopRef::From | HopRef::To) => self.precision.hop,
-            Expr::Hop(HopRef::Version) => 3,
+            Expr::Hop(HopRef::Version | HopRef::PlanTarget) => 3,
             Expr::Field(base, i)
                 if matches!(**base, Expr::Hop(HopRef::Source | HopRef::Target)) =>
             {

@@ -82,6 +82,8 @@ pub struct HopCtx<'a> {
     pub target: &'a Value,
     /// `hop.version`: the exact version the hop lands on.
     pub version: Version,
+    /// `plan.target`: the version the whole path goes to.
+    pub plan_target: Version,
 }
 
 impl<'a> HopCtx<'a> {
@@ -96,6 +98,7 @@ impl<'a> HopCtx<'a> {
             source: rb.release(&h.from).map_or(&NULL, |r| &r.facts),
             target: rb.release(&h.to).map_or(&NULL, |r| &r.facts),
             version: h.to.full(),
+            plan_target: h.to.full(),
         }
     }
 
@@ -104,6 +107,7 @@ impl<'a> HopCtx<'a> {
     pub fn on_path(rb: &'a Rulebook, hops: &[u16], pos: usize, target: &Version) -> HopCtx<'a> {
         let hop = hops.get(pos).copied().unwrap_or(0);
         let mut ctx = HopCtx::new(rb, hop);
+        ctx.plan_target = target.full();
         if pos + 1 == hops.len() && ctx.to.compare(target).is_eq() {
             ctx.version = target.full();
         }
@@ -212,6 +216,7 @@ impl<'a> Env<'a> {
             HopRef::Source => Val::of(self.hop.source),
             HopRef::Target => Val::of(self.hop.target),
             HopRef::Version => Val::Ver(&self.hop.version),
+            HopRef::PlanTarget => Val::Ver(&self.hop.plan_target),
             HopRef::Attrs => Val::of(self.hop.attrs),
         }
     }

@@ -22,6 +22,8 @@ pub enum Applies {
 /// Whether an expression reads nothing but the hop and literals.
 pub fn hop_only(e: &Expr) -> bool {
     match e {
+        // `plan.target` depends on the request, not on the hop.
+        Expr::Hop(crate::model::HopRef::PlanTarget) => false,
         Expr::Lit(_) | Expr::Hop(_) | Expr::HopIs { .. } => true,
         Expr::Var(_) | Expr::Root | Expr::Quant { .. } => false,
         Expr::Field(x, _) | Expr::Not(x) | Expr::Like(x, _) => hop_only(x),

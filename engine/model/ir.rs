@@ -78,6 +78,9 @@ pub enum HopRef {
     /// The exact version the hop lands on: the requested target (`4.3.7`) on the
     /// path's last hop, `to` with every component (`4.0.0`) on the others.
     Version,
+    /// `plan.target`: the requested target with every component, on every hop of
+    /// the path (a hop's `to` where no plan is being made, as in lint).
+    PlanTarget,
     /// The hop's record of attributes.
     Attrs,
 }

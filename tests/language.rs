@@ -1,0 +1,112 @@
+//! The rule language's expressiveness and its plan-time diagnostics (issue 14, part
+//! B), on the generic fleet rulebook (`tests/fixtures/fleet`) plus a declaration or two
+//! per case: interpolated sources, `plan.target`, limits with `when` and computed
+//! counts, two steps of one wave writing one fact, self-replay failures naming the step
+//! that broke a requirement, and ordering cycles pointing at their edges.
+
+use std::path::Path;
+
+use uplan::diagnostics::{Problems, render};
+use uplan::eval::{self, Mode};
+use uplan::inventory::{self, Inventory};
+use uplan::model::{Rulebook, Version};
+use uplan::plan::Plan;
+
+fn rulebook(extra: &str) -> Rulebook {
+    let mut files = uplan::rulebooks::read_dir_files(Path::new("tests/fixtures/fleet"))
+        .unwrap_or_else(|p| panic!("{}", render(&p, false)));
+    files.push(("extra.uplan".into(), extra.into()));
+    uplan::compile(&files).unwrap_or_else(|p| panic!("{}", render(&p, false)))
+}
+
+fn load(rb: &Rulebook, yaml: &str) -> Inventory {
+    inventory::load(rb, "inventory.yaml", yaml).unwrap_or_else(|p| panic!("{}", render(&p, false)))
+}
+
+fn evaluate(rb: &Rulebook, inv: &Inventory, to: &str) -> Result<Plan, Problems> {
+    let to = Version::parse(to).ok();
+    eval::evaluate(rb, inv, to.as_ref(), Mode::Plan).map(|ev| ev.to_plan(rb, inv))
+}
+
+fn plan(rb: &Rulebook, inv: &Inventory, to: &str) -> Plan {
+    evaluate(rb, inv, to).unwrap_or_else(|p| panic!("{}", render(&p, false)))
+}
+
+const SMALL: &str = r#"
+platform: {version: "1.0.3"}
+nodes:
+  - {name: hub-a, role: hub, kernel: "5.0.2", addons: [{name: legacy}, {name: other}]}
+  - {name: spoke-1, role: spoke, kernel: "5.2.7"}
+  - {name: spoke-2, role: spoke, kernel: "5.2"}
+"#;
+
+/// A hub and `n` spokes, every kernel current.
+fn spokes(n: usize) -> String {
+    let mut y = String::from(
+        "platform: {version: \"1.0\"}\nnodes:\n  - {name: hub, role: hub, kernel: \"5.2\"}\n",
+    );
+    for i in 0..n {
+        y.push_str(&format!(
+            "  - {{name: spoke-{i:02}, role: spoke, kernel: \"5.2\"}}\n"
+        ));
+    }
+    y
+}
+
+#[test]
+fn a_rule_source_interpolates_per_finding() {
+    let rb = rulebook(
+        "rule spoke-guide {\n  source \"fleet {hop.to} guide › spokes › {n.name}\"\n  each n in nodes where n.role == spoke\n  note\n  message \"{n.name} is a spoke\"\n}\n",
+    );
+    let p = plan(&rb, &load(&rb, SMALL), "3.0");
+    let mut sources: Vec<&str> = p
+        .findings
+        .iter()
+        .filter(|f| f.rule == "spoke-guide")
+        .map(|f| f.source.as_str())
+        .collect();
+    sources.sort();
+    assert_eq!(
+        sources,
+        [
+            "fleet 2.0 guide › spokes › spoke-1",
+            "fleet 2.0 guide › spokes › spoke-2",
+            "fleet 3.0 guide › spokes › spoke-1",
+            "fleet 3.0 guide › spokes › spoke-2",
+        ]
+    );
+    // Without a finding, the rulebook cites the source as written.
+    let rule = rb.rules.iter().find(|r| r.id == "spoke-guide").unwrap();
+    assert_eq!(rule.source, "fleet {hop.to} guide › spokes › {n.name}");
+}
+
+#[test]
+fn plan_target_is_the_requested_version_on_every_hop() {
+    let rb = rulebook(
+        "step announce(n: node) {\n  title \"Announce {n.name}\"\n  phase prepare\n  command \"announce --final {plan.target} --now {hop.version}\"\n}\n\
+         procedure announcing {\n  source \"test\"\n  each node n where n.role == hub\n  do announce(n)\n}\n",
+    );
+    let p = plan(&rb, &load(&rb, SMALL), "3.0.2");
+    let commands: Vec<(&str, &str)> = p
+        .steps
+        .iter()
+        .filter(|s| s.action == "announce")
+        .map(|s| (s.hop.as_str(), s.commands[0].as_str()))
+        .collect();
+    assert_eq!(
+        commands,
+        [
+            ("1.0->2.0", "announce --final 3.0.2 --now 2.0.0"),
+            ("2.0->3.0", "announce --final 3.0.2 --now 3.0.2"),
+        ]
+    );
+    let p = plan(&rb, &load(&rb, SMALL), "3.0");
+    assert!(
+        p.steps
+            .iter()
+            .filter(|s| s.action == "announce")
+            .all(|s| s.commands[0].starts_with("announce --final 3.0.0 ")),
+        "{:#?}",
+        p.steps
+    );
+}
