@@ -110,3 +110,56 @@ fn plan_target_is_the_requested_version_on_every_hop() {
         p.steps
     );
 }
+
+/// How many spokes' `upgrade` steps run in each wave of hop `hop`.
+fn spoke_waves(p: &Plan, hop: &str) -> Vec<usize> {
+    let mut per_wave = std::collections::BTreeMap::new();
+    for s in p.steps.iter().filter(|s| {
+        s.hop == hop && s.action == "upgrade" && s.cluster.as_deref().is_some_and(|c| c.starts_with("spoke"))
+    }) {
+        *per_wave.entry(s.wave).or_insert(0) += 1;
+    }
+    per_wave.into_values().collect()
+}
+
+#[test]
+fn a_limit_with_when_holds_on_its_hops_only() {
+    let rb = rulebook(
+        "limit one-spoke-into-3 {\n  source \"test\"\n  when   hop * -> 3.0\n  upgrade(n) where n.role == spoke to 1 at once\n}\n",
+    );
+    let p = plan(&rb, &load(&rb, &spokes(4)), "3.0");
+    // 1.0 -> 2.0 keeps the fleet's own limit of 3; 2.0 -> 3.0 takes one at a time.
+    assert_eq!(spoke_waves(&p, "1.0->2.0"), [3, 1]);
+    assert_eq!(spoke_waves(&p, "2.0->3.0"), [1, 1, 1, 1]);
+}
+
+#[test]
+fn a_limit_may_count_from_the_facts() {
+    // As many spokes at once as there are hubs (each hub serves one upgrade).
+    let rb = rulebook(
+        "limit per-hub {\n  source \"test\"\n  upgrade(n) where n.role == spoke to count(h in nodes: h.role == hub) at once\n}\n",
+    );
+    let p = plan(&rb, &load(&rb, &spokes(3)), "2.0");
+    assert_eq!(spoke_waves(&p, "1.0->2.0"), [1, 1, 1]);
+    let two_hubs = spokes(3) + "  - {name: hub-b, role: hub, kernel: \"5.2\"}\n";
+    let p = plan(&rb, &load(&rb, &two_hubs), "2.0");
+    assert_eq!(spoke_waves(&p, "1.0->2.0"), [2, 1]);
+}
+
+#[test]
+fn a_computed_limit_below_one_is_a_plan_time_error_at_the_count() {
+    let rb = rulebook(
+        "limit per-hub {\n  source \"test\"\n  upgrade(n) where n.role == spoke to count(h in nodes: h.role == hub) at once\n}\n",
+    );
+    let no_hub = "platform: {version: \"1.0\"}\nnodes:\n  - {name: spoke-1, role: spoke, kernel: \"5.2\"}\n";
+    let err = evaluate(&rb, &load(&rb, no_hub), "2.0").expect_err("a limit of 0");
+    assert_eq!(err.codes(), vec!["uplan::eval::bad_limit"]);
+    let p = &err.0[0];
+    let span = p.span.expect("a span");
+    let extra = "limit per-hub {\n  source \"test\"\n  upgrade(n) where n.role == spoke to count(h in nodes: h.role == hub) at once\n}\n";
+    assert_eq!(
+        &extra[span.start as usize..span.end as usize],
+        "count(h in nodes: h.role == hub)"
+    );
+    insta::assert_snapshot!(render(&err, false));
+}

@@ -312,6 +312,18 @@ pub fn split_filter(filter: Option<Expr>, first: &[Var], then: &[Var]) -> Split 
     (conjunction(a), conjunction(b), conjunction(pair))
 }
 
+impl Cx<'_> {
+    /// A computed limit: an `int` (`hop.target.max_parallel ?? 20`); whether it is at
+    /// least 1 is known per hop, when a plan is made.
+    fn limit_count(&mut self, sc: &mut Scope, e: &ast::Expr) -> Option<Expr> {
+        let t = self.expr(sc, e, Some(&Type::Int))?;
+        if !self.expect(&t, &Type::Int, e.span, "a limit") {
+            return None;
+        }
+        Some(t.expr)
+    }
+}
+
 pub fn limits(cx: &mut Cx, d: &Decls) -> Vec<Limit> {
     let decls = cx.unique_ids("limit", &d.limits);
     decls.into_iter().filter_map(|l| limit(cx, l)).collect()
@@ -330,6 +342,9 @@ fn limit(cx: &mut Cx, decl: &ast::ClauseDecl) -> Option<Limit> {
         return None;
     };
     let mut sc = Scope::default();
+    // `when` and a computed count are per hop: they see no pattern variable.
+    let when = cx.when_clause(&mut sc, &c);
+    let count = body.count.as_ref().map(|e| cx.limit_count(&mut sc, e));
     let patterns: Vec<_> = body
         .patterns
         .iter()
@@ -361,9 +376,12 @@ fn limit(cx: &mut Cx, decl: &ast::ClauseDecl) -> Option<Limit> {
     Some(Limit {
         id: decl.id.name.clone(),
         source: source?,
+        when: when?,
         patterns,
         filter,
         max: body.max,
+        count: count.map_or(Some(None), |c| c.map(Some))?,
+        count_span: body.max_span,
         key_vars,
         num_vars: sc.num_vars(),
         span: decl.span,

@@ -10,6 +10,7 @@ mod graph_args;
 mod hop;
 mod instances;
 pub mod interp;
+mod limits;
 mod locations;
 mod naming;
 mod optional;
@@ -422,6 +423,8 @@ fn place_hop(
     edges.sort_unstable();
     edges.dedup();
     let rank = ranks(rb, graph, &ids, state);
+    let hop = hops.get(ctx_pos(graph, &ids)).map(|&h| rb.hops[h as usize].name());
+    limits::check(rb, ctx, state, hop.as_deref().unwrap_or("?"))?;
     let limits = limit_slots(rb, graph, &ids, ctx, state);
     match schedule::schedule(&rank, &edges, &limits) {
         Ok(s) => Ok(s
@@ -444,6 +447,12 @@ fn place_hop(
             .into())
         }
     }
+}
+
+/// The path position of the hop whose instances `ids` are (0 when there are none).
+fn ctx_pos(graph: &Graph, ids: &[u32]) -> usize {
+    ids.first()
+        .map_or(0, |&i| graph.insts[i as usize].hop as usize)
 }
 
 /// The tie-break rank of each instance: (phase, entity name, step name, arguments).
@@ -523,6 +532,14 @@ fn limit_slots(
     rb.limits
         .iter()
         .map(|lim| {
+            let max = match limits::bound(rb, lim, ctx, state) {
+                limits::Bound::Off => {
+                    let key_of = vec![None; ids.len()];
+                    return schedule::SlotLimit { max: 1, key_of };
+                }
+                limits::Bound::Max(m) => m,
+                limits::Bound::Bad(_) => 1,
+            };
             let mut env = Env::new(&rb.schema, state, ctx, lim.num_vars);
             let mut interned: HashMap<Vec<Arg>, u32> = HashMap::default();
             let key_of = ids
@@ -546,10 +563,7 @@ fn limit_slots(
                     Some(*interned.entry(key).or_insert(n))
                 })
                 .collect();
-            schedule::SlotLimit {
-                max: lim.max,
-                key_of,
-            }
+            schedule::SlotLimit { max, key_of }
         })
         .collect()
 }

@@ -10,7 +10,7 @@ use super::instances::{Graph, Origin};
 use super::interp::{Env, HopCtx};
 use super::naming::{hop_name, step_id};
 use super::output::origin_id;
-use super::{Evaluation, Mode, patterns, run_step};
+use super::{Evaluation, Mode, limits, patterns, run_step};
 use crate::diagnostics::{Problem, Problems};
 use crate::inventory::Inventory;
 use crate::model::{Outcome, Rulebook, Value};
@@ -139,17 +139,34 @@ fn check_limits(
     for lim in &rb.limits {
         // binding -> (first wave, last wave)
         let mut spans: HashMap<(u32, Vec<super::instances::Arg>), (u32, u32)> = HashMap::default();
-        // One frame per hop of the path, reused for every instance of that hop.
+        // One frame per hop of the path, reused for every instance of that hop, on the
+        // facts at the hop's start (as the scheduler saw them).
         let ctxs: Vec<HopCtx<'_>> = (0..ev.hops.len() as u32).map(|p| ev.ctx(rb, p)).collect();
+        let states: Vec<&Value> = (0..ctxs.len() as u32)
+            .map(|p| ev.hop_state(p, initial))
+            .collect();
+        let maxes: Vec<Option<u32>> = ctxs
+            .iter()
+            .zip(&states)
+            .map(|(ctx, state)| match limits::bound(rb, lim, ctx, state) {
+                limits::Bound::Off => None,
+                limits::Bound::Max(m) => Some(m),
+                limits::Bound::Bad(_) => Some(1),
+            })
+            .collect();
         let mut envs: Vec<Env<'_>> = ctxs
             .iter()
-            .map(|ctx| Env::new(&rb.schema, initial, ctx, lim.num_vars))
+            .zip(&states)
+            .map(|(ctx, state)| Env::new(&rb.schema, state, ctx, lim.num_vars))
             .collect();
         for &i in order {
             let inst = &ev.graph.insts[i as usize];
             let Some(env) = envs.get_mut(inst.hop as usize) else {
                 continue;
             };
+            if maxes.get(inst.hop as usize).copied().flatten().is_none() {
+                continue;
+            }
             let hit = lim.patterns.iter().any(|p| {
                 p.step == inst.step
                     && patterns::bind(env, p, &inst.args)
@@ -170,15 +187,19 @@ fn check_limits(
             e.0 = e.0.min(w);
             e.1 = e.1.max(w);
         }
-        let mut events: Vec<(u32, i32)> = spans
-            .values()
-            .flat_map(|&(a, b)| [(a, 1), (b + 1, -1)])
+        // Waves never span two hops, so each event carries its hop's bound.
+        let mut events: Vec<(u32, i64, i64)> = spans
+            .iter()
+            .flat_map(|(&(hop, _), &(a, b))| {
+                let max = maxes.get(hop as usize).copied().flatten().unwrap_or(u32::MAX);
+                [(a, 1, i64::from(max)), (b + 1, -1, i64::from(max))]
+            })
             .collect();
         events.sort();
-        let mut live = 0i32;
-        for (w, d) in events {
+        let mut live = 0i64;
+        for (w, d, max) in events {
             live += d;
-            if live > lim.max as i32 {
+            if live > max {
                 out.push(Violation {
                     code: "uplan::validate::limit",
                     step: None,
@@ -187,7 +208,7 @@ fn check_limits(
                         "wave {} has {live} bindings in progress; limit `{}` allows {}",
                         w + 1,
                         lim.id,
-                        lim.max
+                        max
                     ),
                 });
                 break;

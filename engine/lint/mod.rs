@@ -124,7 +124,7 @@ fn hop_list(rb: &Rulebook) -> String {
         .join(", ")
 }
 
-/// Rules, procedures and orders whose `when` excludes every declared hop.
+/// Rules, procedures, orders and limits whose `when` excludes every declared hop.
 fn never_applies(rb: &Rulebook, out: &mut Problems) {
     let decls = rb
         .rules
@@ -139,6 +139,11 @@ fn never_applies(rb: &Rulebook, out: &mut Problems) {
             rb.orders
                 .iter()
                 .map(|o| ("order", &o.id, o.when.as_ref(), o.span)),
+        )
+        .chain(
+            rb.limits
+                .iter()
+                .map(|l| ("limit", &l.id, l.when.as_ref(), l.span)),
         );
     for (kind, id, when, span) in decls {
         if when.is_some() && applicable(rb, when).is_empty() {
@@ -297,8 +302,11 @@ fn orders(rb: &Rulebook, possible: &[Vec<bool>], out: &mut Problems) {
 
 /// A limit pattern naming a step no hop holds limits nothing.
 fn limits(rb: &Rulebook, possible: &[Vec<bool>], out: &mut Problems) {
-    let every: Vec<u16> = hops::all(rb).collect();
     for limit in &rb.limits {
+        let every = applicable(rb, limit.when.as_ref());
+        if every.is_empty() {
+            continue;
+        }
         for p in &limit.patterns {
             if absent_on(possible, &every, &[p]).len() == every.len() {
                 let owner = format!("limit `{}`", limit.id);

@@ -42,7 +42,7 @@ pub fn hop_view(rb: &Rulebook, hop: u16) -> String {
     section(rb, hop, &mut out, "procedures", procs);
     let orders = rb.orders.iter().map(|o| (&o.id, o.when.as_ref(), o.span));
     section(rb, hop, &mut out, "orders", orders);
-    let limits = rb.limits.iter().map(|l| (&l.id, None, l.span));
+    let limits = rb.limits.iter().map(|l| (&l.id, l.when.as_ref(), l.span));
     section(rb, hop, &mut out, "limits", limits);
     conditional_texts(rb, hop, &mut out);
     out

@@ -458,9 +458,16 @@ pub struct Order {
 pub struct Limit {
     pub id: String,
     pub source: String,
+    /// The hops (and inventories) it holds on; read on the facts at the hop's start.
+    pub when: Option<Expr>,
     pub patterns: Vec<Pattern>,
     pub filter: Option<Expr>,
+    /// The bound when it is a number.
     pub max: u32,
+    /// The bound computed per hop (an `int`), when it is no number; a value below 1
+    /// is a plan-time error at `count_span`.
+    pub count: Option<Expr>,
+    pub count_span: Span,
     /// The variables whose values form a binding that holds a slot.
     pub key_vars: Vec<Var>,
     pub num_vars: u16,

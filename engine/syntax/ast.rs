@@ -454,7 +454,10 @@ pub struct OrderBody {
 pub struct LimitBody {
     pub patterns: Vec<Pattern>,
     pub filter: Option<Expr>,
+    /// The count when it is a number; 1 when it is computed.
     pub max: u32,
+    /// The count computed per hop, when it is no plain number.
+    pub count: Option<Expr>,
     pub max_span: Span,
 }
 

@@ -743,13 +743,19 @@ impl<'s> Lower<'s> {
             patterns.push(self.pattern(p)?);
         }
         let filter = self.suffix(&mut k, Rule::where_suffix)?;
-        let max_pair = k.next()?;
-        let max_span = self.span(&max_pair);
-        let max = self.count(max_pair.as_str(), max_span);
+        let count_pair = k.next()?;
+        let max_span = self.span(&count_pair);
+        let inner = self.kids(count_pair).next()?;
+        let (max, count) = if inner.as_rule() == Rule::int {
+            (self.count(inner.as_str(), max_span), None)
+        } else {
+            (1, Some(self.expr(inner)?))
+        };
         Ok(LimitBody {
             patterns,
             filter,
             max,
+            count,
             max_span,
         })
     }
