@@ -163,3 +163,30 @@ fn a_computed_limit_below_one_is_a_plan_time_error_at_the_count() {
     );
     insta::assert_snapshot!(render(&err, false));
 }
+
+/// A cycle of three edges from three kinds of clause: the fleet's `hub-first` order
+/// (hub before spoke), an order sending spokes before the hub's preparation, and the
+/// `prep -> upgrade` chain of a procedure with other lines around it.
+const CYCLE: &str = "step prep(n: node) {\n  title \"Prepare {n.name}\"\n  phase prepare\n}\n\
+step tidy(n: node) {\n  title \"Tidy {n.name}\"\n  phase post\n}\n\
+procedure preparing {\n  source \"test\"\n  each node n\n  do tidy(n)\n  do prep(n) -> upgrade(n)\n  do tidy(n) when n.role == spoke\n}\n\
+order spokes-before-hub-prep {\n  source \"test\"\n  upgrade(s) before prep(h) where s.role == spoke and h.role == hub\n}\n";
+
+#[test]
+fn an_ordering_cycle_points_at_the_clauses_of_its_edges() {
+    let rb = rulebook(CYCLE);
+    let err = evaluate(&rb, &load(&rb, SMALL), "2.0").expect_err("a cycle");
+    assert_eq!(err.codes(), vec!["uplan::eval::ordering_cycle"]);
+    let text = render(&err, false);
+    for label in [
+        "`prep(hub-a)` before `upgrade(hub-a)` (procedure `preparing`)",
+        "(order `spokes-before-hub-prep`)",
+        "(order `hub-first`)",
+    ] {
+        assert!(text.contains(label), "{label}\n{text}");
+    }
+    // Each label is one clause on one line, never a whole declaration.
+    assert!(!text.contains("╭─▶"), "{text}");
+    assert_eq!(text.matches("` before `").count(), 3, "{text}");
+    insta::assert_snapshot!(text);
+}

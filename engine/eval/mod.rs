@@ -2,6 +2,7 @@
 //! waves, and replay validation.
 
 mod bindings;
+mod cause;
 mod content;
 mod effects;
 mod exercised;

@@ -10,7 +10,7 @@ use super::instances::{Graph, Origin};
 use super::interp::{Env, HopCtx};
 use super::naming::{hop_name, step_id};
 use super::output::origin_id;
-use super::{Evaluation, Mode, limits, patterns, run_step};
+use super::{Evaluation, Mode, cause, limits, patterns, run_step};
 use crate::diagnostics::{Problem, Problems};
 use crate::inventory::Inventory;
 use crate::model::{Outcome, Rulebook, Value};
@@ -466,7 +466,10 @@ pub fn self_validation_problem(rb: &Rulebook, violations: &[Violation]) -> Probl
     )
 }
 
-/// The diagnostic for step instances that wait on each other.
+/// The diagnostic for step instances that wait on each other: the message walks the
+/// cycle, and each edge is labelled at the clause that made it (an order's patterns,
+/// the `a -> b` of a `do` chain, a remediation's `before`), not at its whole
+/// declaration. Edges in another file than the first are related diagnostics.
 pub fn cycle_problem(
     rb: &Rulebook,
     graph: &Graph,
@@ -481,41 +484,47 @@ pub fn cycle_problem(
         .map(|(i, _)| step_id(rb, graph, hops, state, *i))
         .collect();
     // Close the loop in the message: a → b → a.
-    let names: Vec<String> = names.iter().chain(names.first()).cloned().collect();
+    let closed: Vec<String> = names.iter().chain(names.first()).cloned().collect();
     let mut p = Problem::new(
         "uplan::eval::ordering_cycle",
-        format!("these steps wait on each other: {}", names.join(" → ")),
+        format!("these steps wait on each other: {}", closed.join(" → ")),
     )
-    .help("each declaration named here orders one pair of the cycle; drop or narrow one of them");
+    .help("each label is one edge of the cycle and the declaration that made it; drop or narrow one of them");
     let mut related = Vec::new();
-    for (_, origin) in &cycle {
-        if let Some((span, id)) = origin_span(rb, *origin) {
-            if p.source.is_none() || p.span.is_some_and(|s| s.file == span.file) {
-                p = p.at(&rb.sources, span, format!("`{id}` orders a pair here"));
-            } else {
-                related.push(
-                    Problem::new(
-                        "uplan::eval::ordering_cycle",
-                        format!("`{id}` is on the cycle"),
-                    )
-                    .at(&rb.sources, span, "here"),
-                );
-            }
+    let mut seen = Vec::new();
+    for (n, (from, origin)) in cycle.iter().enumerate() {
+        let to = cycle[(n + 1) % cycle.len()].0;
+        let step = |i: u32| graph.insts[i as usize].step;
+        let Some(span) = cause::edge_span(rb, *origin, step(*from), step(to)) else {
+            continue;
+        };
+        let Some((kind, id, _)) = cause::declaration(rb, *origin) else {
+            continue;
+        };
+        let short = |s: &str| s.split_once(':').map_or(s, |(_, rest)| rest).to_string();
+        let label = format!(
+            "`{}` before `{}` ({kind} `{id}`)",
+            short(&names[n]),
+            short(&names[(n + 1) % names.len()])
+        );
+        if seen.contains(&(span, label.clone())) {
+            continue;
+        }
+        seen.push((span, label.clone()));
+        // One diagnostic per file: miette shows the labels of one file together.
+        let same_file = |q: &Problem| q.source.is_none() || q.span.is_some_and(|s| s.file == span.file);
+        if same_file(&p) {
+            p = p.at(&rb.sources, span, label);
+        } else if let Some(q) = related.iter_mut().find(|q: &&mut Problem| same_file(q)) {
+            *q = std::mem::replace(q, Problem::new("", "")).at(&rb.sources, span, label);
+        } else {
+            related.push(
+                Problem::new("uplan::eval::ordering_cycle", "the cycle continues here")
+                    .at(&rb.sources, span, label),
+            );
         }
     }
     p.with_related(related)
-}
-
-fn origin_span(rb: &Rulebook, o: Origin) -> Option<(crate::source::Span, String)> {
-    match o {
-        Origin::Procedure(i) => rb
-            .procedures
-            .get(i as usize)
-            .map(|p| (p.span, p.id.clone())),
-        Origin::Rule(i) => rb.rules.get(i as usize).map(|r| (r.span, r.id.clone())),
-        Origin::Order(i) => rb.orders.get(i as usize).map(|o| (o.span, o.id.clone())),
-        Origin::Ladder(s) => rb.steps.get(s as usize).map(|s| (s.span, s.name.clone())),
-    }
 }
 
 /// A cycle among `inside`, as (instance, origin of the edge leaving it).
