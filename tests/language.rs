@@ -190,3 +190,38 @@ fn an_ordering_cycle_points_at_the_clauses_of_its_edges() {
     assert_eq!(text.matches("` before `").count(), 3, "{text}");
     insta::assert_snapshot!(text);
 }
+
+#[test]
+fn a_self_replay_failure_names_the_step_that_broke_the_requirement_and_who_placed_it() {
+    // `wipe-hub` wants the hub's kernel at 4.0 and puts `tamper` before its upgrade,
+    // after the kernel fix (the order): the floor `upgrade-kernel` met is undone.
+    let extra = "step tamper(n: node) {\n  title \"Tamper with {n.name}\"\n  phase core\n  effect n.kernel = 4.0\n}\n\
+rule wipe-hub {\n  source  \"test\"\n  each    node n where n.role == hub\n  require n.kernel <= 4.0\n  else    step tamper(n) before upgrade(n)\n  message \"{n.name} is wiped\"\n}\n\
+order fix-then-tamper {\n  source \"test\"\n  upgrade-kernel(n, _) before tamper(n)\n}\n";
+    let rb = rulebook(extra);
+    let err = evaluate(&rb, &load(&rb, SMALL), "2.0").expect_err("a contradiction");
+    assert_eq!(err.codes(), vec!["uplan::eval::self_validation"]);
+    let p = &err.0[0];
+    assert!(
+        p.message.ends_with(
+            "rule `kernel-floor` does not hold when `1.0->2.0:upgrade(hub-a)` starts: `1.0->2.0:tamper(hub-a)` undid it"
+        ),
+        "{}",
+        p.message
+    );
+    let text = render(&err, false);
+    for label in [
+        "`tamper(hub-a)` undoes the requirement",
+        "rule `wipe-hub` puts `tamper(hub-a)` in the plan",
+        "the requirement of rule `kernel-floor`",
+    ] {
+        assert!(text.contains(label), "{label}\n{text}");
+    }
+    // The labels sit on the step's first line and on the remediation's call.
+    let span = p.span.expect("a span");
+    assert_eq!(
+        &extra[span.start as usize..span.end as usize],
+        "step tamper(n: node) {"
+    );
+    insta::assert_snapshot!(text);
+}

@@ -2,6 +2,7 @@
 //! waves, and replay validation.
 
 mod bindings;
+mod blame;
 mod cause;
 mod content;
 mod effects;
@@ -216,7 +217,10 @@ pub fn evaluate(
             replay::structure(rulebook, &inventory.facts, &ev, &ev.order, &ev.wave);
         violations.extend(ev.walk_violations.iter().cloned());
         if !violations.is_empty() {
-            return Err(replay::self_validation_problem(rulebook, &violations).into());
+            return Err(
+                replay::self_validation_problem(rulebook, &ev, &inventory.facts, &violations)
+                    .into(),
+            );
         }
     }
     Ok(ev)

@@ -10,7 +10,7 @@ use super::instances::{Graph, Origin};
 use super::interp::{Env, HopCtx};
 use super::naming::{hop_name, step_id};
 use super::output::origin_id;
-use super::{Evaluation, Mode, cause, limits, patterns, run_step};
+use super::{Evaluation, Mode, blame, cause, limits, patterns, run_step};
 use crate::diagnostics::{Problem, Problems};
 use crate::inventory::Inventory;
 use crate::model::{Outcome, Rulebook, Value};
@@ -442,28 +442,61 @@ fn guards_of(
     (guards, at_end)
 }
 
-/// The diagnostic for a plan the rulebook produced but could not validate.
-pub fn self_validation_problem(rb: &Rulebook, violations: &[Violation]) -> Problem {
+/// The diagnostic for a plan the rulebook produced but could not validate. For a
+/// requirement that fails when a step starts, it names the step that broke it (or the
+/// remediation that did not fix it) and the declaration that placed that step, with
+/// labels at both and at the rule.
+pub fn self_validation_problem(
+    rb: &Rulebook,
+    ev: &Evaluation,
+    initial: &Value,
+    violations: &[Violation],
+) -> Problem {
+    const CODE: &str = "uplan::eval::self_validation";
     let first = &violations[0];
-    let mut p = Problem::new(
-        "uplan::eval::self_validation",
-        format!("the rulebook's own plan fails its replay: {}", first.message),
-    )
-    .help("two declarations contradict each other (e.g. a step undoes what a remediation fixed); the rules named here are the place to look");
-    if let Some(rule) = first
+    let rule = first
         .rule
         .as_ref()
-        .and_then(|id| rb.rules.iter().find(|r| &r.id == id))
-    {
-        p = p.at(&rb.sources, rule.span, "this requirement");
+        .and_then(|id| rb.rules.iter().position(|r| &r.id == id));
+    let victim = first.step.as_ref().and_then(|id| {
+        ev.order
+            .iter()
+            .copied()
+            .find(|&i| &step_id(rb, &ev.graph, &ev.hops, initial, i) == id)
+    });
+    let blame = match (first.code, rule, victim) {
+        ("uplan::validate::requirement", Some(ri), Some(v)) => {
+            Some(blame::find(rb, ev, initial, ri as u16, v))
+        }
+        _ => None,
+    };
+    let cause = blame
+        .as_ref()
+        .and_then(|b| blame::sentence(rb, ev, initial, b))
+        .map_or_else(String::new, |c| format!(": {c}"));
+    let mut p = Problem::new(
+        CODE,
+        format!("the rulebook's own plan fails its replay: {}{cause}", first.message),
+    )
+    .help("two declarations contradict each other (e.g. a step undoes what a remediation fixed); the labels show the step, where it is placed, and the requirement");
+    let mut labels = blame
+        .as_ref()
+        .map(|b| blame::labels(rb, ev, initial, b))
+        .unwrap_or_default();
+    if let Some(ri) = rule {
+        let r = &rb.rules[ri];
+        let label = format!("the requirement of rule `{}`", r.id);
+        labels.push((blame::header(rb, r.span), label));
     }
-    p.with_related(
+    let mut related = Vec::new();
+    p = blame::attach(rb, p, &mut related, (CODE, "also involved"), labels);
+    related.extend(
         violations[1..]
             .iter()
             .take(10)
-            .map(|v| Problem::new(v.code, v.message.clone()))
-            .collect(),
-    )
+            .map(|v| Problem::new(v.code, v.message.clone())),
+    );
+    p.with_related(related)
 }
 
 /// The diagnostic for step instances that wait on each other: the message walks the
@@ -490,8 +523,7 @@ pub fn cycle_problem(
         format!("these steps wait on each other: {}", closed.join(" → ")),
     )
     .help("each label is one edge of the cycle and the declaration that made it; drop or narrow one of them");
-    let mut related = Vec::new();
-    let mut seen = Vec::new();
+    let mut labels: Vec<(crate::source::Span, String)> = Vec::new();
     for (n, (from, origin)) in cycle.iter().enumerate() {
         let to = cycle[(n + 1) % cycle.len()].0;
         let step = |i: u32| graph.insts[i as usize].step;
@@ -507,23 +539,14 @@ pub fn cycle_problem(
             short(&names[n]),
             short(&names[(n + 1) % names.len()])
         );
-        if seen.contains(&(span, label.clone())) {
+        if labels.contains(&(span, label.clone())) {
             continue;
         }
-        seen.push((span, label.clone()));
-        // One diagnostic per file: miette shows the labels of one file together.
-        let same_file = |q: &Problem| q.source.is_none() || q.span.is_some_and(|s| s.file == span.file);
-        if same_file(&p) {
-            p = p.at(&rb.sources, span, label);
-        } else if let Some(q) = related.iter_mut().find(|q: &&mut Problem| same_file(q)) {
-            *q = std::mem::replace(q, Problem::new("", "")).at(&rb.sources, span, label);
-        } else {
-            related.push(
-                Problem::new("uplan::eval::ordering_cycle", "the cycle continues here")
-                    .at(&rb.sources, span, label),
-            );
-        }
+        labels.push((span, label));
     }
+    let mut related = Vec::new();
+    let code = ("uplan::eval::ordering_cycle", "the cycle continues here");
+    p = blame::attach(rb, p, &mut related, code, labels);
     p.with_related(related)
 }
 
