@@ -225,3 +225,51 @@ order fix-then-tamper {\n  source \"test\"\n  upgrade-kernel(n, _) before tamper
     );
     insta::assert_snapshot!(text);
 }
+
+/// Two remediations of one requirement that set one fact to different values.
+const TWO_WRITERS: &str = "step set-kernel(n: node, to: version) {\n  title \"Set the kernel of {n.name} to {to}\"\n  phase prepare\n  effect n.kernel = to\n}\n\
+rule floor-a {\n  source  \"test\"\n  each    node n where n.name == \"spoke-1\"\n  require n.kernel >= 5.3\n  else    step set-kernel(n, 5.3) before upgrade(n)\n  message \"{n.name} a\"\n}\n\
+rule floor-b {\n  source  \"test\"\n  each    node n where n.name == \"spoke-1\"\n  require n.kernel >= 5.3\n  else    step set-kernel(n, 5.4) before upgrade(n)\n  message \"{n.name} b\"\n}\n";
+
+#[test]
+fn two_steps_of_one_wave_writing_one_fact_differently_are_a_rulebook_error() {
+    let rb = rulebook(TWO_WRITERS);
+    let err = evaluate(&rb, &load(&rb, SMALL), "2.0").expect_err("a conflict");
+    assert_eq!(err.codes(), vec!["uplan::eval::write_conflict"]);
+    let p = &err.0[0];
+    assert_eq!(
+        p.message,
+        "`1.0->2.0:set-kernel(spoke-1,5.3)` and `1.0->2.0:set-kernel(spoke-1,5.4)` both write `nodes.spoke-1.kernel` in one wave, and which runs last changes it"
+    );
+    let text = render(&err, false);
+    for label in [
+        "rule `floor-a` puts `set-kernel(spoke-1,5.3)` here",
+        "rule `floor-b` puts `set-kernel(spoke-1,5.4)` here",
+    ] {
+        assert!(text.contains(label), "{label}\n{text}");
+    }
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn writes_whose_order_does_not_matter_are_no_conflict() {
+    // Ordered apart, the same two writers are fine: the later one wins, by the order.
+    let ordered = format!(
+        "{TWO_WRITERS}order a-then-b {{\n  source \"test\"\n  set-kernel(n, 5.3) before set-kernel(n, 5.4)\n}}\n"
+    );
+    let rb = rulebook(&ordered);
+    plan(&rb, &load(&rb, SMALL), "2.0");
+    // One value written twice, and two additions to one list, commute.
+    let same = "step set-kernel(n: node, to: version) {\n  title \"Set {n.name}\"\n  phase prepare\n  effect n.kernel = 5.3\n}\n\
+step add-tool(n: node, name: string) {\n  title \"Add {name} to {n.name}\"\n  phase prepare\n  effect add n.addons { name = name }\n}\n\
+procedure tooling {\n  source \"test\"\n  each node n where n.role == spoke\n  do set-kernel(n, 1.0), set-kernel(n, 2.0), add-tool(n, \"a\"), add-tool(n, \"b\")\n}\n";
+    let rb = rulebook(same);
+    let p = plan(&rb, &load(&rb, SMALL), "2.0");
+    let waves: Vec<u32> = p
+        .steps
+        .iter()
+        .filter(|s| s.cluster.as_deref() == Some("spoke-1") && s.action != "upgrade")
+        .map(|s| s.wave)
+        .collect();
+    assert_eq!(waves, [1, 1, 1, 1], "{:#?}", p.steps);
+}

@@ -4,6 +4,7 @@
 mod bindings;
 mod blame;
 mod cause;
+mod conflicts;
 mod content;
 mod effects;
 mod exercised;
@@ -288,6 +289,9 @@ fn plan_hops(
             first_edge,
             &state,
         )?;
+        if mode == Mode::Plan {
+            conflicts::check(rb, &planner.graph, &hops, &ctx, &placed, &state)?;
+        }
         ev.wave.resize(planner.graph.insts.len(), u32::MAX);
         for (inst, w) in &placed {
             ev.wave[*inst as usize] = wave_base + w;
