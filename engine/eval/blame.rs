@@ -26,17 +26,19 @@ pub fn find(rb: &Rulebook, ev: &Evaluation, initial: &Value, ri: u16, victim: u3
     let start = ev.hop_state(pos, initial);
     let rule = &rb.rules[ri as usize];
     let keys = &ev.rule_keys[ri as usize];
-    let bindings: Vec<Vec<Chosen>> = firing::failing(rb, &ev.rule_keys, &ctx, start, &|r| {
-        std::ptr::eq(r, rule)
-    })
-    .into_iter()
-    .map(|(_, b)| b)
-    .collect();
+    let bindings: Vec<Vec<Chosen>> =
+        firing::failing(rb, &ev.rule_keys, &ctx, start, &|r| std::ptr::eq(r, rule))
+            .into_iter()
+            .map(|(_, b)| b)
+            .collect();
     let holds = |b: &[Chosen], s: &Value| requirement_holds(rb, rule, keys, b, &ctx, s);
     let mut state = start.clone();
     let mut held: Vec<bool> = bindings.iter().map(|b| holds(b, &state)).collect();
     let mut broke: Vec<Option<u32>> = vec![None; bindings.len()];
-    let hop_steps = ev.order.iter().filter(|&&i| ev.graph.insts[i as usize].hop == pos);
+    let hop_steps = ev
+        .order
+        .iter()
+        .filter(|&&i| ev.graph.insts[i as usize].hop == pos);
     for &inst in hop_steps.take_while(|&&i| i != victim) {
         run_step(rb, &ev.graph, &ctx, inst, &mut state);
         for (n, b) in bindings.iter().enumerate() {
@@ -48,21 +50,33 @@ pub fn find(rb: &Rulebook, ev: &Evaluation, initial: &Value, ri: u16, victim: u3
         }
     }
     let Some(n) = held.iter().position(|h| !h) else {
-        return Blame { breaker: None, remedy: None };
+        return Blame {
+            breaker: None,
+            remedy: None,
+        };
     };
     let remedy = ev
         .findings
         .iter()
         .find(|f| f.rule == ri && f.hop == pos && f.binding == bindings[n])
         .and_then(|f| f.fixed_by);
-    Blame { breaker: broke[n], remedy }
+    Blame {
+        breaker: broke[n],
+        remedy,
+    }
 }
 
 /// Labels for the cause: the step (its header line) and the clause that placed it.
-pub fn labels(rb: &Rulebook, ev: &Evaluation, initial: &Value, blame: &Blame) -> Vec<(Span, String)> {
+pub fn labels(
+    rb: &Rulebook,
+    ev: &Evaluation,
+    initial: &Value,
+    blame: &Blame,
+) -> Vec<(Span, String)> {
     let name = |i: u32| {
         let id = step_id(rb, &ev.graph, &ev.hops, initial, i);
-        id.split_once(':').map_or(id.clone(), |(_, s)| s.to_string())
+        id.split_once(':')
+            .map_or(id.clone(), |(_, s)| s.to_string())
     };
     let mut out = Vec::new();
     let (inst, what) = match (blame.breaker, blame.remedy) {
@@ -77,7 +91,10 @@ pub fn labels(rb: &Rulebook, ev: &Evaluation, initial: &Value, blame: &Blame) ->
         cause::placement_span(rb, &ev.graph, inst),
         cause::declaration(rb, i.origin),
     ) {
-        out.push((span, format!("{kind} `{id}` puts `{}` in the plan", name(inst))));
+        out.push((
+            span,
+            format!("{kind} `{id}` puts `{}` in the plan", name(inst)),
+        ));
     }
     out
 }

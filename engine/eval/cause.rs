@@ -45,7 +45,10 @@ pub fn edge_span(rb: &Rulebook, o: Origin, from: StepId, to: StepId) -> Option<S
                     .map(|w| w[0].span.to(w[1].span))
             })
         }),
-        Origin::Rule(i) => rb.rules.get(i as usize).and_then(|r| rule_edge(r, from, to)),
+        Origin::Rule(i) => rb
+            .rules
+            .get(i as usize)
+            .and_then(|r| rule_edge(r, from, to)),
         Origin::Ladder(_) => None,
     };
     clause.or_else(|| declaration(rb, o).map(|(_, _, span)| span))

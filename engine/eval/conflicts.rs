@@ -39,7 +39,15 @@ pub fn check(
         for (a, b) in candidates(wave) {
             let (a, b) = (&wave[a], &wave[b]);
             if let Some(loc) = conflict(rb, graph, ctx, placed, start, a, b) {
-                return Err(problem(rb, graph, hops, start, (a.inst, b.inst), a.wave, &loc));
+                return Err(problem(
+                    rb,
+                    graph,
+                    hops,
+                    start,
+                    (a.inst, b.inst),
+                    a.wave,
+                    &loc,
+                ));
             }
         }
     }
@@ -64,11 +72,20 @@ fn candidates(wave: &[Written]) -> Vec<(usize, usize)> {
     let mut pairs = Vec::new();
     for list in buckets.values() {
         for (i, &a) in list.iter().enumerate() {
-            pairs.extend(list[i + 1..].iter().filter(|&&b| b != a).map(|&b| (a.min(b), a.max(b))));
+            pairs.extend(
+                list[i + 1..]
+                    .iter()
+                    .filter(|&&b| b != a)
+                    .map(|&b| (a.min(b), a.max(b))),
+            );
         }
     }
     for &a in &above {
-        pairs.extend((0..wave.len()).filter(|&b| b != a).map(|b| (a.min(b), a.max(b))));
+        pairs.extend(
+            (0..wave.len())
+                .filter(|&b| b != a)
+                .map(|b| (a.min(b), a.max(b))),
+        );
     }
     pairs.sort_unstable();
     pairs.dedup();
@@ -79,7 +96,10 @@ fn candidates(wave: &[Written]) -> Vec<(usize, usize)> {
 fn two_writers_in_a_wave(rb: &Rulebook, graph: &Graph, placed: &[(u32, u32)]) -> bool {
     let mut per_wave: rustc_hash::FxHashMap<u32, u32> = Default::default();
     for &(inst, wave) in placed {
-        if rb.steps[graph.insts[inst as usize].step as usize].effects.is_empty() {
+        if rb.steps[graph.insts[inst as usize].step as usize]
+            .effects
+            .is_empty()
+        {
             continue;
         }
         let n = per_wave.entry(wave).or_default();
@@ -113,7 +133,13 @@ fn walk(
     out
 }
 
-fn writes_of(rb: &Rulebook, graph: &Graph, ctx: &HopCtx<'_>, inst: u32, state: &Value) -> Vec<Write> {
+fn writes_of(
+    rb: &Rulebook,
+    graph: &Graph,
+    ctx: &HopCtx<'_>,
+    inst: u32,
+    state: &Value,
+) -> Vec<Write> {
     let i = &graph.insts[inst as usize];
     let step = &rb.steps[i.step as usize];
     let mut env = Env::new(&rb.schema, state, ctx, step.num_vars);
@@ -236,7 +262,9 @@ fn fact_path(rb: &Rulebook, root: &Value, loc: &Loc) -> String {
                 };
                 parts.push(f.name.clone());
                 ty = f.ty.clone();
-                cur = cur.and_then(Value::as_record).and_then(|r| r.get(i as usize));
+                cur = cur
+                    .and_then(Value::as_record)
+                    .and_then(|r| r.get(i as usize));
             }
             Type::List(elem) => {
                 cur = cur.and_then(Value::as_list).and_then(|l| l.get(i as usize));

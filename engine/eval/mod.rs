@@ -218,10 +218,13 @@ pub fn evaluate(
             replay::structure(rulebook, &inventory.facts, &ev, &ev.order, &ev.wave);
         violations.extend(ev.walk_violations.iter().cloned());
         if !violations.is_empty() {
-            return Err(
-                replay::self_validation_problem(rulebook, &ev, &inventory.facts, &violations)
-                    .into(),
-            );
+            return Err(replay::self_validation_problem(
+                rulebook,
+                &ev,
+                &inventory.facts,
+                &violations,
+            )
+            .into());
         }
     }
     Ok(ev)
@@ -432,7 +435,9 @@ fn place_hop(
     edges.sort_unstable();
     edges.dedup();
     let rank = ranks(rb, graph, &ids, state);
-    let hop = hops.get(ctx_pos(graph, &ids)).map(|&h| rb.hops[h as usize].name());
+    let hop = hops
+        .get(ctx_pos(graph, &ids))
+        .map(|&h| rb.hops[h as usize].name());
     limits::check(rb, ctx, state, hop.as_deref().unwrap_or("?"))?;
     let limits = limit_slots(rb, graph, &ids, ctx, state);
     match schedule::schedule(&rank, &edges, &limits) {

@@ -191,7 +191,11 @@ fn check_limits(
         let mut events: Vec<(u32, i64, i64)> = spans
             .iter()
             .flat_map(|(&(hop, _), &(a, b))| {
-                let max = maxes.get(hop as usize).copied().flatten().unwrap_or(u32::MAX);
+                let max = maxes
+                    .get(hop as usize)
+                    .copied()
+                    .flatten()
+                    .unwrap_or(u32::MAX);
                 [(a, 1, i64::from(max)), (b + 1, -1, i64::from(max))]
             })
             .collect();
