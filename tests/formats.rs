@@ -525,7 +525,7 @@ fn lint_and_validate_speak_json() {
     assert_eq!(lint.code, Some(0));
     let doc = json(&lint);
     assert_eq!(doc["schema"], "uplan.lint/v1");
-    assert_eq!(doc["rules"], 9);
+    assert_eq!(doc["rules"], 10);
     let codes: Vec<&Value> = doc["diagnostics"]
         .as_array()
         .into_iter()

@@ -127,7 +127,7 @@ pub fn structure(
     out
 }
 
-/// Per limit, no wave has more bindings in progress than allowed.
+/// Per limit, no wave has more bindings in progress than its hop allows.
 fn check_limits(
     rb: &Rulebook,
     ev: &Evaluation,
@@ -135,16 +135,14 @@ fn check_limits(
     wave: &[u32],
     initial: &Value,
 ) -> Vec<Violation> {
+    // One context per hop of the path, on the facts at the hop's start (as the
+    // scheduler saw them).
+    let ctxs: Vec<HopCtx<'_>> = (0..ev.hops.len() as u32).map(|p| ev.ctx(rb, p)).collect();
+    let states: Vec<&Value> = (0..ctxs.len() as u32)
+        .map(|p| ev.hop_state(p, initial))
+        .collect();
     let mut out = Vec::new();
     for lim in &rb.limits {
-        // binding -> (first wave, last wave)
-        let mut spans: HashMap<(u32, Vec<super::instances::Arg>), (u32, u32)> = HashMap::default();
-        // One frame per hop of the path, reused for every instance of that hop, on the
-        // facts at the hop's start (as the scheduler saw them).
-        let ctxs: Vec<HopCtx<'_>> = (0..ev.hops.len() as u32).map(|p| ev.ctx(rb, p)).collect();
-        let states: Vec<&Value> = (0..ctxs.len() as u32)
-            .map(|p| ev.hop_state(p, initial))
-            .collect();
         let maxes: Vec<Option<u32>> = ctxs
             .iter()
             .zip(&states)
@@ -154,72 +152,92 @@ fn check_limits(
                 limits::Bound::Bad(_) => Some(1),
             })
             .collect();
-        let mut envs: Vec<Env<'_>> = ctxs
-            .iter()
-            .zip(&states)
-            .map(|(ctx, state)| Env::new(&rb.schema, state, ctx, lim.num_vars))
-            .collect();
-        for &i in order {
-            let inst = &ev.graph.insts[i as usize];
-            let Some(env) = envs.get_mut(inst.hop as usize) else {
-                continue;
-            };
-            if maxes.get(inst.hop as usize).copied().flatten().is_none() {
-                continue;
-            }
-            let hit = lim.patterns.iter().any(|p| {
-                p.step == inst.step
-                    && patterns::bind(env, p, &inst.args)
-                    && env.test_opt(lim.filter.as_ref())
+        let spans = binding_spans(rb, ev, lim, (&ctxs, &states), &maxes, (order, wave));
+        if let Some((w, live, max)) = first_overflow(&spans, &maxes) {
+            out.push(Violation {
+                code: "uplan::validate::limit",
+                step: None,
+                rule: Some(lim.id.clone()),
+                message: format!(
+                    "wave {} has {live} bindings in progress; limit `{}` allows {max}",
+                    w + 1,
+                    lim.id
+                ),
             });
-            if !hit {
-                continue;
-            }
-            let key = (
-                inst.hop,
-                lim.key_vars
-                    .iter()
-                    .map(|v| super::graph_args::to_arg(env.get(*v)))
-                    .collect(),
-            );
-            let w = wave[i as usize];
-            let e = spans.entry(key).or_insert((w, w));
-            e.0 = e.0.min(w);
-            e.1 = e.1.max(w);
-        }
-        // Waves never span two hops, so each event carries its hop's bound.
-        let mut events: Vec<(u32, i64, i64)> = spans
-            .iter()
-            .flat_map(|(&(hop, _), &(a, b))| {
-                let max = maxes
-                    .get(hop as usize)
-                    .copied()
-                    .flatten()
-                    .unwrap_or(u32::MAX);
-                [(a, 1, i64::from(max)), (b + 1, -1, i64::from(max))]
-            })
-            .collect();
-        events.sort();
-        let mut live = 0i64;
-        for (w, d, max) in events {
-            live += d;
-            if live > max {
-                out.push(Violation {
-                    code: "uplan::validate::limit",
-                    step: None,
-                    rule: Some(lim.id.clone()),
-                    message: format!(
-                        "wave {} has {live} bindings in progress; limit `{}` allows {}",
-                        w + 1,
-                        lim.id,
-                        max
-                    ),
-                });
-                break;
-            }
         }
     }
     out
+}
+
+/// (hop, binding) of a limit → (first wave, last wave) it holds a slot in.
+type Spans = HashMap<(u32, Vec<super::instances::Arg>), (u32, u32)>;
+
+/// The waves each binding of `lim` spans, on the hops where the limit holds.
+fn binding_spans(
+    rb: &Rulebook,
+    ev: &Evaluation,
+    lim: &crate::model::Limit,
+    (ctxs, states): (&[HopCtx<'_>], &[&Value]),
+    maxes: &[Option<u32>],
+    (order, wave): (&[u32], &[u32]),
+) -> Spans {
+    let mut spans: Spans = HashMap::default();
+    // One frame per hop, reused for every instance of that hop.
+    let mut envs: Vec<Env<'_>> = ctxs
+        .iter()
+        .zip(states)
+        .map(|(ctx, state)| Env::new(&rb.schema, state, ctx, lim.num_vars))
+        .collect();
+    for &i in order {
+        let inst = &ev.graph.insts[i as usize];
+        let Some(env) = envs.get_mut(inst.hop as usize) else {
+            continue;
+        };
+        if maxes.get(inst.hop as usize).copied().flatten().is_none() {
+            continue;
+        }
+        let hit = lim.patterns.iter().any(|p| {
+            p.step == inst.step
+                && patterns::bind(env, p, &inst.args)
+                && env.test_opt(lim.filter.as_ref())
+        });
+        if !hit {
+            continue;
+        }
+        let key = lim.key_vars.iter();
+        let key = (
+            inst.hop,
+            key.map(|v| super::graph_args::to_arg(env.get(*v)))
+                .collect(),
+        );
+        let w = wave[i as usize];
+        let e = spans.entry(key).or_insert((w, w));
+        e.0 = e.0.min(w);
+        e.1 = e.1.max(w);
+    }
+    spans
+}
+
+/// The first wave holding more bindings than its hop's bound: (wave, bindings, bound).
+fn first_overflow(spans: &Spans, maxes: &[Option<u32>]) -> Option<(u32, i64, i64)> {
+    // Waves never span two hops, so each event carries its hop's bound.
+    let mut events: Vec<(u32, i64, i64)> = spans
+        .iter()
+        .flat_map(|(&(hop, _), &(a, b))| {
+            let max = maxes.get(hop as usize).copied().flatten();
+            let max = i64::from(max.unwrap_or(u32::MAX));
+            [(a, 1, max), (b + 1, -1, max)]
+        })
+        .collect();
+    events.sort();
+    let mut live = 0i64;
+    for (w, d, max) in events {
+        live += d;
+        if live > max {
+            return Some((w, live, max));
+        }
+    }
+    None
 }
 
 /// Walks the plan hop by hop; before each step, every requirement that guards it must
