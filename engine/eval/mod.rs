@@ -1,6 +1,7 @@
 //! Stage 4: path search, rule firing on the simulated state, step graph, order,
 //! waves, and replay validation.
 
+mod anchors;
 mod bindings;
 mod content;
 mod effects;
@@ -272,6 +273,13 @@ fn plan_hops(
         planner.plan_hop(pos as u32, hops[pos], &mut state, full);
         if !full {
             break;
+        }
+        // A blocked plan is not executable and shows only the plan so far: a topology
+        // block (no global cluster) removes the very steps rules anchor on.
+        let blocked = planner.findings.iter().any(|f| f.severity == crate::model::Severity::Block);
+        if !planner.absent.is_empty() && !blocked {
+            let p = anchors::problem(rb, &planner.graph, &hops, &state, pos as u32, &planner.absent);
+            return Err(p.into());
         }
         let placed = place_hop(
             rb,
