@@ -17,6 +17,7 @@ mod optional;
 mod output;
 mod path;
 mod patterns;
+mod placement;
 mod replay;
 mod schedule;
 mod shell;
@@ -286,8 +287,8 @@ fn plan_hops(
             &planner.graph,
             &hops,
             &ctx,
-            first_inst,
-            first_edge,
+            (first_inst, first_edge),
+            &planner.late,
             &state,
         )?;
         ev.wave.resize(planner.graph.insts.len(), u32::MAX);
@@ -416,8 +417,8 @@ fn place_hop(
     graph: &Graph,
     hops: &[u16],
     ctx: &HopCtx<'_>,
-    first_inst: usize,
-    first_edge: usize,
+    (first_inst, first_edge): (usize, usize),
+    late: &[u32],
     state: &Value,
 ) -> Result<Vec<(u32, u32)>, Problems> {
     let ids: Vec<u32> = (first_inst as u32..graph.insts.len() as u32).collect();
@@ -432,11 +433,22 @@ fn place_hop(
     let rank = ranks(rb, graph, &ids, state);
     let limits = limit_slots(rb, graph, &ids, ctx, state);
     match schedule::schedule(&rank, &edges, &limits) {
-        Ok(s) => Ok(s
-            .order
-            .iter()
-            .map(|&l| (ids[l as usize], s.wave[l as usize]))
-            .collect()),
+        Ok(mut s) => {
+            let mut is_late = vec![false; ids.len()];
+            for &i in late.iter().filter(|&&i| i as usize >= first_inst) {
+                if let Some(l) = is_late.get_mut(local(i) as usize) {
+                    *l = true;
+                }
+            }
+            let limited: Vec<bool> = (0..ids.len())
+                .map(|i| limits.iter().any(|l| l.key_of[i].is_some()))
+                .collect();
+            placement::delay(&mut s.order, &mut s.wave, &rank, &edges, &is_late, &limited);
+            Ok(s.order
+                .iter()
+                .map(|&l| (ids[l as usize], s.wave[l as usize]))
+                .collect())
+        }
         Err(schedule::Stuck::Cycle(members)) => {
             let members: Vec<u32> = members.iter().map(|&l| ids[l as usize]).collect();
             Err(replay::cycle_problem(rb, graph, hops, state, &members).into())
