@@ -26,11 +26,16 @@ impl Cx<'_> {
         let steps = self.steps.iter().map(|s| s.name.as_str());
         let help = suggest::closest(&name.name, steps.chain(self.milestone_names()))
             .map(|c| format!("did you mean `{c}`?"));
+        let what = if self.milestones.is_empty() {
+            "step"
+        } else {
+            "step or milestone"
+        };
         let p = self.problem(
             codes::UNKNOWN_STEP,
-            format!("unknown step `{}`", name.name),
+            format!("unknown {what} `{}`", name.name),
             name.span,
-            "no step of this name",
+            format!("no {what} of this name"),
         );
         self.report(
             p,
