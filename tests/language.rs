@@ -155,3 +155,26 @@ limit one-at-a-time {
         assert_ne!(w1, w2, "{hop}: one workload at a time");
     }
 }
+
+#[test]
+fn a_milestone_that_matches_nothing_on_a_hop_is_the_absent_anchor_lint() {
+    let extra = r#"
+milestone scripted(c: cluster) = upgrade-cluster(c)
+
+rule reinstall {
+  source  "Flows guide › Plugins"
+  each    cluster c
+  each    p in c.plugins where p.name == "gateway"
+  require false
+  else    step remove-plugin(c, p.name) before download(c)
+  then    step install-plugin(c, p.name) after scripted(c)
+  message "{c.name} runs {p.name}"
+}
+"#;
+    let rb = rulebook(extra);
+    let warnings = uplan::lint::warnings(&rb);
+    let text = render(&warnings, false);
+    assert_eq!(warnings.codes(), vec!["uplan::lint::absent_anchor"], "{text}");
+    assert!(text.contains("`scripted` matches no step on 2.0->3.0"), "{text}");
+    assert!(!text.contains("1.0->2.0"), "the script hop has the step: {text}");
+}
