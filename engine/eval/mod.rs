@@ -94,6 +94,8 @@ pub struct Evaluation {
     rule_keys: Vec<Vec<Option<u16>>>,
     /// Requirements that failed while the planner walked its own order.
     walk_violations: Vec<Violation>,
+    /// An anchor that matched nothing in a hop that was blocked anyway (see `anchors`).
+    absent_while_blocked: Option<Problem>,
 }
 
 impl Evaluation {
@@ -138,6 +140,7 @@ impl Evaluation {
             later_states: Vec::new(),
             rule_keys: Vec::new(),
             walk_violations: Vec::new(),
+            absent_while_blocked: None,
         }
     }
 
@@ -216,6 +219,9 @@ pub fn evaluate(
             replay::structure(rulebook, &inventory.facts, &ev, &ev.order, &ev.wave);
         violations.extend(ev.walk_violations.iter().cloned());
         if !violations.is_empty() {
+            if let Some(p) = ev.absent_while_blocked.take() {
+                return Err(p.into());
+            }
             return Err(replay::self_validation_problem(rulebook, &violations).into());
         }
     }
@@ -278,9 +284,14 @@ fn plan_hops(
         // A blocked plan is not executable and shows only the plan so far: a topology
         // block (no global cluster) removes the very steps rules anchor on.
         let blocked = planner.findings.iter().any(|f| f.severity == crate::model::Severity::Block);
-        if !planner.absent.is_empty() && !blocked {
+        if !planner.absent.is_empty() {
             let p = anchors::problem(rb, &planner.graph, &hops, &state, pos as u32, &planner.absent);
-            return Err(p.into());
+            if !blocked {
+                return Err(p.into());
+            }
+            // kept for `evaluate`: if the blocked plan then fails its replay, the
+            // floating step is the likely cause, and the better diagnostic
+            ev.absent_while_blocked.get_or_insert(p);
         }
         let placed = place_hop(
             rb,
