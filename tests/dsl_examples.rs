@@ -74,7 +74,15 @@ fn prelude_for(block: &str) -> String {
     let declared: BTreeSet<String> = block.lines().filter_map(key).collect();
     let own_world = declared.iter().any(|k| {
         let kw = k.split(' ').next().unwrap_or("");
-        ["entity", "record", "inventory", "vocabulary", "hop", "release"].contains(&kw)
+        [
+            "entity",
+            "record",
+            "inventory",
+            "vocabulary",
+            "hop",
+            "release",
+        ]
+        .contains(&kw)
     });
     prelude
         .split("\n\n")
@@ -120,7 +128,10 @@ fn check(b: &Block) -> Result<(), String> {
             if p.codes().contains(&code) {
                 Ok(())
             } else {
-                Err(format!("{at} fails, but not with {code}:\n{}", render(&p, false)))
+                Err(format!(
+                    "{at} fails, but not with {code}:\n{}",
+                    render(&p, false)
+                ))
             }
         }
         (Ok(rb), Some(code)) => {

@@ -41,7 +41,10 @@ fn step<'p>(plan: &'p Plan, id: &str) -> &'p PlannedStep {
 
 fn position(plan: &Plan, id: &str) -> usize {
     let s = step(plan, id);
-    plan.steps.iter().position(|x| std::ptr::eq(x, s)).unwrap_or(0)
+    plan.steps
+        .iter()
+        .position(|x| std::ptr::eq(x, s))
+        .unwrap_or(0)
 }
 
 /// The silent case of issue #14: on a CVO hop, `upgrade-cluster` exists only in the
@@ -84,7 +87,12 @@ fn a_milestone_anchors_on_whichever_step_the_hop_has() {
     let p = plan(&rb, INVENTORY, "3.0");
     assert_eq!(p.status, Status::Ready, "{:#?}", p.findings);
     let install = step(&p, "2.0->3.0:install-plugin(hub,gateway-v2)");
-    assert!(install.after.contains(&"2.0->3.0:request-upgrade(hub)".to_string()), "{install:#?}");
+    assert!(
+        install
+            .after
+            .contains(&"2.0->3.0:request-upgrade(hub)".to_string()),
+        "{install:#?}"
+    );
     let remove = step(&p, "2.0->3.0:remove-plugin(hub,gateway)");
     let request = step(&p, "2.0->3.0:request-upgrade(hub)");
     assert!(request.after.contains(&remove.id), "{request:#?}");
@@ -93,18 +101,35 @@ fn a_milestone_anchors_on_whichever_step_the_hop_has() {
 #[test]
 fn an_order_between_milestones_holds_on_every_flow() {
     let rb = rulebook("");
-    let p = plan(&rb, "platform: {version: \"1.0\"}\nclusters:\n  - {name: hub, role: global}\n  - {name: edge-1, role: workload}\n", "3.0");
+    let p = plan(
+        &rb,
+        "platform: {version: \"1.0\"}\nclusters:\n  - {name: hub, role: global}\n  - {name: edge-1, role: workload}\n",
+        "3.0",
+    );
     for (hub, edge) in [
-        ("1.0->2.0:upgrade-cluster(hub)", "1.0->2.0:upgrade-cluster(edge-1)"),
-        ("2.0->3.0:request-upgrade(hub)", "2.0->3.0:request-upgrade(edge-1)"),
+        (
+            "1.0->2.0:upgrade-cluster(hub)",
+            "1.0->2.0:upgrade-cluster(edge-1)",
+        ),
+        (
+            "2.0->3.0:request-upgrade(hub)",
+            "2.0->3.0:request-upgrade(edge-1)",
+        ),
     ] {
-        assert!(step(&p, edge).after.contains(&hub.to_string()), "{edge} waits for {hub}");
+        assert!(
+            step(&p, edge).after.contains(&hub.to_string()),
+            "{edge} waits for {hub}"
+        );
     }
 }
 
 #[test]
 fn just_before_runs_the_remediation_as_late_as_its_anchor_allows() {
-    let early = plan(&rulebook(&gateway_rule("upgraded(c)", "before")), INVENTORY, "3.0");
+    let early = plan(
+        &rulebook(&gateway_rule("upgraded(c)", "before")),
+        INVENTORY,
+        "3.0",
+    );
     let rb = rulebook(&gateway_rule("upgraded(c)", "just before"));
     let late = plan(&rb, INVENTORY, "3.0");
     let (remove, request, download) = (
@@ -146,8 +171,14 @@ limit one-at-a-time {
     let rb = rulebook(extra);
     let yaml = "platform: {version: \"1.0\"}\nclusters:\n  - {name: hub, role: global}\n  - {name: edge-1, role: workload}\n  - {name: edge-2, role: workload}\n";
     let p = plan(&rb, yaml, "3.0");
-    for id in ["1.0->2.0:upgrade-cluster(hub)", "2.0->3.0:request-upgrade(hub)"] {
-        assert!(step(&p, id).notes.iter().any(|n| n.contains("is the hub")), "{id}");
+    for id in [
+        "1.0->2.0:upgrade-cluster(hub)",
+        "2.0->3.0:request-upgrade(hub)",
+    ] {
+        assert!(
+            step(&p, id).notes.iter().any(|n| n.contains("is the hub")),
+            "{id}"
+        );
     }
     for hop in ["1.0->2.0:upgrade-cluster", "2.0->3.0:request-upgrade"] {
         let w1 = step(&p, &format!("{hop}(edge-1)")).wave;
@@ -174,7 +205,17 @@ rule reinstall {
     let rb = rulebook(extra);
     let warnings = uplan::lint::warnings(&rb);
     let text = render(&warnings, false);
-    assert_eq!(warnings.codes(), vec!["uplan::lint::absent_anchor"], "{text}");
-    assert!(text.contains("`scripted` matches no step on 2.0->3.0"), "{text}");
-    assert!(!text.contains("1.0->2.0"), "the script hop has the step: {text}");
+    assert_eq!(
+        warnings.codes(),
+        vec!["uplan::lint::absent_anchor"],
+        "{text}"
+    );
+    assert!(
+        text.contains("`scripted` matches no step on 2.0->3.0"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("1.0->2.0"),
+        "the script hop has the step: {text}"
+    );
 }

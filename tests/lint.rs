@@ -200,7 +200,10 @@ fn the_per_hop_view_lists_what_a_cvo_hop_inherits_and_nothing_of_the_script_flow
         .lines()
         .find(|l| l.trim_start().starts_with("upgrade-started"))
         .unwrap_or_else(|| panic!("the milestones are listed: {out}"));
-    assert!(started.contains("request-upgrade | upgrade-workload-cluster"), "{started}");
+    assert!(
+        started.contains("request-upgrade | upgrade-workload-cluster"),
+        "{started}"
+    );
     assert!(!started.contains("trigger-upgrade"), "{started}");
     let upgraded = out
         .lines()

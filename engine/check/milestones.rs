@@ -71,11 +71,18 @@ fn alternative(
     for (i, param) in params.iter().enumerate() {
         let uses = args.iter().filter(|a| **a == Some(i as u16)).count();
         if uses != 1 {
-            let what = if uses == 0 { "does not take" } else { "takes twice" };
+            let what = if uses == 0 {
+                "does not take"
+            } else {
+                "takes twice"
+            };
             bad(
                 cx,
                 p,
-                format!("alternative `{}` {what} parameter `{}`", p.step.name, param.name),
+                format!(
+                    "alternative `{}` {what} parameter `{}`",
+                    p.step.name, param.name
+                ),
                 "each alternative takes every parameter once, so the milestone means the same entity whichever step a hop has",
             );
             return None;

@@ -274,7 +274,10 @@ fn order_filters_split_by_the_variables_they_read() {
     // a name in both patterns is one slot; a conjunct over it and the second
     // pattern's own variable filters the second step
     let o = by_id("mesh-before-kubernetes");
-    assert!(matches!(o.first[0].args[..], [PatArg::Bind(0), PatArg::Any]));
+    assert!(matches!(
+        o.first[0].args[..],
+        [PatArg::Bind(0), PatArg::Any]
+    ));
     assert!(matches!(
         o.then[0].args[..],
         [PatArg::Bind(0), PatArg::Bind(1)]

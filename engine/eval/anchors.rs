@@ -24,7 +24,9 @@ pub fn problem(
     absent: &[Absent],
 ) -> Problem {
     let mut all = absent.iter().map(|a| one(rb, graph, hops, state, pos, a));
-    let first = all.next().unwrap_or_else(|| Problem::new(ABSENT_ANCHOR, "an anchor matches no step"));
+    let first = all
+        .next()
+        .unwrap_or_else(|| Problem::new(ABSENT_ANCHOR, "an anchor matches no step"));
     first.with_related(all.take(10).collect())
 }
 
@@ -41,7 +43,10 @@ fn one(rb: &Rulebook, graph: &Graph, hops: &[u16], state: &Value, pos: u32, a: &
         }
         v
     };
-    let hop = rb.hops.get(hops[pos as usize] as usize).map_or_else(String::new, |h| h.name());
+    let hop = rb
+        .hops
+        .get(hops[pos as usize] as usize)
+        .map_or_else(String::new, |h| h.name());
     let who = binding_subject(rb, rule, &a.binding, state)
         .map(|n| format!(" for {n}"))
         .unwrap_or_default();
@@ -84,7 +89,11 @@ fn help(rb: &Rulebook, graph: &Graph, state: &Value, pos: u32, who: Option<Strin
     };
     let mut names: Vec<&str> = insts
         .iter()
-        .map(|&i| rb.steps[graph.insts[i as usize].step as usize].name.as_str())
+        .map(|&i| {
+            rb.steps[graph.insts[i as usize].step as usize]
+                .name
+                .as_str()
+        })
         .collect();
     names.sort_unstable();
     names.dedup();

@@ -283,9 +283,19 @@ fn plan_hops(
         }
         // A blocked plan is not executable and shows only the plan so far: a topology
         // block (no global cluster) removes the very steps rules anchor on.
-        let blocked = planner.findings.iter().any(|f| f.severity == crate::model::Severity::Block);
+        let blocked = planner
+            .findings
+            .iter()
+            .any(|f| f.severity == crate::model::Severity::Block);
         if !planner.absent.is_empty() {
-            let p = anchors::problem(rb, &planner.graph, &hops, &state, pos as u32, &planner.absent);
+            let p = anchors::problem(
+                rb,
+                &planner.graph,
+                &hops,
+                &state,
+                pos as u32,
+                &planner.absent,
+            );
             if !blocked {
                 return Err(p.into());
             }

@@ -76,7 +76,14 @@ mod tests {
         let mut order2 = vec![0, 3, 1, 4, 2];
         let mut wave2 = vec![0, 1, 3, 0, 1];
         let edges2 = [(0, 1), (1, 2), (3, 4), (4, 2)];
-        delay(&mut order2, &mut wave2, &rank[..5], &edges2, &late[..5], &[false; 5]);
+        delay(
+            &mut order2,
+            &mut wave2,
+            &rank[..5],
+            &edges2,
+            &late[..5],
+            &[false; 5],
+        );
         assert_eq!(wave2, vec![0, 1, 3, 1, 2]);
     }
 
@@ -84,7 +91,14 @@ mod tests {
     fn without_successors_or_late_steps_nothing_moves() {
         let mut order = vec![0, 1];
         let mut wave = vec![0, 1];
-        delay(&mut order, &mut wave, &[0, 1], &[], &[true, false], &[false, false]);
+        delay(
+            &mut order,
+            &mut wave,
+            &[0, 1],
+            &[],
+            &[true, false],
+            &[false, false],
+        );
         assert_eq!(wave, vec![0, 1]);
     }
 }

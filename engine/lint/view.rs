@@ -86,12 +86,21 @@ fn milestones(rb: &Rulebook, hop: u16, out: &mut String) {
     let possible = hops::possible_steps(rb);
     let can = possible.get(hop as usize);
     let _ = writeln!(out, "\nmilestones ({}):", rb.milestones.len());
-    let width = rb.milestones.iter().map(|m| m.name.len()).max().unwrap_or(0);
+    let width = rb
+        .milestones
+        .iter()
+        .map(|m| m.name.len())
+        .max()
+        .unwrap_or(0);
     for m in &rb.milestones {
         let steps: Vec<&str> = m
             .alts
             .iter()
-            .filter(|a| can.and_then(|c| c.get(a.step as usize)).copied().unwrap_or(false))
+            .filter(|a| {
+                can.and_then(|c| c.get(a.step as usize))
+                    .copied()
+                    .unwrap_or(false)
+            })
             .map(|a| rb.steps[a.step as usize].name.as_str())
             .collect();
         let here = if steps.is_empty() {
