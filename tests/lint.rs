@@ -194,6 +194,23 @@ fn the_per_hop_view_lists_what_a_cvo_hop_inherits_and_nothing_of_the_script_flow
         out.contains("rules/acp/workloads.uplan:"),
         "each entry says where: {out}"
     );
+    // A milestone shows the steps it stands for on this hop: the CVO request and
+    // observation, never the script's trigger or console upgrade.
+    let started = out
+        .lines()
+        .find(|l| l.trim_start().starts_with("upgrade-started"))
+        .unwrap_or_else(|| panic!("the milestones are listed: {out}"));
+    assert!(
+        started.contains("request-upgrade | upgrade-workload-cluster"),
+        "{started}"
+    );
+    assert!(!started.contains("trigger-upgrade"), "{started}");
+    let upgraded = out
+        .lines()
+        .find(|l| l.trim_start().starts_with("upgraded "))
+        .unwrap_or_else(|| panic!("the milestones are listed: {out}"));
+    assert!(upgraded.contains("observe-upgrade"), "{upgraded}");
+    assert!(!upgraded.contains("install-product-docs"), "{upgraded}");
 }
 
 #[test]

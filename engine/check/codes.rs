@@ -87,3 +87,8 @@ pub const BAD_EXPECTATION: &str = "uplan::check::bad_expectation";
 /// `registry: builtin | external value builtin "…" synonyms "external"` (a synonym that
 /// is itself a value, or is given for two values), or `value` on a field that is no enum.
 pub const BAD_SYNONYM: &str = "uplan::check::bad_synonym";
+/// `milestone upgraded(c: cluster) = upgrade-cluster(c) | backup(_)` (an alternative
+/// that leaves out a parameter), `= upgrade-cluster(c.name)` (an argument that is not a
+/// parameter or `_`), or a milestone named like a step: a milestone cannot stand for
+/// its steps.
+pub const BAD_MILESTONE: &str = "uplan::check::bad_milestone";

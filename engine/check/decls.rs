@@ -273,11 +273,15 @@ fn order(cx: &mut Cx, decl: &ast::ClauseDecl) -> Option<Order> {
         None => None,
     };
     let (first, then) = (first?, then?);
-    let tight = cx.tight_patterns(&first, &then);
     let origin = format!("order `{}`", decl.id.name);
-    cx.edge(first.step, then.step, &origin, span, tight);
+    for a in &first {
+        for b in &then {
+            let tight = cx.tight_patterns(a, b);
+            cx.edge(a.step, b.step, &origin, span, tight);
+        }
+    }
     let (filter_first, filter_then, filter_pair) =
-        split_filter(filter, &bound_vars(&first), &bound_vars(&then));
+        split_filter(filter, &side_vars(&first), &side_vars(&then));
     cx.check_vars(&sc, "order", &decl.id);
     Some(Order {
         id: decl.id.name.clone(),
@@ -291,6 +295,17 @@ fn order(cx: &mut Cx, decl: &ast::ClauseDecl) -> Option<Order> {
         num_vars: sc.num_vars(),
         span: decl.span,
     })
+}
+
+/// The variables the alternatives of one side of an order bind (all bind the same).
+fn side_vars(alts: &[crate::model::Pattern]) -> Vec<Var> {
+    let mut out: Vec<Var> = Vec::new();
+    for v in alts.iter().flat_map(bound_vars) {
+        if !out.contains(&v) {
+            out.push(v);
+        }
+    }
+    out
 }
 
 type Split = (Option<Expr>, Option<Expr>, Option<Expr>);
@@ -354,7 +369,7 @@ fn limit(cx: &mut Cx, decl: &ast::ClauseDecl) -> Option<Limit> {
         Some(f) => Some(cx.bool_expr(&mut sc, f)?),
         None => None,
     };
-    let patterns: Vec<_> = patterns.into_iter().collect::<Option<_>>()?;
+    let patterns: Vec<_> = patterns.into_iter().collect::<Option<Vec<_>>>()?.concat();
     if body.max == 0 {
         let p = cx
             .problem(

@@ -12,6 +12,7 @@ mod effects;
 mod expr;
 mod facts;
 pub mod limits;
+mod milestones;
 mod ordering;
 mod paths;
 mod patterns;
@@ -38,7 +39,7 @@ mod tests;
 use rustc_hash::FxHashMap as HashMap;
 
 use crate::diagnostics::{Problem, Problems};
-use crate::model::{EnumId, Param, RecordId, Rulebook, Schema, StepId, Version};
+use crate::model::{EnumId, Milestone, Param, RecordId, Rulebook, Schema, StepId, Version};
 use crate::source::{Sources, Span};
 use crate::syntax::ast;
 
@@ -54,6 +55,7 @@ pub fn check(sources: Sources, modules: Vec<ast::Module>) -> Result<Rulebook, Pr
     cx.note_release_precision(&releases, &hops);
     let phases = releases::phases(&mut cx, &decls);
     steps::signatures(&mut cx, &decls);
+    milestones::build(&mut cx, &decls);
     let steps = steps::bodies(&mut cx, &decls);
     let rules = rules::all(&mut cx, &decls);
     let procedures = decls::procedures(&mut cx, &decls);
@@ -62,7 +64,10 @@ pub fn check(sources: Sources, modules: Vec<ast::Module>) -> Result<Rulebook, Pr
     ordering::reject_cycles(&mut cx);
     let tests = ruletests::all(&mut cx, &decls, &rules, &hops);
     let Cx {
-        problems, schema, ..
+        problems,
+        schema,
+        milestones,
+        ..
     } = cx;
     let rulebook = Rulebook {
         sources: sources.clone(),
@@ -75,6 +80,7 @@ pub fn check(sources: Sources, modules: Vec<ast::Module>) -> Result<Rulebook, Pr
         procedures,
         orders,
         limits,
+        milestones,
         path,
         tests,
     };
@@ -100,6 +106,7 @@ pub(crate) struct Decls<'m> {
     pub consts: Vec<&'m ast::ConstDecl>,
     pub vocabularies: Vec<&'m ast::VocabularyDecl>,
     pub tests: Vec<&'m ast::TestDecl>,
+    pub milestones: Vec<&'m ast::MilestoneDecl>,
 }
 
 impl<'m> Decls<'m> {
@@ -123,6 +130,7 @@ impl<'m> Decls<'m> {
                 ast::Decl::Const(x) => d.consts.push(x),
                 ast::Decl::Vocabulary(x) => d.vocabularies.push(x),
                 ast::Decl::Test(x) => d.tests.push(x),
+                ast::Decl::Milestone(x) => d.milestones.push(x),
             }
         }
         d
@@ -163,6 +171,9 @@ pub(crate) struct Cx<'s> {
     pub versions: Vec<Version>,
     pub phases: Vec<String>,
     pub steps: Vec<StepSig>,
+    /// Checked milestones; patterns naming one expand into its alternatives.
+    pub milestones: Vec<Milestone>,
+    pub milestone_index: HashMap<String, u16>,
     pub edges: Vec<Edge>,
     pub consts: std::collections::BTreeMap<String, consts::Const>,
     /// How many version components the hop and release versions have at most, per
@@ -184,6 +195,8 @@ impl<'s> Cx<'s> {
             versions: Vec::new(),
             phases: Vec::new(),
             steps: Vec::new(),
+            milestones: Vec::new(),
+            milestone_index: HashMap::default(),
             edges: Vec::new(),
             consts: Default::default(),
             precision: Default::default(),

@@ -2,7 +2,7 @@
 
 use super::scope::{Origin, Scope};
 use super::{Cx, codes, suggest};
-use crate::model::{Expr, Param, PatArg, Pattern, StepCall, StepId, Type};
+use crate::model::{Expr, MilestoneAlt, Param, PatArg, Pattern, StepCall, StepId, Type};
 use crate::source::Span;
 use crate::syntax::ast;
 
@@ -11,13 +11,31 @@ impl Cx<'_> {
         if let Some(id) = self.step_id(&name.name) {
             return Some(id);
         }
-        let help = suggest::closest(&name.name, self.steps.iter().map(|s| s.name.as_str()))
+        if self.milestone_index.contains_key(&name.name) {
+            let p = self
+                .problem(
+                    codes::BAD_MILESTONE,
+                    format!("`{}` is a milestone, not a step", name.name),
+                    name.span,
+                    "a milestone here",
+                )
+                .help("a milestone stands for steps in patterns (`before`, `after`, `at`, `order`, `limit`); a call or an alternative names one step");
+            self.push(p);
+            return None;
+        }
+        let steps = self.steps.iter().map(|s| s.name.as_str());
+        let help = suggest::closest(&name.name, steps.chain(self.milestone_names()))
             .map(|c| format!("did you mean `{c}`?"));
+        let what = if self.milestones.is_empty() {
+            "step"
+        } else {
+            "step or milestone"
+        };
         let p = self.problem(
             codes::UNKNOWN_STEP,
-            format!("unknown step `{}`", name.name),
+            format!("unknown {what} `{}`", name.name),
             name.span,
-            "no step of this name",
+            format!("no {what} of this name"),
         );
         self.report(
             p,
@@ -26,8 +44,12 @@ impl Cx<'_> {
         None
     }
 
+    fn milestone_names(&self) -> impl Iterator<Item = &str> {
+        self.milestones.iter().map(|m| m.name.as_str())
+    }
+
     /// The step's parameters, after checking the number of arguments.
-    fn params_for(
+    pub(super) fn params_for(
         &mut self,
         name: &ast::Ident,
         given: usize,
@@ -75,17 +97,71 @@ impl Cx<'_> {
         self.typed_as(sc, e, &param.ty, &format!("parameter `{}`", param.name))
     }
 
-    pub fn pattern(&mut self, sc: &mut Scope, p: &ast::Pattern) -> Option<Pattern> {
+    /// A pattern's alternatives: the one step it names, or each step of the milestone
+    /// it names, with the milestone's arguments put where each step takes them.
+    pub fn pattern(&mut self, sc: &mut Scope, p: &ast::Pattern) -> Option<Vec<Pattern>> {
+        if let Some(&m) = self.milestone_index.get(&p.step.name) {
+            return self.milestone_pattern(sc, p, m);
+        }
         let (step, params) = self.params_for(&p.step, p.args.len(), p.span)?;
         let mut args = Vec::new();
         for (arg, param) in p.args.iter().zip(&params) {
             args.push(self.pat_arg(sc, arg, param));
         }
-        Some(Pattern {
+        Some(vec![Pattern {
             step,
             args: args.into_iter().collect::<Option<_>>()?,
             span: p.span,
-        })
+            via: None,
+        }])
+    }
+
+    fn milestone_pattern(
+        &mut self,
+        sc: &mut Scope,
+        p: &ast::Pattern,
+        m: u16,
+    ) -> Option<Vec<Pattern>> {
+        let ms = self.milestones[m as usize].clone();
+        if ms.params.len() != p.args.len() {
+            let sig = ms
+                .params
+                .iter()
+                .map(|q| format!("{}: {}", q.name, self.type_name(&q.ty)))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let d = self.problem(
+                codes::ARITY,
+                format!(
+                    "milestone `{}` takes {} argument(s), {} given",
+                    ms.name,
+                    ms.params.len(),
+                    p.args.len()
+                ),
+                p.span,
+                format!("`{}({sig})`", ms.name),
+            );
+            self.push(d);
+            return None;
+        }
+        let args: Vec<Option<PatArg>> = p
+            .args
+            .iter()
+            .zip(&ms.params)
+            .map(|(a, param)| self.pat_arg(sc, a, param))
+            .collect();
+        let args: Vec<PatArg> = args.into_iter().collect::<Option<_>>()?;
+        let expand = |alt: &MilestoneAlt| Pattern {
+            step: alt.step,
+            args: alt
+                .args
+                .iter()
+                .map(|a| a.map_or(PatArg::Any, |i| args[i as usize].clone()))
+                .collect(),
+            span: p.span,
+            via: Some(m),
+        };
+        Some(ms.alts.iter().map(expand).collect())
     }
 
     fn pat_arg(&mut self, sc: &mut Scope, arg: &ast::PatArg, param: &Param) -> Option<PatArg> {

@@ -163,6 +163,7 @@ fn outcome(
             call,
             before,
             filter,
+            late,
         } => {
             for p in before {
                 cx.reject_self_order(
@@ -175,7 +176,7 @@ fn outcome(
             let before: Vec<_> = before.iter().map(|p| cx.pattern(sc, p)).collect();
             let filter = filter.as_ref().map(|f| cx.bool_expr(sc, f));
             let before = before.into_iter().collect::<Option<Vec<_>>>();
-            let (call, before, filter) = (call?, before?, flip(filter)?);
+            let (call, before, filter) = (call?, before?.concat(), flip(filter)?);
             for b in &before {
                 let tight = cx.tight_call_pattern(&call, b);
                 cx.edge(call.step, b.step, origin, span, tight);
@@ -184,6 +185,7 @@ fn outcome(
                 call,
                 before,
                 filter,
+                late: *late,
             })
         }
     };
@@ -197,7 +199,7 @@ fn guard(cx: &mut Cx, sc: &mut Scope, g: &ast::Guard) -> Option<Guard> {
     let at: Vec<_> = g.at.iter().map(|p| cx.pattern(sc, p)).collect();
     let filter = g.filter.as_ref().map(|f| cx.bool_expr(sc, f));
     let filter = flip(filter)?;
-    let at = at.into_iter().collect::<Option<Vec<_>>>()?;
+    let at = at.into_iter().collect::<Option<Vec<_>>>()?.concat();
     Some(Guard {
         at,
         on: g.on,
@@ -224,8 +226,10 @@ fn follow_up(
     let filter = f.filter.as_ref().map(|e| cx.bool_expr(sc, e));
     sc.reset(mark);
     let (call, after, filter) = (call?, after?, flip(filter)?);
-    let tight = cx.tight_call_pattern(&call, &after);
-    cx.edge(after.step, call.step, origin, span, tight);
+    for alt in &after {
+        let tight = cx.tight_call_pattern(&call, alt);
+        cx.edge(alt.step, call.step, origin, span, tight);
+    }
     Some(FollowUp {
         call,
         after,

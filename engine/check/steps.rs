@@ -27,7 +27,7 @@ pub fn signatures(cx: &mut Cx, d: &Decls) {
 
 /// Every parameter (a duplicate keeps its place, so calls still line up), at most
 /// [`MAX_NAMES`].
-fn params(cx: &mut Cx, decls: &[ast::ParamDecl]) -> Vec<Param> {
+pub(super) fn params(cx: &mut Cx, decls: &[ast::ParamDecl]) -> Vec<Param> {
     let mut out: Vec<Param> = Vec::new();
     let mut seen: HashMap<&str, Span> = HashMap::default();
     for p in decls {

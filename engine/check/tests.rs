@@ -265,8 +265,8 @@ fn order_filters_split_by_the_variables_they_read() {
     let rb = ok(&mini_files());
     let by_id = |id: &str| rb.orders.iter().find(|o| o.id == id).unwrap();
     let o = by_id("standby-first");
-    assert!(matches!(o.first.args[..], [PatArg::Bind(0)]));
-    assert!(matches!(o.then.args[..], [PatArg::Bind(1)]));
+    assert!(matches!(o.first[0].args[..], [PatArg::Bind(0)]));
+    assert!(matches!(o.then[0].args[..], [PatArg::Bind(1)]));
     let reads = |e: &Option<Expr>| e.as_ref().map(super::facts::vars_read);
     assert_eq!(reads(&o.filter_first), Some(vec![0]));
     assert_eq!(reads(&o.filter_then), Some(vec![1]));
@@ -274,9 +274,12 @@ fn order_filters_split_by_the_variables_they_read() {
     // a name in both patterns is one slot; a conjunct over it and the second
     // pattern's own variable filters the second step
     let o = by_id("mesh-before-kubernetes");
-    assert!(matches!(o.first.args[..], [PatArg::Bind(0), PatArg::Any]));
     assert!(matches!(
-        o.then.args[..],
+        o.first[0].args[..],
+        [PatArg::Bind(0), PatArg::Any]
+    ));
+    assert!(matches!(
+        o.then[0].args[..],
         [PatArg::Bind(0), PatArg::Bind(1)]
     ));
     assert!(o.filter_first.is_none() && o.filter_pair.is_none());

@@ -36,7 +36,11 @@ pub fn edge_span(rb: &Rulebook, o: Origin, from: StepId, to: StepId) -> Option<S
         Origin::Order(i) => rb
             .orders
             .get(i as usize)
-            .map(|o| o.first.span.to(o.then.span)),
+            .and_then(|o| {
+                let a = o.first.iter().find(|p| p.step == from)?;
+                let b = o.then.iter().find(|p| p.step == to)?;
+                Some(a.span.to(b.span))
+            }),
         Origin::Procedure(i) => rb.procedures.get(i as usize).and_then(|p| {
             p.chains.iter().filter(|c| c.ordered).find_map(|c| {
                 c.calls
@@ -62,10 +66,9 @@ fn rule_edge(r: &crate::model::Rule, from: StepId, to: StepId) -> Option<Span> {
     {
         return Some(call.span.to(p.span));
     }
-    r.then
-        .as_ref()
-        .filter(|t| t.after.step == from && t.call.step == to)
-        .map(|t| t.call.span.to(t.after.span))
+    let t = r.then.as_ref().filter(|t| t.call.step == to)?;
+    let after = t.after.iter().find(|p| p.step == from)?;
+    Some(t.call.span.to(after.span))
 }
 
 /// The clause that put instance `inst` in the plan: the `do` call, the remediation or

@@ -29,6 +29,18 @@ pub struct RawFinding {
     pub suppressed: bool,
 }
 
+/// A remediation (`before`) or follow-up (`after`) whose anchor matched no step of
+/// its hop: a rulebook error at plan time (see `anchors`), never a floating step.
+#[derive(Clone, Debug)]
+pub struct Absent {
+    pub rule: u16,
+    /// The `after` of a follow-up (else the `before` of a remediation).
+    pub after: bool,
+    /// The remediation or follow-up instance that would have floated.
+    pub inst: u32,
+    pub binding: Vec<Chosen>,
+}
+
 /// Edges and notes that wait until every instance of the hop exists.
 enum Pending {
     Before {
@@ -63,6 +75,10 @@ pub struct Planner<'a> {
     pub guards: Vec<(u32, u16, Vec<Chosen>)>,
     /// Remediated requirements with no `before`: they must hold by the hop's end.
     pub due_at_end: Vec<(u16, Vec<Chosen>)>,
+    /// Anchors that matched nothing in the hop being planned.
+    pub absent: Vec<Absent>,
+    /// Instances a `just before` remediation asked to place late.
+    pub late: Vec<u32>,
     /// The path and its target, for `hop.version`.
     hops: Vec<u16>,
     target: Version,
@@ -87,6 +103,8 @@ impl<'a> Planner<'a> {
             remediations: Vec::new(),
             guards: Vec::new(),
             due_at_end: Vec::new(),
+            absent: Vec::new(),
+            late: Vec::new(),
             hops: hops.to_vec(),
             target: target.clone(),
         }
@@ -102,6 +120,7 @@ impl<'a> Planner<'a> {
         self.remediations.clear();
         self.guards.clear();
         self.due_at_end.clear();
+        self.absent.clear();
         let fired = firing::failing(rb, &self.rule_keys, &ctx, state, &|_| true);
         // A `warn on …` exists only if a step matches, so even `check` needs the steps
         // of a hop where one fired.
@@ -201,7 +220,9 @@ impl<'a> Planner<'a> {
                     });
                 }
             }
-            Outcome::Step { call, before, .. } => {
+            Outcome::Step {
+                call, before, late, ..
+            } => {
                 let rungs = self.rungs_for(ri, &binding, call, ctx, state);
                 if rungs.is_empty() || !self.fixes(ri, &binding, call, &rungs, ctx, state) {
                     raw.severity = Severity::Block;
@@ -210,6 +231,9 @@ impl<'a> Planner<'a> {
                     let ids = intern_ladder(&mut self.graph, pos, call, rungs, Origin::Rule(ri));
                     let last = ids[ids.len() - 1];
                     self.remediations.extend(ids.iter().copied());
+                    if *late {
+                        self.late.extend(ids.iter().copied());
+                    }
                     raw.fixed_by = Some(last);
                     if full && !before.is_empty() {
                         pending.push(Pending::Before {
@@ -343,6 +367,17 @@ impl<'a> Planner<'a> {
                 }
             };
             let origin = Origin::Rule(ri);
+            if found.is_empty()
+                && let Pending::Before { inst, binding, .. } | Pending::After { inst, binding, .. } =
+                    &p
+            {
+                self.absent.push(Absent {
+                    rule: ri,
+                    after: kind == 1,
+                    inst: *inst,
+                    binding: binding.clone(),
+                });
+            }
             match p {
                 Pending::Before {
                     inst, ref binding, ..
@@ -378,58 +413,53 @@ impl<'a> Planner<'a> {
             if !env.test_opt(order.when.as_ref()) {
                 continue;
             }
-            let first_vars: Vec<u16> = pattern_vars(&order.first);
-            // Group the first pattern's matches by the arguments the second shares.
-            let shared: Vec<(usize, u16)> = order
+            let first_vars: Vec<u16> = order.first.iter().flat_map(pattern_vars).collect();
+            // The variables both sides bind: a pair must agree on them.
+            let mut shared: Vec<u16> = order
                 .then
-                .args
                 .iter()
-                .enumerate()
-                .filter_map(|(i, a)| match a {
-                    PatArg::Bind(v) if first_vars.contains(v) => Some((i, *v)),
-                    _ => None,
-                })
+                .flat_map(pattern_vars)
+                .filter(|v| first_vars.contains(v))
                 .collect();
-            let first_pos: Vec<usize> = shared
-                .iter()
-                .filter_map(|(_, v)| {
-                    order
-                        .first
-                        .args
-                        .iter()
-                        .position(|a| matches!(a, PatArg::Bind(w) if w == v))
-                })
-                .collect();
-            let mut groups: HashMap<Vec<&Arg>, Vec<u32>> = HashMap::default();
-            for &a in self.graph.of_step(pos, order.first.step) {
-                let args = &self.graph.insts[a as usize].args;
-                if patterns::bind(&mut env, &order.first, args)
-                    && env.test_opt(order.filter_first.as_ref())
-                {
-                    let key: Vec<&Arg> = first_pos.iter().filter_map(|&i| args.get(i)).collect();
-                    groups.entry(key).or_default().push(a);
+            shared.sort_unstable();
+            shared.dedup();
+            // Group the first side's matches by the arguments the second shares.
+            let mut groups: HashMap<Vec<&Arg>, Vec<(u32, usize)>> = HashMap::default();
+            for (ai, alt) in order.first.iter().enumerate() {
+                let at = positions(alt, &shared);
+                for &a in self.graph.of_step(pos, alt.step) {
+                    let args = &self.graph.insts[a as usize].args;
+                    if patterns::bind(&mut env, alt, args)
+                        && env.test_opt(order.filter_first.as_ref())
+                    {
+                        let key: Vec<&Arg> = at.iter().filter_map(|&i| args.get(i)).collect();
+                        groups.entry(key).or_default().push((a, ai));
+                    }
                 }
             }
-            for &b in self.graph.of_step(pos, order.then.step) {
-                let bargs = &self.graph.insts[b as usize].args;
-                let key: Vec<&Arg> = shared.iter().filter_map(|(i, _)| bargs.get(*i)).collect();
-                let Some(group) = groups.get(&key) else {
-                    continue;
-                };
-                if !patterns::bind(&mut env, &order.then, bargs)
-                    || !env.test_opt(order.filter_then.as_ref())
-                {
-                    continue;
-                }
-                for &a in group {
-                    if order.filter_pair.is_some() {
-                        let aargs = &self.graph.insts[a as usize].args;
-                        let _ = patterns::bind(&mut env, &order.first, aargs);
-                        if !env.test_opt(order.filter_pair.as_ref()) {
-                            continue;
-                        }
+            for alt in &order.then {
+                let at = positions(alt, &shared);
+                for &b in self.graph.of_step(pos, alt.step) {
+                    let bargs = &self.graph.insts[b as usize].args;
+                    let key: Vec<&Arg> = at.iter().filter_map(|&i| bargs.get(i)).collect();
+                    let Some(group) = groups.get(&key) else {
+                        continue;
+                    };
+                    if !patterns::bind(&mut env, alt, bargs)
+                        || !env.test_opt(order.filter_then.as_ref())
+                    {
+                        continue;
                     }
-                    edges.push((a, b, Origin::Order(oi as u16)));
+                    for &(a, ai) in group {
+                        if order.filter_pair.is_some() {
+                            let aargs = &self.graph.insts[a as usize].args;
+                            let _ = patterns::bind(&mut env, &order.first[ai], aargs);
+                            if !env.test_opt(order.filter_pair.as_ref()) {
+                                continue;
+                            }
+                        }
+                        edges.push((a, b, Origin::Order(oi as u16)));
+                    }
                 }
             }
         }
@@ -437,6 +467,17 @@ impl<'a> Planner<'a> {
             self.graph.edge(a, b, o);
         }
     }
+}
+
+/// Where a pattern binds each of `vars` (in that order): the argument positions.
+fn positions(p: &Pattern, vars: &[u16]) -> Vec<usize> {
+    vars.iter()
+        .filter_map(|v| {
+            p.args
+                .iter()
+                .position(|a| matches!(a, PatArg::Bind(w) if w == v))
+        })
+        .collect()
 }
 
 /// Whether a rule's requirement holds for a binding on `state` (true when the bound
@@ -462,7 +503,7 @@ pub fn requirement_holds(
 pub fn guard_patterns(rule: &Rule, kind: u8) -> (&[Pattern], Option<&Expr>) {
     match (kind, &rule.outcome, &rule.then) {
         (0, Outcome::Step { before, filter, .. }, _) => (before, filter.as_ref()),
-        (1, _, Some(then)) => (std::slice::from_ref(&then.after), then.filter.as_ref()),
+        (1, _, Some(then)) => (&then.after, then.filter.as_ref()),
         (2, _, _) => match guard_of(rule) {
             Some(g) => (&g.at, g.filter.as_ref()),
             None => (&[], None),

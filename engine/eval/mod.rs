@@ -1,6 +1,7 @@
 //! Stage 4: path search, rule firing on the simulated state, step graph, order,
 //! waves, and replay validation.
 
+mod anchors;
 mod bindings;
 mod blame;
 mod cause;
@@ -20,6 +21,7 @@ mod optional;
 mod output;
 mod path;
 mod patterns;
+mod placement;
 mod replay;
 mod schedule;
 mod shell;
@@ -96,6 +98,8 @@ pub struct Evaluation {
     rule_keys: Vec<Vec<Option<u16>>>,
     /// Requirements that failed while the planner walked its own order.
     walk_violations: Vec<Violation>,
+    /// An anchor that matched nothing in a hop that was blocked anyway (see `anchors`).
+    absent_while_blocked: Option<Problem>,
 }
 
 impl Evaluation {
@@ -140,6 +144,7 @@ impl Evaluation {
             later_states: Vec::new(),
             rule_keys: Vec::new(),
             walk_violations: Vec::new(),
+            absent_while_blocked: None,
         }
     }
 
@@ -218,6 +223,9 @@ pub fn evaluate(
             replay::structure(rulebook, &inventory.facts, &ev, &ev.order, &ev.wave);
         violations.extend(ev.walk_violations.iter().cloned());
         if !violations.is_empty() {
+            if let Some(p) = ev.absent_while_blocked.take() {
+                return Err(p.into());
+            }
             return Err(replay::self_validation_problem(
                 rulebook,
                 &ev,
@@ -283,13 +291,35 @@ fn plan_hops(
         if !full {
             break;
         }
+        // A blocked plan is not executable and shows only the plan so far: a topology
+        // block (no global cluster) removes the very steps rules anchor on.
+        let blocked = planner
+            .findings
+            .iter()
+            .any(|f| f.severity == crate::model::Severity::Block);
+        if !planner.absent.is_empty() {
+            let p = anchors::problem(
+                rb,
+                &planner.graph,
+                &hops,
+                &state,
+                pos as u32,
+                &planner.absent,
+            );
+            if !blocked {
+                return Err(p.into());
+            }
+            // kept for `evaluate`: if the blocked plan then fails its replay, the
+            // floating step is the likely cause, and the better diagnostic
+            ev.absent_while_blocked.get_or_insert(p);
+        }
         let placed = place_hop(
             rb,
             &planner.graph,
             &hops,
             &ctx,
-            first_inst,
-            first_edge,
+            (first_inst, first_edge),
+            &planner.late,
             &state,
         )?;
         if mode == Mode::Plan {
@@ -421,8 +451,8 @@ fn place_hop(
     graph: &Graph,
     hops: &[u16],
     ctx: &HopCtx<'_>,
-    first_inst: usize,
-    first_edge: usize,
+    (first_inst, first_edge): (usize, usize),
+    late: &[u32],
     state: &Value,
 ) -> Result<Vec<(u32, u32)>, Problems> {
     let ids: Vec<u32> = (first_inst as u32..graph.insts.len() as u32).collect();
@@ -441,11 +471,22 @@ fn place_hop(
     limits::check(rb, ctx, state, hop.as_deref().unwrap_or("?"))?;
     let limits = limit_slots(rb, graph, &ids, ctx, state);
     match schedule::schedule(&rank, &edges, &limits) {
-        Ok(s) => Ok(s
-            .order
-            .iter()
-            .map(|&l| (ids[l as usize], s.wave[l as usize]))
-            .collect()),
+        Ok(mut s) => {
+            let mut is_late = vec![false; ids.len()];
+            for &i in late.iter().filter(|&&i| i as usize >= first_inst) {
+                if let Some(l) = is_late.get_mut(local(i) as usize) {
+                    *l = true;
+                }
+            }
+            let limited: Vec<bool> = (0..ids.len())
+                .map(|i| limits.iter().any(|l| l.key_of[i].is_some()))
+                .collect();
+            placement::delay(&mut s.order, &mut s.wave, &rank, &edges, &is_late, &limited);
+            Ok(s.order
+                .iter()
+                .map(|&l| (ids[l as usize], s.wave[l as usize]))
+                .collect())
+        }
         Err(schedule::Stuck::Cycle(members)) => {
             let members: Vec<u32> = members.iter().map(|&l| ids[l as usize]).collect();
             Err(replay::cycle_problem(rb, graph, hops, state, &members).into())

@@ -200,3 +200,17 @@ fn spaces_around_a_dot_are_dropped_and_the_file_stays_faithful() {
         "{out}"
     );
 }
+
+#[test]
+fn milestones_and_placement_format_like_the_rest() {
+    let text = "milestone   upgraded( c : cluster )=upgrade-cluster(c)|request-upgrade( c )\n\nrule r {\n  source \"s\"\n  else step a(c)  just   before upgraded(c)\n}\n";
+    let out = fmt(text);
+    assert!(
+        out.starts_with(
+            "milestone upgraded(c: cluster) = upgrade-cluster(c) | request-upgrade(c)\n"
+        ),
+        "{out}"
+    );
+    assert!(out.contains("step a(c) just before upgraded(c)\n"), "{out}");
+    assert_eq!(fmt(&out), out, "formatting twice equals once");
+}

@@ -214,6 +214,22 @@ fn absent_on(possible: &[Vec<bool>], on: &[u16], patterns: &[&Pattern]) -> Vec<u
         .collect()
 }
 
+/// How a pattern was written: its milestone's name, or its step's.
+fn pattern_name<'r>(rb: &'r Rulebook, p: &Pattern) -> &'r str {
+    match p.via.and_then(|m| rb.milestones.get(m as usize)) {
+        Some(m) => m.name.as_str(),
+        None => rb.steps[p.step as usize].name.as_str(),
+    }
+}
+
+/// A list of alternatives cut where each pattern as written starts (a milestone's
+/// alternatives share the span of the pattern that named it).
+fn as_written(patterns: &[Pattern]) -> Vec<&[Pattern]> {
+    patterns
+        .chunk_by(|a, b| a.span == b.span && a.via == b.via)
+        .collect()
+}
+
 fn absent_anchor(
     rb: &Rulebook,
     owner: &str,
@@ -222,10 +238,13 @@ fn absent_anchor(
     what: &str,
 ) -> Option<Problem> {
     let first = patterns.first()?;
-    let names: Vec<&str> = patterns
-        .iter()
-        .map(|p| rb.steps[p.step as usize].name.as_str())
-        .collect();
+    let mut names: Vec<&str> = Vec::new();
+    for p in patterns {
+        let name = pattern_name(rb, p);
+        if !names.contains(&name) {
+            names.push(name);
+        }
+    }
     let on: Vec<String> = hops_absent.iter().map(|&h| hops::label(rb, h)).collect();
     Some(warn(
         rb,
@@ -258,7 +277,7 @@ fn rule_anchors(rb: &Rulebook, possible: &[Vec<bool>], out: &mut Problems) {
             _ => {}
         }
         if let Some(then) = &rule.then {
-            sets.push((vec![&then.after], "`after`"));
+            sets.push((then.after.iter().collect(), "`after`"));
         }
         for (patterns, what) in sets {
             let absent = absent_on(possible, &on, &patterns);
@@ -281,13 +300,11 @@ fn orders(rb: &Rulebook, possible: &[Vec<bool>], out: &mut Problems) {
         let both = on.iter().any(|&h| {
             let can = &possible[h as usize];
             let has = |p: &Pattern| can.get(p.step as usize).copied().unwrap_or(false);
-            has(&order.first) && has(&order.then)
+            order.first.iter().any(has) && order.then.iter().any(has)
         });
         if !both {
-            let (a, b) = (
-                &rb.steps[order.first.step as usize].name,
-                &rb.steps[order.then.step as usize].name,
-            );
+            let name = |side: &[Pattern]| side.first().map_or("", |p| pattern_name(rb, p));
+            let (a, b) = (name(&order.first), name(&order.then));
             out.push(warn(
                 rb,
                 DEAD_ORDER,
@@ -307,10 +324,11 @@ fn limits(rb: &Rulebook, possible: &[Vec<bool>], out: &mut Problems) {
         if every.is_empty() {
             continue;
         }
-        for p in &limit.patterns {
-            if absent_on(possible, &every, &[p]).len() == every.len() {
+        for written in as_written(&limit.patterns) {
+            let alts: Vec<&Pattern> = written.iter().collect();
+            if absent_on(possible, &every, &alts).len() == every.len() {
                 let owner = format!("limit `{}`", limit.id);
-                if let Some(w) = absent_anchor(rb, &owner, &[p], &every, "pattern") {
+                if let Some(w) = absent_anchor(rb, &owner, &alts, &every, "pattern") {
                     out.push(w);
                 }
             }

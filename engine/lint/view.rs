@@ -44,6 +44,7 @@ pub fn hop_view(rb: &Rulebook, hop: u16) -> String {
     section(rb, hop, &mut out, "orders", orders);
     let limits = rb.limits.iter().map(|l| (&l.id, l.when.as_ref(), l.span));
     section(rb, hop, &mut out, "limits", limits);
+    milestones(rb, hop, &mut out);
     conditional_texts(rb, hop, &mut out);
     out
 }
@@ -72,6 +73,46 @@ fn section<'a>(
             how(a),
             one_line(id),
             rb.sources.place(span)
+        );
+    }
+}
+
+/// Each milestone with the alternatives some declaration may add on this hop: what a
+/// pattern naming it stands for here ("nothing" is the lint `absent_anchor`).
+fn milestones(rb: &Rulebook, hop: u16, out: &mut String) {
+    if rb.milestones.is_empty() {
+        return;
+    }
+    let possible = hops::possible_steps(rb);
+    let can = possible.get(hop as usize);
+    let _ = writeln!(out, "\nmilestones ({}):", rb.milestones.len());
+    let width = rb
+        .milestones
+        .iter()
+        .map(|m| m.name.len())
+        .max()
+        .unwrap_or(0);
+    for m in &rb.milestones {
+        let steps: Vec<&str> = m
+            .alts
+            .iter()
+            .filter(|a| {
+                can.and_then(|c| c.get(a.step as usize))
+                    .copied()
+                    .unwrap_or(false)
+            })
+            .map(|a| rb.steps[a.step as usize].name.as_str())
+            .collect();
+        let here = if steps.is_empty() {
+            "(no step of this hop)".to_string()
+        } else {
+            steps.join(" | ")
+        };
+        let _ = writeln!(
+            out,
+            "  {:width$}  = {here}  {}",
+            one_line(&m.name),
+            rb.sources.place(m.span)
         );
     }
 }

@@ -26,6 +26,9 @@ pub struct Rulebook {
     pub procedures: Vec<Procedure>,
     pub orders: Vec<Order>,
     pub limits: Vec<Limit>,
+    /// `milestone` declarations: patterns naming them are expanded into their
+    /// alternatives when the rulebook is checked; kept for lint and tools.
+    pub milestones: Vec<Milestone>,
     pub path: PathDecl,
     /// `test` declarations: run by `uplan test`, never read by planning.
     pub tests: Vec<super::ruletest::RuleTest>,
@@ -290,6 +293,26 @@ pub struct Pattern {
     pub step: StepId,
     pub args: Vec<PatArg>,
     pub span: Span,
+    /// The milestone this pattern is one alternative of, as written (`upgraded(c)`).
+    pub via: Option<u16>,
+}
+
+/// `milestone upgraded(c: cluster) = upgrade-cluster(c) | upgrade-workload-cluster(c)`.
+#[derive(Clone, Debug)]
+pub struct Milestone {
+    pub name: String,
+    pub params: Vec<Param>,
+    pub alts: Vec<MilestoneAlt>,
+    pub span: Span,
+}
+
+/// One alternative: a step, and per step parameter the milestone parameter it takes
+/// (`None` for `_`).
+#[derive(Clone, Debug)]
+pub struct MilestoneAlt {
+    pub step: StepId,
+    pub args: Vec<Option<u16>>,
+    pub span: Span,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -324,6 +347,9 @@ pub enum Outcome {
         /// must hold): every step matching any of them; empty only puts it in its hop.
         before: Vec<Pattern>,
         filter: Option<Expr>,
+        /// `just before`: the scheduler places the remediation as late as its
+        /// successors allow (see `eval::placement`).
+        late: bool,
     },
 }
 
@@ -339,7 +365,8 @@ pub struct Guard {
 #[derive(Clone, Debug)]
 pub struct FollowUp {
     pub call: StepCall,
-    pub after: Pattern,
+    /// The anchor's alternatives (one pattern, or a milestone's steps).
+    pub after: Vec<Pattern>,
     pub filter: Option<Expr>,
 }
 
@@ -442,8 +469,10 @@ pub struct Order {
     pub id: String,
     pub source: String,
     pub when: Option<Expr>,
-    pub first: Pattern,
-    pub then: Pattern,
+    /// Each side's alternatives (one pattern, or a milestone's steps); every
+    /// alternative of a side binds the same variables.
+    pub first: Vec<Pattern>,
+    pub then: Vec<Pattern>,
     /// Conjuncts of the `where` that read only the first pattern's variables.
     pub filter_first: Option<Expr>,
     /// Conjuncts that read only the second pattern's (and shared) variables.

@@ -39,6 +39,17 @@ pub enum Decl {
     Const(ConstDecl),
     Vocabulary(VocabularyDecl),
     Test(TestDecl),
+    Milestone(MilestoneDecl),
+}
+
+/// `milestone upgraded(c: cluster) = upgrade-cluster(c) | upgrade-workload-cluster(c)`
+#[derive(Clone, Debug)]
+pub struct MilestoneDecl {
+    pub name: Ident,
+    pub params: Vec<ParamDecl>,
+    /// The alternatives, each a step pattern over the parameters.
+    pub alts: Vec<Pattern>,
+    pub span: Span,
 }
 
 // ---------------------------------------------------------------- tests
@@ -391,6 +402,8 @@ pub enum Outcome {
         /// The remediation precedes every step matching any of these.
         before: Vec<Pattern>,
         filter: Option<Expr>,
+        /// `just before`: placed as late as the plan allows.
+        late: bool,
     },
 }
 

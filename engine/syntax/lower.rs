@@ -202,6 +202,7 @@ impl<'s> Lower<'s> {
             Rule::const_decl => Decl::Const(self.const_decl(pair)?),
             Rule::vocabulary_decl => Decl::Vocabulary(self.vocabulary(pair)?),
             Rule::test_decl => Decl::Test(self.test_decl(pair)?),
+            Rule::milestone_decl => Decl::Milestone(self.milestone(pair)?),
             other => return Err(bug(span, &format!("unexpected {other:?}"))),
         })
     }
@@ -659,6 +660,7 @@ impl<'s> Lower<'s> {
             Some(g) => self.guard(g)?,
             None => Guard::default(),
         };
+        let late = k.take(Rule::placement).is_some();
         let mut before = Vec::new();
         while let Some(p) = k.take(Rule::pattern) {
             before.push(self.pattern(p)?);
@@ -672,6 +674,7 @@ impl<'s> Lower<'s> {
                 call: self.call(call)?,
                 before,
                 filter,
+                late,
             },
             (other, _) => return Err(bug(span, &format!("unexpected outcome {other:?}"))),
         })
@@ -711,6 +714,27 @@ impl<'s> Lower<'s> {
             }
         }
         Ok(Pattern { step, args, span })
+    }
+
+    /// `milestone NAME(params) = P | Q`
+    fn milestone(&mut self, pair: Pair<'_, Rule>) -> R<MilestoneDecl> {
+        let span = self.span(&pair);
+        let mut k = self.kids(pair);
+        let name = self.ident(k.next()?);
+        let (mut params, mut alts) = (Vec::new(), Vec::new());
+        for p in k.rest() {
+            if p.as_rule() == Rule::param {
+                params.push(self.param(p)?);
+            } else {
+                alts.push(self.pattern(p)?);
+            }
+        }
+        Ok(MilestoneDecl {
+            name,
+            params,
+            alts,
+            span,
+        })
     }
 
     fn do_chain(&mut self, mut k: Kids<'_>) -> R<DoChain> {
