@@ -18,6 +18,7 @@ mod patterns;
 mod precision;
 mod releases;
 mod rules;
+mod runbook;
 mod ruletests;
 mod schema;
 mod scope;
@@ -59,6 +60,7 @@ pub fn check(sources: Sources, modules: Vec<ast::Module>) -> Result<Rulebook, Pr
     let procedures = decls::procedures(&mut cx, &decls);
     let orders = decls::orders(&mut cx, &decls);
     let limits = decls::limits(&mut cx, &decls);
+    let checkpoints = runbook::checkpoints(&mut cx, &decls);
     ordering::reject_cycles(&mut cx);
     let tests = ruletests::all(&mut cx, &decls, &rules, &hops);
     let Cx {
@@ -75,6 +77,7 @@ pub fn check(sources: Sources, modules: Vec<ast::Module>) -> Result<Rulebook, Pr
         procedures,
         orders,
         limits,
+        checkpoints,
         path,
         tests,
     };
@@ -100,6 +103,7 @@ pub(crate) struct Decls<'m> {
     pub consts: Vec<&'m ast::ConstDecl>,
     pub vocabularies: Vec<&'m ast::VocabularyDecl>,
     pub tests: Vec<&'m ast::TestDecl>,
+    pub checkpoints: Vec<&'m ast::CheckpointDecl>,
 }
 
 impl<'m> Decls<'m> {
@@ -123,6 +127,7 @@ impl<'m> Decls<'m> {
                 ast::Decl::Const(x) => d.consts.push(x),
                 ast::Decl::Vocabulary(x) => d.vocabularies.push(x),
                 ast::Decl::Test(x) => d.tests.push(x),
+                ast::Decl::Checkpoint(x) => d.checkpoints.push(x),
             }
         }
         d

@@ -17,6 +17,7 @@ mod output;
 mod path;
 mod patterns;
 mod replay;
+mod runbook;
 mod schedule;
 mod shell;
 mod types;

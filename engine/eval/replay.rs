@@ -886,6 +886,9 @@ mod tests {
             steps,
             provenance: None,
             inventory_meta: None,
+            checkpoints: vec![],
+            post_checks: vec![],
+            limits: vec![],
         };
         plan_structure(&plan).iter().map(|v| v.code).collect()
     }
@@ -934,6 +937,9 @@ mod tests {
             steps,
             provenance: None,
             inventory_meta: None,
+            checkpoints: vec![],
+            post_checks: vec![],
+            limits: vec![],
         };
         let got = plan_structure(&plan);
         assert_eq!(got.len(), 1, "{got:?}");

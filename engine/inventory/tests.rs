@@ -246,6 +246,7 @@ pub(crate) fn rulebook_with(schema: Schema) -> Rulebook {
         procedures: vec![],
         orders: vec![],
         limits: vec![],
+        checkpoints: vec![],
         path: PathDecl {
             from: vec![],
             to: None,

@@ -193,6 +193,9 @@ pub fn ready() -> Plan {
         steps,
         provenance: None,
         inventory_meta: None,
+        checkpoints: vec![],
+        post_checks: vec![],
+        limits: vec![],
     }
 }
 
@@ -225,5 +228,8 @@ pub fn empty() -> Plan {
         steps: Vec::new(),
         provenance: None,
         inventory_meta: None,
+        checkpoints: vec![],
+        post_checks: vec![],
+        limits: vec![],
     }
 }
