@@ -37,6 +37,9 @@ pub struct Plan {
     /// What to check once the upgrade is done (an addition to v1).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub post_checks: Vec<Checkpoint>,
+    /// Each cluster (entity) before and after the plan (an addition to v1).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub clusters: Vec<PlanCluster>,
     /// The concurrency limits that cut a wave of this plan (an addition to v1).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub limits: Vec<PlanLimit>,
@@ -51,12 +54,38 @@ pub struct Checkpoint {
     pub hop: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub before_phase: Option<String>,
+    /// The step it stands before (the first of its phase in the window).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub before_step: Option<String>,
     pub title: String,
     /// What must be true to go on.
     pub checks: Vec<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub commands: Vec<String>,
     pub source: String,
+}
+
+/// One entity of the inventory: its role, the version facts the plan changes, and
+/// what its steps restart.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlanCluster {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<String>,
+    /// Version facts before and after (`from` absent: not recorded, at the platform's).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub changes: Vec<FactChange>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub restarts: Vec<String>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FactChange {
+    /// The field's name (`kubernetes`, `version`).
+    pub fact: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
+    pub to: String,
 }
 
 /// A `limit` that kept steps of one wave from all running at once.
@@ -211,6 +240,9 @@ pub struct PlannedStep {
     /// Whom to call when the step goes wrong.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub escalate: Vec<String>,
+    /// What the step restarts.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub restarts: Vec<String>,
     /// The id of the limit (in the plan's `limits`) the step holds a slot of.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<String>,

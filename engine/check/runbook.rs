@@ -16,6 +16,7 @@ pub fn step_clause(into: &mut StepRunbook, kind: RunbookKind, c: Conditional<Tem
         RunbookKind::Undo { judgement } => into.undo.push((c, judgement)),
         RunbookKind::Irreversible => into.irreversible.push(c),
         RunbookKind::Escalate => into.escalate.push(c),
+        RunbookKind::Restarts => into.restarts.push(c),
     }
 }
 

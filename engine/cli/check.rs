@@ -309,6 +309,7 @@ clusters:
             checkpoints: vec![],
             post_checks: vec![],
             limits: vec![],
+            clusters: vec![],
         }
     }
 

@@ -43,6 +43,7 @@ fn plan(steps: &[&str], findings: Vec<Finding>) -> Plan {
         checkpoints: vec![],
         post_checks: vec![],
         limits: vec![],
+        clusters: vec![],
     }
 }
 

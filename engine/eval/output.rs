@@ -35,9 +35,10 @@ pub fn path_names(rb: &Rulebook, ev: &Evaluation) -> Vec<String> {
 
 pub fn to_plan(ev: &Evaluation, rb: &Rulebook, inventory: &Inventory) -> Plan {
     let initial = &inventory.facts;
-    let hop_names: Vec<String> = ev.hops.iter().map(|&h| hop_name(&rb.hops[h as usize])).collect();
-    let (checkpoints, post_checks) = runbook::checkpoints(ev, rb, initial, &hop_names);
     let (limited_by, limits) = runbook::limits(ev, rb, initial);
+    let (steps, last) = steps(ev, rb, initial, &limited_by);
+    let clusters = runbook::clusters(rb, initial, &last, &steps);
+    let (checkpoints, post_checks) = runbook::checkpoints(ev, rb, initial, &steps);
     Plan {
         schema: SCHEMA_ID.into(),
         status: if ev.is_blocked() {
@@ -49,11 +50,12 @@ pub fn to_plan(ev: &Evaluation, rb: &Rulebook, inventory: &Inventory) -> Plan {
         to: ev.to.full().to_string(),
         path: path_names(rb, ev),
         findings: findings(ev, rb, inventory),
-        steps: steps(ev, rb, initial, &limited_by),
+        steps,
         provenance: None,
         inventory_meta: inventory_meta(rb, initial),
         checkpoints,
         post_checks,
+        clusters,
         limits,
     }
 }
@@ -377,7 +379,13 @@ fn finding(ev: &Evaluation, rb: &Rulebook, initial: &Value, f: &super::RawFindin
     }
 }
 
-fn steps(ev: &Evaluation, rb: &Rulebook, initial: &Value, limited_by: &[Option<u16>]) -> Vec<PlannedStep> {
+/// The planned steps, and the facts once they have all run.
+fn steps(
+    ev: &Evaluation,
+    rb: &Rulebook,
+    initial: &Value,
+    limited_by: &[Option<u16>],
+) -> (Vec<PlannedStep>, Value) {
     let measured = runbook::measured(rb, initial);
     let graph = &ev.graph;
     let mut preds: Vec<Vec<u32>> = vec![Vec::new(); graph.insts.len()];
@@ -469,7 +477,7 @@ fn steps(ev: &Evaluation, rb: &Rulebook, initial: &Value, limited_by: &[Option<u
         }
         run_step(rb, graph, &ctx, i, &mut state);
     }
-    out
+    (out, state)
 }
 
 /// The text of one step instance, rendered on the facts before it runs.

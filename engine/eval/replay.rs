@@ -889,6 +889,7 @@ mod tests {
             checkpoints: vec![],
             post_checks: vec![],
             limits: vec![],
+            clusters: vec![],
         };
         plan_structure(&plan).iter().map(|v| v.code).collect()
     }
@@ -940,6 +941,7 @@ mod tests {
             checkpoints: vec![],
             post_checks: vec![],
             limits: vec![],
+            clusters: vec![],
         };
         let got = plan_structure(&plan);
         assert_eq!(got.len(), 1, "{got:?}");

@@ -8,9 +8,12 @@ use std::collections::BTreeMap;
 
 use super::instances::Origin;
 use super::interp::Env;
+use super::naming::hop_name;
 use super::{Evaluation, limit_slots};
 use crate::model::{Conditional, Rulebook, StepDef, Template, Type, Value};
-use crate::plan::{Checkpoint, PlanLimit, PlannedStep, Undo};
+use super::interp::{Val, display, root_list};
+use super::naming::entity_name;
+use crate::plan::{Checkpoint, FactChange, PlanCluster, PlanLimit, PlannedStep, Undo};
 
 /// The runbook texts of one step instance, rendered on the facts before it runs.
 pub(super) fn texts<'a>(env: &mut Env<'a>, step: &'a StepDef, out: &mut PlannedStep) {
@@ -18,6 +21,7 @@ pub(super) fn texts<'a>(env: &mut Env<'a>, step: &'a StepDef, out: &mut PlannedS
     out.verify = all(env, &rb.verify);
     out.irreversible = all(env, &rb.irreversible);
     out.escalate = all(env, &rb.escalate);
+    out.restarts = all(env, &rb.restarts);
     for (c, judgement) in &rb.undo {
         if env.test_opt(c.when.as_ref()) {
             let basis = if *judgement { "judgement" } else { "guide" };
@@ -172,42 +176,49 @@ pub(super) fn limits(ev: &Evaluation, rb: &Rulebook, initial: &Value) -> (Vec<Op
     (of, plan)
 }
 
-/// The checkpoints of every window (those whose `when` holds on the hop and whose
-/// phase starts after an earlier phase of that hop), and the checks after the upgrade.
+/// The checkpoints of every window whose `when` holds on the hop and that has steps
+/// of an earlier phase and of the checkpoint's phase or later (it precedes the first
+/// step of the earliest such phase), and the checks after the upgrade.
 pub(super) fn checkpoints(
     ev: &Evaluation,
     rb: &Rulebook,
     initial: &Value,
-    hop_names: &[String],
+    steps: &[PlannedStep],
 ) -> (Vec<Checkpoint>, Vec<Checkpoint>) {
     let (mut windows, mut after) = (Vec::new(), Vec::new());
-    let last = ev.hops.len().checked_sub(1);
+    let phase_of = |s: &PlannedStep| {
+        s.phase
+            .as_ref()
+            .and_then(|p| rb.phases.iter().position(|x| x == p))
+            .unwrap_or(rb.phases.len())
+    };
     for pos in 0..ev.hops.len() {
-        let phases: Vec<u16> = ev
-            .order
+        let name = hop_name(&rb.hops[ev.hops[pos] as usize]);
+        let hop: Vec<(usize, &PlannedStep)> = steps
             .iter()
-            .map(|&i| &ev.graph.insts[i as usize])
-            .filter(|inst| inst.hop as usize == pos)
-            .map(|inst| rb.steps[inst.step as usize].phase)
+            .filter(|s| s.hop == name)
+            .map(|s| (phase_of(s), s))
             .collect();
         let ctx = ev.ctx(rb, pos as u32);
         let state = ev.hop_state(pos as u32, initial);
         for cp in &rb.checkpoints {
-            let placed = match cp.before {
-                Some(p) => phases.iter().any(|&x| x < p) && phases.iter().any(|&x| x >= p),
-                None => Some(pos) == last && !phases.is_empty(),
+            let before_step = match cp.before {
+                Some(p) => match first_of_phase(&hop, p as usize) {
+                    Some(id) => Some(id),
+                    None => continue,
+                },
+                None if pos + 1 == ev.hops.len() && !hop.is_empty() => None,
+                None => continue,
             };
-            if !placed {
-                continue;
-            }
             let mut env = Env::new(&rb.schema, state, &ctx, cp.num_vars);
             if !env.test_opt(cp.when.as_ref()) {
                 continue;
             }
             let c = Checkpoint {
                 id: cp.id.clone(),
-                hop: cp.before.map(|_| hop_names[pos].clone()),
+                hop: cp.before.map(|_| name.clone()),
                 before_phase: cp.before.and_then(|p| rb.phases.get(p as usize).cloned()),
+                before_step,
                 title: env.render(&cp.title),
                 checks: all(&mut env, &cp.checks),
                 commands: commands(&mut env, &cp.commands),
@@ -221,4 +232,73 @@ pub(super) fn checkpoints(
         }
     }
     (windows, after)
+}
+
+/// The first step of the earliest phase at or after `p`, when an earlier phase has
+/// steps too (else the checkpoint would separate nothing).
+fn first_of_phase(hop: &[(usize, &PlannedStep)], p: usize) -> Option<String> {
+    if !hop.iter().any(|(x, _)| *x < p) {
+        return None;
+    }
+    let phase = hop.iter().map(|(x, _)| *x).filter(|x| *x >= p).min()?;
+    hop.iter()
+        .find(|(x, _)| *x == phase)
+        .map(|(_, s)| s.id.clone())
+}
+
+/// Every entity (cluster) in inventory order: its `role` when it has one, each
+/// version fact that differs between the inventory and the facts after the plan,
+/// and what its steps restart.
+pub(super) fn clusters(
+    rb: &Rulebook,
+    initial: &Value,
+    last: &Value,
+    steps: &[PlannedStep],
+) -> Vec<PlanCluster> {
+    let schema = &rb.schema;
+    let mut out = Vec::new();
+    for (rec, info) in schema.entities() {
+        let def = schema.record(rec);
+        let n = root_list(initial, info.root_field).map_or(0, <[Value]>::len);
+        for index in 0..n {
+            let name = entity_name(schema, initial, info.root_field, index as u32).to_string();
+            let field = |state: &Value, k: usize| -> Option<Value> {
+                root_list(state, info.root_field)?.get(index)?.as_record()?.get(k).cloned()
+            };
+            let text = |v: &Value, ty: &Type| {
+                let mut s = String::new();
+                display(schema, Val::of(v), ty, &mut s);
+                s
+            };
+            let mut c = PlanCluster {
+                name: name.clone(),
+                ..PlanCluster::default()
+            };
+            for (k, f) in def.fields.iter().enumerate() {
+                let (Some(before), Some(after)) = (field(initial, k), field(last, k)) else {
+                    continue;
+                };
+                if f.name == "role" && !before.is_null() {
+                    c.role = Some(text(&before, &f.ty));
+                }
+                if *f.ty.non_null() != Type::Version || before == after || after.is_null() {
+                    continue;
+                }
+                c.changes.push(FactChange {
+                    fact: f.name.clone(),
+                    from: (!before.is_null()).then(|| text(&before, &f.ty)),
+                    to: text(&after, &f.ty),
+                });
+            }
+            for s in steps.iter().filter(|s| s.cluster.as_deref() == Some(&name)) {
+                for r in &s.restarts {
+                    if !c.restarts.contains(r) {
+                        c.restarts.push(r.clone());
+                    }
+                }
+            }
+            out.push(c);
+        }
+    }
+    out
 }

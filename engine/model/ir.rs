@@ -490,6 +490,7 @@ pub struct StepRunbook {
     pub undo: Vec<(Conditional<Template>, bool)>,
     pub irreversible: Vec<Conditional<Template>>,
     pub escalate: Vec<Conditional<Template>>,
+    pub restarts: Vec<Conditional<Template>>,
 }
 
 /// `checkpoint ID { … }`: a go/no-go point of every window whose `when` holds, or

@@ -196,6 +196,7 @@ pub fn ready() -> Plan {
         checkpoints: vec![],
         post_checks: vec![],
         limits: vec![],
+        clusters: vec![],
     }
 }
 
@@ -231,5 +232,6 @@ pub fn empty() -> Plan {
         checkpoints: vec![],
         post_checks: vec![],
         limits: vec![],
+        clusters: vec![],
     }
 }

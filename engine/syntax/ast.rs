@@ -555,6 +555,7 @@ pub enum RunbookKind {
     Undo { judgement: bool },
     Irreversible,
     Escalate,
+    Restarts,
 }
 
 impl RunbookKind {
@@ -564,6 +565,7 @@ impl RunbookKind {
             RunbookKind::Undo { .. } => "undo",
             RunbookKind::Irreversible => "irreversible",
             RunbookKind::Escalate => "escalate",
+            RunbookKind::Restarts => "restarts",
         }
     }
 }

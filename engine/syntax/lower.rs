@@ -511,7 +511,8 @@ impl<'s> Lower<'s> {
             Rule::verify_clause
             | Rule::undo_clause
             | Rule::irreversible_clause
-            | Rule::escalate_clause => self.runbook_clause(rule, k)?,
+            | Rule::escalate_clause
+            | Rule::restarts_clause => self.runbook_clause(rule, k)?,
             other => return Err(bug(span, &format!("unexpected clause {other:?}"))),
         };
         Ok(StepClause { kind, span })

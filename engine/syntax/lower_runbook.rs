@@ -42,6 +42,7 @@ impl Lower<'_> {
                 judgement: k.take(Rule::kw_judgement).is_some(),
             },
             Rule::irreversible_clause => RunbookKind::Irreversible,
+            Rule::restarts_clause => RunbookKind::Restarts,
             _ => RunbookKind::Escalate,
         };
         let text = self.string(k.next()?)?;
