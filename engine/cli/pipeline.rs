@@ -172,8 +172,8 @@ pub fn plan(
     let loaded = load(input)?;
     let plan = evaluate(&loaded, Mode::Plan)?;
     let text = match format {
-        PlanFormat::Text => render::text(&plan, options.colour),
-        PlanFormat::Md => render::markdown(&plan),
+        PlanFormat::Text => render::text(&plan, options),
+        PlanFormat::Md => render::markdown(&plan, options),
         PlanFormat::Json => render::json(&plan),
         PlanFormat::Dot => render::dot(&plan),
         PlanFormat::Mermaid => render::mermaid(&plan),
