@@ -21,10 +21,16 @@ pub fn step_clause(into: &mut StepRunbook, kind: RunbookKind, c: Conditional<Tem
 }
 
 pub fn checkpoints(cx: &mut Cx, d: &Decls) -> Vec<Checkpoint> {
-    let decls = cx.unique("checkpoint", MAX_DECLS, d.checkpoints.iter().copied(), |c| {
-        (c.id.name.clone(), c.id.span)
-    });
-    decls.into_iter().filter_map(|c| checkpoint(cx, c)).collect()
+    let decls = cx.unique(
+        "checkpoint",
+        MAX_DECLS,
+        d.checkpoints.iter().copied(),
+        |c| (c.id.name.clone(), c.id.span),
+    );
+    decls
+        .into_iter()
+        .filter_map(|c| checkpoint(cx, c))
+        .collect()
 }
 
 /// The single clauses of a checkpoint, as they are read.
@@ -66,9 +72,18 @@ fn checkpoint(cx: &mut Cx, decl: &ast::CheckpointDecl) -> Option<Checkpoint> {
         }
     }
     for (missing, help) in [
-        (p.source.is_none(), "cite where it comes from: `source \"ACP 4.3 guide › …\"`"),
-        (p.place.is_none(), "say where it stands: `before workloads` or `at end`"),
-        (p.title.is_none(), "say what must be true: `title \"The global tier is ready\"`"),
+        (
+            p.source.is_none(),
+            "cite where it comes from: `source \"ACP 4.3 guide › …\"`",
+        ),
+        (
+            p.place.is_none(),
+            "say where it stands: `before workloads` or `at end`",
+        ),
+        (
+            p.title.is_none(),
+            "say what must be true: `title \"The global tier is ready\"`",
+        ),
     ] {
         if missing {
             missing_clause(cx, decl, help);

@@ -8,11 +8,11 @@ use std::collections::BTreeMap;
 
 use super::instances::Origin;
 use super::interp::Env;
+use super::interp::{Val, display, root_list};
+use super::naming::entity_name;
 use super::naming::hop_name;
 use super::{Evaluation, limit_slots};
 use crate::model::{Conditional, Rulebook, StepDef, Template, Type, Value};
-use super::interp::{Val, display, root_list};
-use super::naming::entity_name;
 use crate::plan::{Checkpoint, FactChange, PlanCluster, PlanLimit, PlannedStep, Undo};
 
 /// The runbook texts of one step instance, rendered on the facts before it runs.
@@ -91,7 +91,10 @@ pub(super) fn measured(rb: &Rulebook, facts: &Value) -> Measured {
     let Type::Record(meta_rec) = def.ty.non_null() else {
         return out;
     };
-    let Some(meta) = facts.as_record().and_then(|r| r.get(i as usize)?.as_record()) else {
+    let Some(meta) = facts
+        .as_record()
+        .and_then(|r| r.get(i as usize)?.as_record())
+    else {
         return out;
     };
     let Some((j, list_def)) = schema.record(*meta_rec).field("durations") else {
@@ -138,7 +141,11 @@ pub(super) fn apply_measured(m: &Measured, out: &mut PlannedStep) {
 
 /// Per instance, the limit that cut its hop into waves (more bindings than slots),
 /// and those limits.
-pub(super) fn limits(ev: &Evaluation, rb: &Rulebook, initial: &Value) -> (Vec<Option<u16>>, Vec<PlanLimit>) {
+pub(super) fn limits(
+    ev: &Evaluation,
+    rb: &Rulebook,
+    initial: &Value,
+) -> (Vec<Option<u16>>, Vec<PlanLimit>) {
     let mut of = vec![None; ev.graph.insts.len()];
     let mut used = Vec::new();
     for pos in 0..ev.hops.len() as u32 {
@@ -263,7 +270,11 @@ pub(super) fn clusters(
         for index in 0..n {
             let name = entity_name(schema, initial, info.root_field, index as u32).to_string();
             let field = |state: &Value, k: usize| -> Option<Value> {
-                root_list(state, info.root_field)?.get(index)?.as_record()?.get(k).cloned()
+                root_list(state, info.root_field)?
+                    .get(index)?
+                    .as_record()?
+                    .get(k)
+                    .cloned()
             };
             let text = |v: &Value, ty: &Type| {
                 let mut s = String::new();

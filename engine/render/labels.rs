@@ -204,10 +204,7 @@ fn pair(key: Key) -> (&'static str, &'static str) {
             "{0} must be resolved before this plan can run; the steps below are shown for reference only.",
             "必须先解决 {0} 项阻断问题，本计划才能执行；以下步骤仅供参考。",
         ),
-        NotExecutableFooter => (
-            "resolve the blocking findings first.",
-            "请先解决阻断问题。",
-        ),
+        NotExecutableFooter => ("resolve the blocking findings first.", "请先解决阻断问题。"),
         TotalDuration => ("estimated duration", "预计时长"),
         Platform => ("platform", "平台"),
         NotInPlan => ("(not in the plan)", "（不在计划中）"),

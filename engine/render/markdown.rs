@@ -27,13 +27,18 @@ pub fn markdown(plan: &Plan, opts: &Options) -> String {
     let mut out = String::new();
     md.summary(&mut out, &view);
     md.clusters(&mut out, opts);
-    md.findings(&mut out);
+    md.findings(&mut out, opts);
     md.preparation(&mut out, &view);
     for w in &view.windows {
         md.window(&mut out, w);
     }
     if plan.steps.is_empty() {
-        let _ = writeln!(out, "## {}\n\n{}\n", md.l.get(Key::Steps), md.l.get(Key::NothingToDo));
+        let _ = writeln!(
+            out,
+            "## {}\n\n{}\n",
+            md.l.get(Key::Steps),
+            md.l.get(Key::NothingToDo)
+        );
     }
     md.after(&mut out);
     md.footer(&mut out, &view);
@@ -50,7 +55,11 @@ struct Md<'a> {
 impl Md<'_> {
     fn summary(&self, out: &mut String, view: &View<'_>) {
         let (p, l) = (self.plan, self.l);
-        let _ = writeln!(out, "# {}\n", inline(&l.fill(Key::Title, &[&p.from, &p.to])));
+        let _ = writeln!(
+            out,
+            "# {}\n",
+            inline(&l.fill(Key::Title, &[&p.from, &p.to]))
+        );
         let _ = writeln!(out, "## {}\n", l.get(Key::Summary));
         let status = if p.is_ready() {
             format!("**{}**", l.get(Key::Ready))
@@ -67,14 +76,29 @@ impl Md<'_> {
                 let _ = writeln!(out, "| {} | {} |", l.get(Key::FactsOf), cell(at));
             }
         }
-        let path = if p.path.is_empty() { l.get(Key::NoPath).to_string() } else { path_label(p) };
+        let path = if p.path.is_empty() {
+            l.get(Key::NoPath).to_string()
+        } else {
+            path_label(p)
+        };
         let _ = writeln!(out, "| {} | {} |", l.get(Key::Path), cell(&path));
         let manual = p.steps.iter().filter(|s| s.manual).count();
-        let steps = l.fill(Key::StepsCount, &[&p.steps.len().to_string(), &manual.to_string()]);
+        let steps = l.fill(
+            Key::StepsCount,
+            &[&p.steps.len().to_string(), &manual.to_string()],
+        );
         let _ = writeln!(out, "| {} | {} |", l.get(Key::Steps), cell(&steps));
         for prep in &view.prep {
-            let what = l.fill(Key::BeforeWindow, &[&prep.window.to_string(), &hop_label(prep.hop)]);
-            let _ = writeln!(out, "| {} | {} |", l.get(Key::Preparation), cell(&format!("{what}: {}", self.length(prep.length))));
+            let what = l.fill(
+                Key::BeforeWindow,
+                &[&prep.window.to_string(), &hop_label(prep.hop)],
+            );
+            let _ = writeln!(
+                out,
+                "| {} | {} |",
+                l.get(Key::Preparation),
+                cell(&format!("{what}: {}", self.length(prep.length)))
+            );
         }
         for w in &view.windows {
             let name = l.fill(Key::WindowOf, &[&w.n.to_string(), &hop_label(w.hop)]);
@@ -84,7 +108,12 @@ impl Md<'_> {
         if !p.is_ready() {
             let n = count(blocking(p), "");
             let banner = l.fill(Key::NotExecutableBanner, &[n.trim()]);
-            let _ = writeln!(out, "> **{}.** {}\n", l.get(Key::NotExecutable), inline(&banner));
+            let _ = writeln!(
+                out,
+                "> **{}.** {}\n",
+                l.get(Key::NotExecutable),
+                inline(&banner)
+            );
         }
     }
 
@@ -99,7 +128,10 @@ impl Md<'_> {
         match (len.unknown, len.max) {
             (0, _) => known,
             (n, 0) => l.fill(Key::WithoutEstimate, &[&n.to_string()]),
-            (n, _) => format!("{known} (+ {})", l.fill(Key::WithoutEstimate, &[&n.to_string()])),
+            (n, _) => format!(
+                "{known} (+ {})",
+                l.fill(Key::WithoutEstimate, &[&n.to_string()])
+            ),
         }
     }
 
@@ -119,7 +151,14 @@ impl Md<'_> {
         }
         let _ = writeln!(out, "## {}\n", l.get(Key::Clusters));
         let header: Vec<String> = facts.iter().map(|f| self.fact_label(f)).collect();
-        let _ = writeln!(out, "| {} | {} | {} | {} |", l.get(Key::Cluster), l.get(Key::Role), header.join(" | "), l.get(Key::Restarts));
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} |",
+            l.get(Key::Cluster),
+            l.get(Key::Role),
+            header.join(" | "),
+            l.get(Key::Restarts)
+        );
         let _ = writeln!(out, "|{}", " --- |".repeat(facts.len() + 3));
         for (names, c) in rows {
             let cols: Vec<String> = facts
@@ -132,7 +171,11 @@ impl Md<'_> {
                     None => "—".into(),
                 })
                 .collect();
-            let restarts = if c.restarts.is_empty() { l.get(Key::Nothing).to_string() } else { cell(&c.restarts.join(", ")) };
+            let restarts = if c.restarts.is_empty() {
+                l.get(Key::Nothing).to_string()
+            } else {
+                cell(&c.restarts.join(", "))
+            };
             let _ = writeln!(
                 out,
                 "| {} | {} | {} | {restarts} |",
@@ -153,23 +196,37 @@ impl Md<'_> {
         }
     }
 
-    fn findings(&self, out: &mut String) {
+    fn findings(&self, out: &mut String, opts: &Options) {
         let l = self.l;
         let _ = writeln!(out, "## {}\n", l.get(Key::Findings));
-        if self.plan.findings.is_empty() {
+        if !self
+            .plan
+            .findings
+            .iter()
+            .any(|f| runbook::finding_shown(f, opts))
+        {
             let _ = writeln!(out, "{}\n", l.get(Key::NoneFound));
             return;
         }
-        let rule = if self.verbose { format!(" {} |", l.get(Key::Rule)) } else { String::new() };
+        let rule = if self.verbose {
+            format!(" {} |", l.get(Key::Rule))
+        } else {
+            String::new()
+        };
         let _ = writeln!(
             out,
             "| {} |{rule} {} | {} | {} | {} | {} |",
-            l.get(Key::Severity), l.get(Key::Hop), l.get(Key::Cluster), l.get(Key::Message), l.get(Key::Source), l.get(Key::FixedBy)
+            l.get(Key::Severity),
+            l.get(Key::Hop),
+            l.get(Key::Cluster),
+            l.get(Key::Message),
+            l.get(Key::Source),
+            l.get(Key::FixedBy)
         );
         let cols = if self.verbose { 7 } else { 6 };
         let _ = writeln!(out, "|{}", " --- |".repeat(cols));
         for (_, list) in findings_by_severity(self.plan) {
-            for f in list {
+            for f in list.into_iter().filter(|f| runbook::finding_shown(f, opts)) {
                 self.finding_row(out, f);
             }
         }
@@ -177,9 +234,20 @@ impl Md<'_> {
     }
 
     fn finding_row(&self, out: &mut String, f: &Finding) {
-        let severity = if f.severity == "block" { "**block**".to_string() } else { cell(&f.severity) };
-        let fixed_by = f.fixed_by.as_deref().map_or("—".to_string(), |id| cell(&self.step_ref(id)));
-        let rule = if self.verbose { format!(" {} |", code(&f.rule)) } else { String::new() };
+        let severity = if f.severity == "block" {
+            "**block**".to_string()
+        } else {
+            cell(&f.severity)
+        };
+        let fixed_by = f
+            .fixed_by
+            .as_deref()
+            .map_or("—".to_string(), |id| cell(&self.step_ref(id)));
+        let rule = if self.verbose {
+            format!(" {} |", code(&f.rule))
+        } else {
+            String::new()
+        };
         let _ = writeln!(
             out,
             "| {severity} |{rule} {} | {} | {} | {} | {fixed_by} |",
@@ -202,11 +270,19 @@ impl Md<'_> {
             return;
         }
         let l = self.l;
-        let _ = writeln!(out, "## {}\n\n{}\n", l.get(Key::Preparation), l.get(Key::PreparationIntro));
+        let _ = writeln!(
+            out,
+            "## {}\n\n{}\n",
+            l.get(Key::Preparation),
+            l.get(Key::PreparationIntro)
+        );
         let several = view.prep.len() > 1 || view.windows.len() > 1;
         for prep in &view.prep {
             if several {
-                let what = l.fill(Key::BeforeWindow, &[&prep.window.to_string(), &hop_label(prep.hop)]);
+                let what = l.fill(
+                    Key::BeforeWindow,
+                    &[&prep.window.to_string(), &hop_label(prep.hop)],
+                );
                 let _ = writeln!(out, "### {}\n", inline(&what));
             }
             for item in &prep.items {
@@ -219,23 +295,44 @@ impl Md<'_> {
         let l = self.l;
         let title = l.fill(Key::Window, &[&w.n.to_string(), &hop_label(w.hop)]);
         let _ = writeln!(out, "## {}\n", inline(&title));
-        let critical: Vec<String> = w.critical.iter().map(|n| n.to_string()).collect();
-        let _ = writeln!(out, "- **{}:** {}", l.get(Key::Length), self.length(w.length));
-        if !critical.is_empty() {
-            let _ = writeln!(out, "- **{}:** {}", l.get(Key::CriticalPath), l.fill(Key::StepsN, &[&critical.join(" → ")]));
+        let _ = writeln!(
+            out,
+            "- **{}:** {}",
+            l.get(Key::Length),
+            self.length(w.length)
+        );
+        if !w.critical.is_empty() {
+            let _ = writeln!(
+                out,
+                "- **{}:** {}",
+                l.get(Key::CriticalPath),
+                runbook::chain(l, &w.critical)
+            );
         }
         let no_return = match w.no_return {
-            Some(n) => format!("{} — {}", l.fill(Key::StepN, &[&n.to_string()]), l.get(Key::PointOfNoReturnNote)),
+            Some(n) => format!(
+                "{} — {}",
+                l.fill(Key::StepN, &[&n.to_string()]),
+                l.get(Key::PointOfNoReturnNote)
+            ),
             None => l.get(Key::NoPointOfNoReturn).to_string(),
         };
-        let _ = writeln!(out, "- **{}:** {}\n", l.get(Key::PointOfNoReturn), no_return);
+        let _ = writeln!(
+            out,
+            "- **{}:** {}\n",
+            l.get(Key::PointOfNoReturn),
+            no_return
+        );
         for wave in &w.waves {
             for cp in &wave.checkpoints {
                 self.checkpoint(out, cp, "###");
             }
             let _ = writeln!(out, "### {}\n", l.fill(Key::Wave, &[&wave.n.to_string()]));
             if let Some(limit) = wave.limit {
-                let text = l.fill(Key::AtMostAtOnce, &[&limit.at_once.to_string(), &limit.source]);
+                let text = l.fill(
+                    Key::AtMostAtOnce,
+                    &[&limit.at_once.to_string(), &limit.source],
+                );
                 let _ = writeln!(out, "{}\n", inline(&text));
             }
             for item in &wave.items {
@@ -246,7 +343,11 @@ impl Md<'_> {
 
     fn checkpoint(&self, out: &mut String, cp: &Checkpoint, level: &str) {
         let l = self.l;
-        let _ = writeln!(out, "{level} {}\n", inline(&l.fill(Key::Checkpoint, &[&cp.title])));
+        let _ = writeln!(
+            out,
+            "{level} {}\n",
+            inline(&l.fill(Key::Checkpoint, &[&cp.title]))
+        );
         let _ = writeln!(out, "{}\n", l.get(Key::GoOnWhen));
         for c in &cp.checks {
             let _ = writeln!(out, "- [ ] {}", prose(c));
@@ -271,7 +372,12 @@ impl Md<'_> {
                 out.push('\n');
                 commands(out, &cp.commands, "");
             }
-            let _ = writeln!(out, "\n*{}: {}*\n", self.l.get(Key::Source), inline(&cp.source));
+            let _ = writeln!(
+                out,
+                "\n*{}: {}*\n",
+                self.l.get(Key::Source),
+                inline(&cp.source)
+            );
         }
     }
 
@@ -279,21 +385,48 @@ impl Md<'_> {
         let s = item.first();
         let numbers = item.numbers();
         let l = self.l;
-        let mode = if s.manual { l.get(Key::Manual) } else { l.get(Key::Automatic) };
+        let mode = if s.manual {
+            l.get(Key::Manual)
+        } else {
+            l.get(Key::Automatic)
+        };
         let time = self.step_time(s);
         if item.is_group() {
             let name = s.cluster.as_deref().unwrap_or("");
             let title = runbook::without_name(&s.title, name);
             let n = l.fill(Key::NClusters, &[&numbers.len().to_string()]);
-            let _ = writeln!(out, "- [ ] **{}. {}** · {n} · {mode} · {time}", runbook::ranges(&numbers), prose(&title));
-            let names: Vec<String> = item.steps.iter().filter_map(|(_, s)| s.cluster.as_deref()).map(code).collect();
+            let _ = writeln!(
+                out,
+                "- [ ] **{}. {}** · {n} · {mode} · {time}",
+                runbook::ranges(&numbers),
+                prose(&title)
+            );
+            let names: Vec<String> = item
+                .steps
+                .iter()
+                .filter_map(|(_, s)| s.cluster.as_deref())
+                .map(code)
+                .collect();
             let _ = writeln!(out, "  - {}: {}", l.get(Key::ClusterList), names.join(", "));
         } else {
-            let cluster = s.cluster.as_deref().map_or(l.get(Key::Platform).to_string(), code);
-            let _ = writeln!(out, "- [ ] **{}. {}** · {cluster} · {mode} · {time}", numbers[0], prose(&s.title));
+            let cluster = s
+                .cluster
+                .as_deref()
+                .map_or(l.get(Key::Platform).to_string(), code);
+            let _ = writeln!(
+                out,
+                "- [ ] **{}. {}** · {cluster} · {mode} · {time}",
+                numbers[0],
+                prose(&s.title)
+            );
         }
         if no_return.is_some_and(|n| numbers.contains(&n)) {
-            let _ = writeln!(out, "  - **{}:** {}", l.get(Key::PointOfNoReturn), l.get(Key::PointOfNoReturnNote));
+            let _ = writeln!(
+                out,
+                "  - **{}:** {}",
+                l.get(Key::PointOfNoReturn),
+                l.get(Key::PointOfNoReturnNote)
+            );
         }
         self.details(out, item);
         let cmds: Vec<String> = if item.is_group() {
@@ -317,8 +450,18 @@ impl Md<'_> {
     /// Why, after, notes, done when, undo, escalate, restarts; ids only `--verbose`.
     fn details(&self, out: &mut String, item: &Item<'_>) {
         let (s, l) = (item.first(), self.l);
-        let name = if item.is_group() { s.cluster.as_deref().unwrap_or("") } else { "" };
-        let text = |t: &str| if name.is_empty() { prose(t) } else { prose(&runbook::without_name(t, name)) };
+        let name = if item.is_group() {
+            s.cluster.as_deref().unwrap_or("")
+        } else {
+            ""
+        };
+        let text = |t: &str| {
+            if name.is_empty() {
+                prose(t)
+            } else {
+                prose(&runbook::without_name(t, name))
+            }
+        };
         for why in self.why(item) {
             let _ = writeln!(out, "  - {}: {}", l.get(Key::Why), why);
         }
@@ -339,11 +482,21 @@ impl Md<'_> {
             }
         }
         for u in &s.undo {
-            let key = if u.basis == "judgement" { Key::UndoJudgement } else { Key::Undo };
+            let key = if u.basis == "judgement" {
+                Key::UndoJudgement
+            } else {
+                Key::Undo
+            };
             let _ = writeln!(out, "  - {}: {}", l.get(key), text(&u.text));
         }
         if let Some(c) = &s.optional_consequence {
-            let _ = writeln!(out, "  - {} — {}: {}", l.get(Key::Optional), l.get(Key::IfSkipped), text(c));
+            let _ = writeln!(
+                out,
+                "  - {} — {}: {}",
+                l.get(Key::Optional),
+                l.get(Key::IfSkipped),
+                text(c)
+            );
         }
         if self.verbose {
             let ids: Vec<String> = item.steps.iter().map(|(_, s)| code(&s.id)).collect();
@@ -387,7 +540,11 @@ impl Md<'_> {
         refs.sort_unstable();
         let mut parts = Vec::new();
         if !refs.is_empty() {
-            let key = if refs.len() == 1 { Key::StepN } else { Key::StepsN };
+            let key = if refs.len() == 1 {
+                Key::StepN
+            } else {
+                Key::StepsN
+            };
             parts.push(self.l.fill(key, &[&runbook::ranges(&refs)]));
         }
         parts.extend(missing);
@@ -400,7 +557,11 @@ impl Md<'_> {
         let Some((min, max)) = runbook::span(s) else {
             return l.get(Key::NoEstimate).to_string();
         };
-        let time = if min == max { duration(max) } else { format!("{}–{}", duration(min), duration(max)) };
+        let time = if min == max {
+            duration(max)
+        } else {
+            format!("{}–{}", duration(min), duration(max))
+        };
         let basis = match s.duration_basis.as_deref() {
             Some("guide") => l.get(Key::Guide),
             Some("inventory") => l.get(Key::Measured),
@@ -412,9 +573,19 @@ impl Md<'_> {
     fn footer(&self, out: &mut String, view: &View<'_>) {
         let l = self.l;
         let total = runbook::total(view);
-        let _ = writeln!(out, "---\n\n**{}:** {}", l.get(Key::TotalDuration), self.length(total));
+        let _ = writeln!(
+            out,
+            "---\n\n**{}:** {}",
+            l.get(Key::TotalDuration),
+            self.length(total)
+        );
         if !self.plan.is_ready() {
-            let _ = writeln!(out, "\n**{}:** {}", l.get(Key::NotExecutable), l.get(Key::NotExecutableFooter));
+            let _ = writeln!(
+                out,
+                "\n**{}:** {}",
+                l.get(Key::NotExecutable),
+                l.get(Key::NotExecutableFooter)
+            );
         }
     }
 }
@@ -422,7 +593,11 @@ impl Md<'_> {
 /// The commands in one `bash` fence, indented by `pad`; the fence is longer than any
 /// run of backticks in the commands.
 fn commands(out: &mut String, commands: &[String], pad: &str) {
-    let longest = commands.iter().map(|c| longest_run(c, '`')).max().unwrap_or(0);
+    let longest = commands
+        .iter()
+        .map(|c| longest_run(c, '`'))
+        .max()
+        .unwrap_or(0);
     let fence = "`".repeat((longest + 1).max(3));
     let _ = writeln!(out, "{pad}{fence}bash");
     for command in commands {
@@ -446,7 +621,11 @@ fn longest_run(text: &str, c: char) -> usize {
 /// Inline code that survives backticks in its content.
 pub(super) fn code(text: &str) -> String {
     let ticks = "`".repeat(longest_run(text, '`') + 1);
-    let pad = if text.starts_with('`') || text.ends_with('`') { " " } else { "" };
+    let pad = if text.starts_with('`') || text.ends_with('`') {
+        " "
+    } else {
+        ""
+    };
     format!("{ticks}{pad}{text}{pad}{ticks}")
 }
 
@@ -536,7 +715,10 @@ mod tests {
 
     #[test]
     fn rule_texts_keep_their_code_and_lose_their_dashes() {
-        assert_eq!(prose("pass `--dest-repo <vip>` or --no-auth"), "pass `--dest-repo <vip>` or \\-\\-no-auth");
+        assert_eq!(
+            prose("pass `--dest-repo <vip>` or --no-auth"),
+            "pass `--dest-repo <vip>` or \\-\\-no-auth"
+        );
         assert_eq!(prose("a `b"), "a \\`b");
         assert_eq!(prose("x `` y"), "x \\`\\` y");
         assert_eq!(inline("1.31 - 1.34"), "1.31 - 1.34");

@@ -55,7 +55,7 @@ pub use junit::junit;
 pub use markdown::markdown;
 pub use mermaid::mermaid;
 pub use sarif::{sarif, sarif_failure};
-pub use text::text;
+pub use text::{PIPED_WIDTH, text};
 
 /// The plan with every string made safe to print: control characters and line breaks
 /// shown as visible escapes (`\n`, `\x1b`), so no value from an inventory, a rule file
@@ -148,7 +148,11 @@ fn visit_runbook_step(s: &mut PlannedStep, f: &mut dyn FnMut(&mut String)) {
 
 /// The runbook's additions to the plan ([`visit`]).
 fn visit_runbook(plan: &mut Plan, f: &mut dyn FnMut(&mut String)) {
-    for c in plan.checkpoints.iter_mut().chain(plan.post_checks.iter_mut()) {
+    for c in plan
+        .checkpoints
+        .iter_mut()
+        .chain(plan.post_checks.iter_mut())
+    {
         for s in [&mut c.id, &mut c.title, &mut c.source] {
             f(s);
         }
@@ -162,7 +166,10 @@ fn visit_runbook(plan: &mut Plan, f: &mut dyn FnMut(&mut String)) {
     }
     for c in &mut plan.clusters {
         f(&mut c.name);
-        c.role.iter_mut().chain(c.restarts.iter_mut()).for_each(&mut *f);
+        c.role
+            .iter_mut()
+            .chain(c.restarts.iter_mut())
+            .for_each(&mut *f);
         for ch in &mut c.changes {
             f(&mut ch.fact);
             f(&mut ch.to);

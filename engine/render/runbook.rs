@@ -116,13 +116,18 @@ pub(crate) fn view<'a>(plan: &'a Plan, opts: &Options) -> View<'a> {
                 .map(|(i, s)| (i + 1, s))
         };
         let early: Vec<_> = of_hop().filter(|(_, s)| prep_ids.contains(&s.id)).collect();
-        let rest: Vec<_> = of_hop().filter(|(_, s)| !prep_ids.contains(&s.id)).collect();
+        let rest: Vec<_> = of_hop()
+            .filter(|(_, s)| !prep_ids.contains(&s.id))
+            .collect();
         if !early.is_empty() {
             let items = group(&early);
-            let length = items.iter().map(item_length).fold(Length::default(), |mut a, b| {
-                a.add(b);
-                a
-            });
+            let length = items
+                .iter()
+                .map(item_length)
+                .fold(Length::default(), |mut a, b| {
+                    a.add(b);
+                    a
+                });
             prep.push(Prep {
                 window: w + 1,
                 hop,
@@ -171,7 +176,12 @@ fn preparation(plan: &Plan) -> BTreeSet<String> {
     out
 }
 
-fn window<'a>(plan: &'a Plan, n: usize, hop: &'a str, steps: &[(usize, &'a PlannedStep)]) -> Window<'a> {
+fn window<'a>(
+    plan: &'a Plan,
+    n: usize,
+    hop: &'a str,
+    steps: &[(usize, &'a PlannedStep)],
+) -> Window<'a> {
     let mut waves: Vec<WaveView<'a>> = Vec::new();
     let mut i = 0;
     while i < steps.len() {
@@ -219,16 +229,22 @@ fn window<'a>(plan: &'a Plan, n: usize, hop: &'a str, steps: &[(usize, &'a Plann
 /// one (its own step may be filtered out).
 fn place_checkpoints<'a>(plan: &'a Plan, hop: &str, waves: &mut [WaveView<'a>]) {
     let numbers = super::numbers(plan);
-    for cp in plan.checkpoints.iter().filter(|c| c.hop.as_deref() == Some(hop)) {
+    for cp in plan
+        .checkpoints
+        .iter()
+        .filter(|c| c.hop.as_deref() == Some(hop))
+    {
         let at = cp
             .before_step
             .as_deref()
             .and_then(|id| numbers.get(id))
             .copied()
             .unwrap_or(0);
-        let target = waves
-            .iter_mut()
-            .find(|w| w.items.iter().any(|it| it.numbers().iter().any(|&n| n >= at)));
+        let target = waves.iter_mut().find(|w| {
+            w.items
+                .iter()
+                .any(|it| it.numbers().iter().any(|&n| n >= at))
+        });
         if let Some(w) = target {
             w.checkpoints.push(cp);
         }
@@ -281,7 +297,12 @@ fn group<'a>(steps: &[(usize, &'a PlannedStep)]) -> Vec<Item<'a>> {
             .find(|(k, it)| *k == key && it.first().wave == s.wave && s.cluster.is_some());
         match same {
             Some((_, it)) => it.steps.push((n, s)),
-            None => items.push((key, Item { steps: vec![(n, s)] })),
+            None => items.push((
+                key,
+                Item {
+                    steps: vec![(n, s)],
+                },
+            )),
         }
     }
     items.into_iter().map(|(_, it)| it).collect()
@@ -346,20 +367,45 @@ pub(crate) fn ranges(numbers: &[usize]) -> String {
 
 /// The clusters `--cluster` leaves, those that change alike in one row (by first
 /// appearance): many workload clusters make one line, not forty.
-pub(crate) fn cluster_rows<'a>(plan: &'a Plan, opts: &Options) -> Vec<(Vec<&'a str>, &'a PlanCluster)> {
+pub(crate) fn cluster_rows<'a>(
+    plan: &'a Plan,
+    opts: &Options,
+) -> Vec<(Vec<&'a str>, &'a PlanCluster)> {
     let mut rows: Vec<(Vec<&'a str>, &'a PlanCluster)> = Vec::new();
     let shown = plan
         .clusters
         .iter()
         .filter(|c| opts.cluster.as_deref().is_none_or(|n| n == c.name));
     for c in shown {
-        let alike = |o: &PlanCluster| o.role == c.role && o.changes == c.changes && o.restarts == c.restarts;
+        let alike = |o: &PlanCluster| {
+            o.role == c.role && o.changes == c.changes && o.restarts == c.restarts
+        };
         match rows.iter_mut().find(|(_, o)| alike(o)) {
             Some((names, _)) => names.push(&c.name),
             None => rows.push((vec![&c.name], c)),
         }
     }
     rows
+}
+
+/// Whether `--cluster` and `--hop` leave a finding (one about the whole platform, or
+/// of no hop, stays).
+pub(crate) fn finding_shown(f: &crate::plan::Finding, opts: &Options) -> bool {
+    let cluster = opts.cluster.as_deref();
+    let hop = opts.hop.as_deref();
+    cluster.is_none_or(|c| f.cluster.as_deref().is_none_or(|x| x == c))
+        && hop.is_none_or(|h| f.hop.as_deref().is_none_or(|x| x == h))
+}
+
+/// `steps 3 → 5 → 9`, `step 3`.
+pub(crate) fn chain(l: super::labels::Labels, numbers: &[usize]) -> String {
+    let list: Vec<String> = numbers.iter().map(|n| n.to_string()).collect();
+    let key = if list.len() == 1 {
+        super::labels::Key::StepN
+    } else {
+        super::labels::Key::StepsN
+    };
+    l.fill(key, &[&list.join(" → ")])
 }
 
 /// The whole plan's length: the windows and the preparation.
@@ -387,7 +433,13 @@ mod tests {
 
     #[test]
     fn names_are_replaced_as_whole_words() {
-        assert_eq!(without_name("edge-1 and edge-10", "edge-1"), "`<cluster>` and edge-10");
-        assert_eq!(without_name("run `ssh edge-1` on edge-1", "edge-1"), "run `ssh <cluster>` on `<cluster>`");
+        assert_eq!(
+            without_name("edge-1 and edge-10", "edge-1"),
+            "`<cluster>` and edge-10"
+        );
+        assert_eq!(
+            without_name("run `ssh edge-1` on edge-1", "edge-1"),
+            "run `ssh <cluster>` on `<cluster>`"
+        );
     }
 }

@@ -552,7 +552,9 @@ pub struct DurationLit {
 pub enum RunbookKind {
     Verify,
     /// `undo "…"` (`judgement`: the rule author's, not the guides')
-    Undo { judgement: bool },
+    Undo {
+        judgement: bool,
+    },
     Irreversible,
     Escalate,
     Restarts,
