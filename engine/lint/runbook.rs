@@ -103,7 +103,10 @@ fn is_flag(w: &str) -> bool {
 
 fn is_path(w: &str) -> bool {
     let rest = w.strip_prefix("./").or_else(|| w.strip_prefix('/'));
-    rest.is_some_and(|r| r.starts_with(|c: char| c.is_ascii_alphanumeric()) && (w.starts_with("./") || r.contains('/') || r.len() > 1))
+    rest.is_some_and(|r| {
+        r.starts_with(|c: char| c.is_ascii_alphanumeric())
+            && (w.starts_with("./") || r.contains('/') || r.len() > 1)
+    })
 }
 
 #[cfg(test)]
@@ -112,9 +115,15 @@ mod tests {
 
     #[test]
     fn flags_and_paths_outside_backticks_are_found() {
-        assert_eq!(bare_code("pass --dest-repo <vip>"), Some("--dest-repo".into()));
+        assert_eq!(
+            bare_code("pass --dest-repo <vip>"),
+            Some("--dest-repo".into())
+        );
         assert_eq!(bare_code("pass `--dest-repo <vip>`"), None);
-        assert_eq!(bare_code("grow /cpaas/minio first"), Some("/cpaas/minio".into()));
+        assert_eq!(
+            bare_code("grow /cpaas/minio first"),
+            Some("/cpaas/minio".into())
+        );
         assert_eq!(bare_code("grow `/cpaas/minio` first"), None);
         assert_eq!(bare_code("3.16/3.18 and 10–15 minutes, a - b"), None);
         assert_eq!(bare_code("either/or"), None);

@@ -181,7 +181,12 @@ impl Text<'_> {
         }
         for w in &view.windows {
             let name = l.fill(Key::WindowOf, &[&w.n.to_string(), &hop_label(w.hop)]);
-            self.wrap(out, &" ".repeat(14), 14, &format!("{name}: {}", self.length(w.length)));
+            self.wrap(
+                out,
+                &" ".repeat(14),
+                14,
+                &format!("{name}: {}", self.length(w.length)),
+            );
         }
         let _ = writeln!(
             out,
@@ -727,8 +732,14 @@ mod tests {
             },
         );
         let long: Vec<&str> = out.lines().filter(|l| l.chars().count() > 60).collect();
-        assert!(long.iter().all(|l| l.trim_start().starts_with("$ ")), "{long:?}");
-        assert!(long.iter().any(|l| l.contains(&"x".repeat(120))), "{long:?}");
+        assert!(
+            long.iter().all(|l| l.trim_start().starts_with("$ ")),
+            "{long:?}"
+        );
+        assert!(
+            long.iter().any(|l| l.contains(&"x".repeat(120))),
+            "{long:?}"
+        );
         assert!(out.contains("word word"), "{out}");
     }
 }
