@@ -148,8 +148,12 @@ fn lint_sarif_points_at_the_rule_file() {
         .unwrap_or_default();
     // Two messages repeat their literals; istio-floor's `before upgrade-kubernetes` and
     // the order mesh-before-kubernetes name a step the mini rulebook adds only on hops
-    // into 2.0, where neither applies.
-    assert_eq!(results.len(), 4, "mini has four lint warnings: {results:?}");
+    // into 2.0, where neither applies; four steps declare no duration.
+    assert_eq!(
+        results.len(),
+        8,
+        "mini has eight lint warnings: {results:?}"
+    );
     for r in &results {
         assert_eq!(r["level"], "warning");
         let loc = &r["locations"][0]["physicalLocation"];
@@ -162,6 +166,7 @@ fn lint_sarif_points_at_the_rule_file() {
         let want = match r["ruleId"].as_str().unwrap_or_default() {
             "uplan::lint::literal_in_message" => "rule ",
             "uplan::lint::dead_order" => "order ",
+            "uplan::lint::no_duration" => "step ",
             _ => "  else ",
         };
         assert!(at.starts_with(want), "line {line} is `{at}`");
@@ -538,7 +543,11 @@ fn lint_and_validate_speak_json() {
             "uplan::lint::literal_in_message",
             "uplan::lint::literal_in_message",
             "uplan::lint::absent_anchor",
-            "uplan::lint::dead_order"
+            "uplan::lint::dead_order",
+            "uplan::lint::no_duration",
+            "uplan::lint::no_duration",
+            "uplan::lint::no_duration",
+            "uplan::lint::no_duration",
         ]
     );
 
