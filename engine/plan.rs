@@ -31,6 +31,77 @@ pub struct Plan {
     /// the runbook's summary; an addition to v1, absent when the inventory says neither.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub inventory_meta: Option<InventoryMeta>,
+    /// Go/no-go points of the windows, in hop order (an addition to v1).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub checkpoints: Vec<Checkpoint>,
+    /// What to check once the upgrade is done (an addition to v1).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub post_checks: Vec<Checkpoint>,
+    /// Each cluster (entity) before and after the plan (an addition to v1).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub clusters: Vec<PlanCluster>,
+    /// The concurrency limits that cut a wave of this plan (an addition to v1).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub limits: Vec<PlanLimit>,
+}
+
+/// A go/no-go point (`before_phase` set: in the window of `hop`, before its first step
+/// of that phase) or a check after the upgrade (neither set).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Checkpoint {
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hop: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub before_phase: Option<String>,
+    /// The step it stands before (the first of its phase in the window).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub before_step: Option<String>,
+    pub title: String,
+    /// What must be true to go on.
+    pub checks: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub commands: Vec<String>,
+    pub source: String,
+}
+
+/// One entity of the inventory: its role, the version facts the plan changes, and
+/// what its steps restart.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlanCluster {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<String>,
+    /// Version facts before and after (`from` absent: not recorded, at the platform's).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub changes: Vec<FactChange>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub restarts: Vec<String>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FactChange {
+    /// The field's name (`kubernetes`, `version`).
+    pub fact: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
+    pub to: String,
+}
+
+/// A `limit` that kept steps of one wave from all running at once.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlanLimit {
+    pub id: String,
+    pub at_once: u32,
+    pub source: String,
+}
+
+/// How to undo a step: from the guides, or the rule author's engineering judgement.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Undo {
+    pub text: String,
+    /// `guide` | `judgement`
+    pub basis: String,
 }
 
 /// The inventory's `meta.customer` and `meta.collected_at`.
@@ -143,6 +214,38 @@ pub struct PlannedStep {
     /// check it against the rules, and says so.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub manual_addition: bool,
+    /// The rulebook phase of the step (`prepare` steps need no window); additions to
+    /// v1 from here on, each absent when empty.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phase: Option<String>,
+    /// `[min, max]` minutes when the estimate is a range (`duration_minutes` is max).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration_range: Option<[u32; 2]>,
+    /// Whose word the duration is: `guide`, `estimate` (the rule author's) or
+    /// `inventory` (the site's own measurement, `meta.durations`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration_basis: Option<String>,
+    /// The `source` of the rule or procedure that added the step, in words.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// What shows the step is done.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub verify: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub undo: Vec<Undo>,
+    /// Why the step cannot be undone; the first such step of a window is its point
+    /// of no return.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub irreversible: Vec<String>,
+    /// Whom to call when the step goes wrong.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub escalate: Vec<String>,
+    /// What the step restarts.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub restarts: Vec<String>,
+    /// The id of the limit (in the plan's `limits`) the step holds a slot of.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<String>,
 }
 
 impl Plan {

@@ -148,12 +148,9 @@ fn lint_sarif_points_at_the_rule_file() {
         .unwrap_or_default();
     // Two messages repeat their literals; the order mesh-before-kubernetes names a step
     // the mini rulebook adds only on hops into 2.0, where it does not apply (istio-floor
-    // also anchors on upgrade-cluster since anchors must exist at plan time).
-    assert_eq!(
-        results.len(),
-        3,
-        "mini has three lint warnings: {results:?}"
-    );
+    // also anchors on upgrade-cluster since anchors must exist at plan time); four steps
+    // declare no duration.
+    assert_eq!(results.len(), 7, "mini has seven lint warnings: {results:?}");
     for r in &results {
         assert_eq!(r["level"], "warning");
         let loc = &r["locations"][0]["physicalLocation"];
@@ -166,6 +163,7 @@ fn lint_sarif_points_at_the_rule_file() {
         let want = match r["ruleId"].as_str().unwrap_or_default() {
             "uplan::lint::literal_in_message" => "rule ",
             "uplan::lint::dead_order" => "order ",
+            "uplan::lint::no_duration" => "step ",
             _ => "  else ",
         };
         assert!(at.starts_with(want), "line {line} is `{at}`");
@@ -541,7 +539,11 @@ fn lint_and_validate_speak_json() {
         [
             "uplan::lint::literal_in_message",
             "uplan::lint::literal_in_message",
-            "uplan::lint::dead_order"
+            "uplan::lint::dead_order",
+            "uplan::lint::no_duration",
+            "uplan::lint::no_duration",
+            "uplan::lint::no_duration",
+            "uplan::lint::no_duration",
         ]
     );
 

@@ -167,10 +167,10 @@ fn meta_is_shown_in_the_runbook_summaries_and_escaped() {
     let meta = p.inventory_meta.clone().unwrap_or_default();
     assert_eq!(meta.customer.as_deref(), Some("Acme Retail"));
     assert_eq!(meta.collected_at.as_deref(), Some("2026-11-28"));
-    let md = uplan::render::markdown(&p);
+    let md = uplan::render::markdown(&p, &Default::default());
     assert!(md.contains("| customer | Acme Retail |"), "{md}");
     assert!(md.contains("| facts of | 2026-11-28 |"), "{md}");
-    let txt = uplan::render::text(&p, false);
+    let txt = uplan::render::text(&p, &Default::default());
     assert!(
         txt.lines().any(|l| l == "customer      Acme Retail"),
         "{txt}"
@@ -180,15 +180,15 @@ fn meta_is_shown_in_the_runbook_summaries_and_escaped() {
         "{txt}"
     );
     // No meta, no lines.
-    let plain = uplan::render::markdown(&plan(BASE));
+    let plain = uplan::render::markdown(&plan(BASE), &Default::default());
     assert!(!plain.contains("| customer |"));
     // A hostile customer name cannot open a heading or break the table.
     let hostile = format!("meta:\n  customer: \"x |\\n# Injected\\u001b[31m\"\n{BASE}");
     let p = plan(&hostile);
-    let md = uplan::render::markdown(&p);
+    let md = uplan::render::markdown(&p, &Default::default());
     assert!(!md.lines().any(|l| l.starts_with("# Injected")), "{md}");
     assert!(!md.contains('\u{1b}'));
-    assert!(!uplan::render::text(&p, false).contains('\u{1b}'));
+    assert!(!uplan::render::text(&p, &Default::default()).contains('\u{1b}'));
 }
 
 #[test]

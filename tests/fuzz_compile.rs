@@ -165,7 +165,10 @@ fn compile_and_plan(files: &[(String, String)], inventory: Option<&str>) {
             let json = uplan::render::json(&p);
             let again = plan(Mode::Plan).map(|p| uplan::render::json(&p));
             assert_eq!(again.ok(), Some(json), "a second run planned differently");
-            let _ = (uplan::render::text(&p, false), uplan::render::markdown(&p));
+            let _ = (
+                uplan::render::text(&p, &Default::default()),
+                uplan::render::markdown(&p, &Default::default()),
+            );
             let _ = (uplan::render::dot(&p), uplan::render::check_json(&p));
         }
         Err(problems) => coded(&problems),

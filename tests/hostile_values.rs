@@ -77,9 +77,18 @@ fn hostile_strings_stay_inside_their_values_in_every_format() {
         all.contains("## Owned"),
         "the hostile value reached no plan text"
     );
-    assert_structure_kept("text", &uplan::render::text(&p, false));
-    assert_structure_kept("text (colour)", &strip_sgr(&uplan::render::text(&p, true)));
-    let md = uplan::render::markdown(&p);
+    assert_structure_kept("text", &uplan::render::text(&p, &Default::default()));
+    assert_structure_kept(
+        "text (colour)",
+        &strip_sgr(&uplan::render::text(
+            &p,
+            &uplan::render::Options {
+                colour: true,
+                ..Default::default()
+            },
+        )),
+    );
+    let md = uplan::render::markdown(&p, &Default::default());
     assert_structure_kept("md", &md);
     let fences = md
         .lines()
@@ -192,8 +201,8 @@ fn url_credentials_never_reach_a_plan() {
     let p = plan(&rb, &text);
     let outputs = [
         ("json", uplan::render::json(&p)),
-        ("text", uplan::render::text(&p, false)),
-        ("md", uplan::render::markdown(&p)),
+        ("text", uplan::render::text(&p, &Default::default())),
+        ("md", uplan::render::markdown(&p, &Default::default())),
         ("dot", uplan::render::dot(&p)),
         ("check json", uplan::render::check_json(&p)),
     ];

@@ -45,7 +45,10 @@ fn render(rb: &uplan::model::Rulebook, path: &Path) -> (String, String) {
     let ev = eval::evaluate(rb, &inv, target, Mode::Plan)
         .unwrap_or_else(|p| panic!("{name}:\n{}", uplan::diagnostics::render(&p, false)));
     let plan = ev.to_plan(rb, &inv);
-    (uplan::render::markdown(&plan), uplan::render::json(&plan))
+    (
+        uplan::render::markdown(&plan, &uplan::render::Options::default()),
+        uplan::render::json(&plan),
+    )
 }
 
 #[test]

@@ -20,6 +20,7 @@ mod precision;
 mod releases;
 mod rules;
 mod ruletests;
+mod runbook;
 mod schema;
 mod scope;
 mod steps;
@@ -61,6 +62,7 @@ pub fn check(sources: Sources, modules: Vec<ast::Module>) -> Result<Rulebook, Pr
     let procedures = decls::procedures(&mut cx, &decls);
     let orders = decls::orders(&mut cx, &decls);
     let limits = decls::limits(&mut cx, &decls);
+    let checkpoints = runbook::checkpoints(&mut cx, &decls);
     ordering::reject_cycles(&mut cx);
     let tests = ruletests::all(&mut cx, &decls, &rules, &hops);
     let Cx {
@@ -81,6 +83,7 @@ pub fn check(sources: Sources, modules: Vec<ast::Module>) -> Result<Rulebook, Pr
         orders,
         limits,
         milestones,
+        checkpoints,
         path,
         tests,
     };
@@ -107,6 +110,7 @@ pub(crate) struct Decls<'m> {
     pub vocabularies: Vec<&'m ast::VocabularyDecl>,
     pub tests: Vec<&'m ast::TestDecl>,
     pub milestones: Vec<&'m ast::MilestoneDecl>,
+    pub checkpoints: Vec<&'m ast::CheckpointDecl>,
 }
 
 impl<'m> Decls<'m> {
@@ -131,6 +135,7 @@ impl<'m> Decls<'m> {
                 ast::Decl::Vocabulary(x) => d.vocabularies.push(x),
                 ast::Decl::Test(x) => d.tests.push(x),
                 ast::Decl::Milestone(x) => d.milestones.push(x),
+                ast::Decl::Checkpoint(x) => d.checkpoints.push(x),
             }
         }
         d

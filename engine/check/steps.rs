@@ -5,7 +5,7 @@ use rustc_hash::FxHashMap as HashMap;
 use super::limits::{MAX_DECLS, MAX_NAMES};
 use super::scope::{Origin, Scope};
 use super::{Cx, Decls, StepSig, codes, suggest};
-use crate::model::{Conditional, Param, StepDef, StepId, Stepwise, Template, Type};
+use crate::model::{Conditional, Param, StepDef, StepId, StepRunbook, Stepwise, Template, Type};
 use crate::source::Span;
 use crate::syntax::ast;
 
@@ -71,7 +71,7 @@ struct Parts {
     title: Option<(Template, Span)>,
     phase: Option<(u16, Span)>,
     manual: Option<(bool, Span)>,
-    duration: Option<(u32, Span)>,
+    duration: Option<(ast::DurationLit, Span)>,
     stepwise: Option<(Stepwise, Span)>,
     optional: Option<(Template, Span)>,
 }
@@ -83,6 +83,7 @@ fn body(cx: &mut Cx, decl: &ast::StepDecl, params: Vec<Param>) -> StepDef {
     }
     let mut parts = Parts::default();
     let (mut commands, mut notes, mut effects) = (Vec::new(), Vec::new(), Vec::new());
+    let mut runbook = StepRunbook::default();
     for clause in &decl.clauses {
         let span = clause.span;
         match &clause.kind {
@@ -113,6 +114,10 @@ fn body(cx: &mut Cx, decl: &ast::StepDecl, params: Vec<Param>) -> StepDef {
                 let t = cx.template(&mut sc, s);
                 cx.once(&mut parts.optional, t, span, "optional");
             }
+            ast::StepClauseKind::Runbook(kind, s, when) => {
+                let c = conditional(cx, &mut sc, s, when);
+                super::runbook::step_clause(&mut runbook, *kind, c);
+            }
         }
     }
     if parts.title.is_none() {
@@ -134,18 +139,23 @@ fn body(cx: &mut Cx, decl: &ast::StepDecl, params: Vec<Param>) -> StepDef {
         title: parts.title.map(|t| t.0).unwrap_or_default(),
         phase: parts.phase.map_or(cx.phases.len() as u16, |p| p.0),
         manual: parts.manual.is_some_and(|m| m.0),
-        duration_minutes: parts.duration.map(|d| d.0),
+        duration_minutes: parts.duration.map(|d| d.0.max.unwrap_or(d.0.min)),
         commands,
         notes,
         effects,
         stepwise: parts.stepwise.map(|s| s.0),
         optional: parts.optional.map(|o| o.0),
+        runbook: StepRunbook {
+            duration_min: parts.duration.map(|d| d.0.min),
+            duration_from_guide: parts.duration.is_some_and(|d| d.0.guide),
+            ..runbook
+        },
         num_vars: sc.num_vars(),
         span: decl.span,
     }
 }
 
-fn phase_index(cx: &mut Cx, name: &ast::Ident) -> u16 {
+pub(super) fn phase_index(cx: &mut Cx, name: &ast::Ident) -> u16 {
     if let Some(i) = cx.phases.iter().position(|p| *p == name.name) {
         return i as u16;
     }
@@ -162,7 +172,7 @@ fn phase_index(cx: &mut Cx, name: &ast::Ident) -> u16 {
 }
 
 /// `command "…" when E` / `note "…" when E`: the text sees what `E` narrows.
-fn conditional(
+pub(super) fn conditional(
     cx: &mut Cx,
     sc: &mut Scope,
     s: &ast::StrLit,

@@ -306,6 +306,10 @@ clusters:
             }],
             provenance: None,
             inventory_meta: None,
+            checkpoints: vec![],
+            post_checks: vec![],
+            limits: vec![],
+            clusters: vec![],
         }
     }
 

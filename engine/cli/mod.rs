@@ -408,9 +408,10 @@ where
                 lang: Lang::from_code(&a.input.lang).unwrap_or_default(),
                 verbose: a.verbose,
                 colour,
-                width: a.width,
+                // a file gets the piped width, whatever the terminal is
+                width: a.width.or(target.as_ref().map(|_| render::PIPED_WIDTH)),
                 cluster: a.cluster.clone(),
-                hop: a.hop.clone(),
+                hop: a.hop.as_ref().map(|h| h.split_whitespace().collect()),
             };
             pipeline::plan(&a.input, a.format, a.fail_on, &options)
         }

@@ -171,9 +171,10 @@ pub fn plan(
 ) -> Result<Report, Problems> {
     let loaded = load(input)?;
     let plan = evaluate(&loaded, Mode::Plan)?;
+    filters(&plan, options)?;
     let text = match format {
-        PlanFormat::Text => render::text(&plan, options.colour),
-        PlanFormat::Md => render::markdown(&plan),
+        PlanFormat::Text => render::text(&plan, options),
+        PlanFormat::Md => render::markdown(&plan, options),
         PlanFormat::Json => render::json(&plan),
         PlanFormat::Dot => render::dot(&plan),
         PlanFormat::Mermaid => render::mermaid(&plan),
@@ -184,6 +185,44 @@ pub fn plan(
         text,
         warnings: String::new(),
     })
+}
+
+/// `--cluster` and `--hop` name a cluster of the inventory and a hop of the path.
+fn filters(plan: &Plan, options: &render::Options) -> Result<(), Problems> {
+    let unknown = |flag: &str, what: &str, value: &str, known: Vec<String>| -> Problems {
+        let near = uplan::check::suggest_closest(value, known.iter().map(String::as_str));
+        let help = match near {
+            Some(n) => format!("did you mean `{flag} {n}`?"),
+            None if known.is_empty() => format!("this plan has no {what} to choose"),
+            None => format!("choose one of: {}", known.join(", ")),
+        };
+        Problem::new(
+            codes::USAGE,
+            format!(
+                "{flag} `{}` names no {what} of this plan",
+                uplan::sanitize::one_line(value)
+            ),
+        )
+        .help(help)
+        .into()
+    };
+    if let Some(c) = &options.cluster {
+        let names: Vec<String> = plan.clusters.iter().map(|c| c.name.clone()).collect();
+        if !names.contains(c) {
+            return Err(unknown("--cluster", "cluster", c, names));
+        }
+    }
+    if let Some(h) = &options.hop {
+        let hops: Vec<String> = plan
+            .path
+            .windows(2)
+            .map(|w| format!("{}->{}", w[0], w[1]))
+            .collect();
+        if !hops.contains(h) {
+            return Err(unknown("--hop", "hop", h, hops));
+        }
+    }
+    Ok(())
 }
 
 pub fn check(

@@ -40,6 +40,10 @@ fn plan(steps: &[&str], findings: Vec<Finding>) -> Plan {
         steps: steps.iter().zip(1..).map(|(id, w)| step(id, w)).collect(),
         provenance: None,
         inventory_meta: None,
+        checkpoints: vec![],
+        post_checks: vec![],
+        limits: vec![],
+        clusters: vec![],
     }
 }
 

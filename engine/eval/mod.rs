@@ -23,6 +23,7 @@ mod path;
 mod patterns;
 mod placement;
 mod replay;
+mod runbook;
 mod schedule;
 mod shell;
 mod types;

@@ -7,7 +7,7 @@ use super::instances::Arg;
 use super::instances::Origin;
 use super::interp::{Env, Val, display, root_list};
 use super::naming::{binding_subject, fact_paths, hop_name, join_versions, step_id, subject};
-use super::{Evaluation, NoPath, NoPathKind, naming, optional, path, run_step};
+use super::{Evaluation, NoPath, NoPathKind, naming, optional, path, run_step, runbook};
 use crate::inventory::{Absent, Inventory, Notice, NoticeKind};
 use crate::model::{Effect, Expr, PlaceBase, Rulebook, Type, Value};
 use crate::plan::{Finding, InventoryMeta, Plan, PlannedStep, SCHEMA_ID, Status};
@@ -35,6 +35,10 @@ pub fn path_names(rb: &Rulebook, ev: &Evaluation) -> Vec<String> {
 
 pub fn to_plan(ev: &Evaluation, rb: &Rulebook, inventory: &Inventory) -> Plan {
     let initial = &inventory.facts;
+    let (limited_by, limits) = runbook::limits(ev, rb, initial);
+    let (steps, last) = steps(ev, rb, initial, &limited_by);
+    let clusters = runbook::clusters(rb, initial, &last, &steps);
+    let (checkpoints, post_checks) = runbook::checkpoints(ev, rb, initial, &steps);
     Plan {
         schema: SCHEMA_ID.into(),
         status: if ev.is_blocked() {
@@ -46,9 +50,13 @@ pub fn to_plan(ev: &Evaluation, rb: &Rulebook, inventory: &Inventory) -> Plan {
         to: ev.to.full().to_string(),
         path: path_names(rb, ev),
         findings: findings(ev, rb, inventory),
-        steps: steps(ev, rb, initial),
+        steps,
         provenance: None,
         inventory_meta: inventory_meta(rb, initial),
+        checkpoints,
+        post_checks,
+        clusters,
+        limits,
     }
 }
 
@@ -375,7 +383,14 @@ fn finding(ev: &Evaluation, rb: &Rulebook, initial: &Value, f: &super::RawFindin
     }
 }
 
-fn steps(ev: &Evaluation, rb: &Rulebook, initial: &Value) -> Vec<PlannedStep> {
+/// The planned steps, and the facts once they have all run.
+fn steps(
+    ev: &Evaluation,
+    rb: &Rulebook,
+    initial: &Value,
+    limited_by: &[Option<u16>],
+) -> (Vec<PlannedStep>, Value) {
+    let measured = runbook::measured(rb, initial);
     let graph = &ev.graph;
     let mut preds: Vec<Vec<u32>> = vec![Vec::new(); graph.insts.len()];
     for e in &graph.edges {
@@ -408,9 +423,11 @@ fn steps(ev: &Evaluation, rb: &Rulebook, initial: &Value) -> Vec<PlannedStep> {
         let hop = ev.hops[inst.hop as usize];
         let step = &rb.steps[inst.step as usize];
         let ctx = ev.ctx(rb, inst.hop);
+        let mut extra = PlannedStep::default();
         let mut texts = {
             let mut env = Env::new(&rb.schema, &state, &ctx, step.num_vars);
             bind_args(&mut env, &inst.args);
+            runbook::texts(&mut env, step, &mut extra);
             Texts::of(&mut env, step)
         };
         for &f in &notes_of[i as usize] {
@@ -449,10 +466,22 @@ fn steps(ev: &Evaluation, rb: &Rulebook, initial: &Value) -> Vec<PlannedStep> {
             optional,
             optional_consequence: texts.optional.filter(|_| optional),
             manual_addition: false,
+            phase: rb.phases.get(step.phase as usize).cloned(),
+            source: runbook::source(rb, inst.origin),
+            limit: limited_by
+                .get(i as usize)
+                .copied()
+                .flatten()
+                .map(|l| rb.limits[l as usize].id.clone()),
+            ..extra
         });
+        if let Some(last) = out.last_mut() {
+            runbook::duration(step, last);
+            runbook::apply_measured(&measured, last);
+        }
         run_step(rb, graph, &ctx, i, &mut state);
     }
-    out
+    (out, state)
 }
 
 /// The text of one step instance, rendered on the facts before it runs.

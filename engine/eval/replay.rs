@@ -961,6 +961,10 @@ mod tests {
             steps,
             provenance: None,
             inventory_meta: None,
+            checkpoints: vec![],
+            post_checks: vec![],
+            limits: vec![],
+            clusters: vec![],
         };
         plan_structure(&plan).iter().map(|v| v.code).collect()
     }
@@ -1009,6 +1013,10 @@ mod tests {
             steps,
             provenance: None,
             inventory_meta: None,
+            checkpoints: vec![],
+            post_checks: vec![],
+            limits: vec![],
+            clusters: vec![],
         };
         let got = plan_structure(&plan);
         assert_eq!(got.len(), 1, "{got:?}");

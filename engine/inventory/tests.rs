@@ -247,6 +247,7 @@ pub(crate) fn rulebook_with(schema: Schema) -> Rulebook {
         orders: vec![],
         limits: vec![],
         milestones: vec![],
+        checkpoints: vec![],
         path: PathDecl {
             from: vec![],
             to: None,

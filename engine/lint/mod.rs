@@ -5,6 +5,7 @@
 //! `when` on each declared hop without an inventory).
 
 pub mod hops;
+pub mod runbook;
 pub mod view;
 
 use std::collections::BTreeSet;
@@ -38,6 +39,7 @@ pub fn warnings(rb: &Rulebook) -> Problems {
     rule_anchors(rb, &possible, &mut p);
     orders(rb, &possible, &mut p);
     limits(rb, &possible, &mut p);
+    runbook::warnings(rb, &mut p);
     p
 }
 

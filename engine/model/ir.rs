@@ -29,6 +29,8 @@ pub struct Rulebook {
     /// `milestone` declarations: patterns naming them are expanded into their
     /// alternatives when the rulebook is checked; kept for lint and tools.
     pub milestones: Vec<Milestone>,
+    /// Go/no-go points and checks after the upgrade, for the runbook.
+    pub checkpoints: Vec<Checkpoint>,
     pub path: PathDecl,
     /// `test` declarations: run by `uplan test`, never read by planning.
     pub tests: Vec<super::ruletest::RuleTest>,
@@ -239,6 +241,8 @@ pub struct StepDef {
     pub stepwise: Option<Stepwise>,
     /// `optional "…"`: a person may skip the step; the text says what that costs.
     pub optional: Option<Template>,
+    /// What only the runbook reads.
+    pub runbook: StepRunbook,
     pub num_vars: u16,
     pub span: Span,
 }
@@ -516,4 +520,35 @@ impl Rulebook {
             .iter()
             .find(|r| r.version.compare(version) == std::cmp::Ordering::Equal)
     }
+}
+
+/// What only the runbook reads of a step (docs/dsl.md › The runbook).
+#[derive(Clone, Debug, Default)]
+pub struct StepRunbook {
+    /// The short end of `duration A..B` (`duration_minutes` holds the long end).
+    pub duration_min: Option<u32>,
+    /// `duration … guide`: the guides give the time; otherwise an estimate.
+    pub duration_from_guide: bool,
+    pub verify: Vec<Conditional<Template>>,
+    /// `undo "…"`; the flag: `undo judgement`, the rule author's, not the guides'.
+    pub undo: Vec<(Conditional<Template>, bool)>,
+    pub irreversible: Vec<Conditional<Template>>,
+    pub escalate: Vec<Conditional<Template>>,
+    pub restarts: Vec<Conditional<Template>>,
+}
+
+/// `checkpoint ID { … }`: a go/no-go point of every window whose `when` holds, or
+/// (`before` is `None`) a check after the upgrade.
+#[derive(Clone, Debug)]
+pub struct Checkpoint {
+    pub id: String,
+    pub source: String,
+    pub when: Option<Expr>,
+    /// The phase it precedes; `None`: `at end`.
+    pub before: Option<u16>,
+    pub title: Template,
+    pub checks: Vec<Conditional<Template>>,
+    pub commands: Vec<Conditional<Template>>,
+    pub num_vars: u16,
+    pub span: Span,
 }

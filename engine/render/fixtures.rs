@@ -193,6 +193,10 @@ pub fn ready() -> Plan {
         steps,
         provenance: None,
         inventory_meta: None,
+        checkpoints: vec![],
+        post_checks: vec![],
+        limits: vec![],
+        clusters: vec![],
     }
 }
 
@@ -225,5 +229,9 @@ pub fn empty() -> Plan {
         steps: Vec::new(),
         provenance: None,
         inventory_meta: None,
+        checkpoints: vec![],
+        post_checks: vec![],
+        limits: vec![],
+        clusters: vec![],
     }
 }

@@ -5,10 +5,9 @@ use crate::plan::Plan;
 
 /// Renders `plan` as an HTML document with no external resources.
 pub fn html(plan: &Plan, options: &Options) -> String {
-    let _ = options;
     format!(
         "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>Upgrade plan</title></head>\n<body><pre>{}</pre></body></html>\n",
-        super::markdown(plan)
+        super::markdown(plan, options)
             .replace('&', "&amp;")
             .replace('<', "&lt;")
     )

@@ -14,8 +14,10 @@ mod html;
 mod json;
 pub mod jsonschema;
 mod junit;
+mod labels;
 mod markdown;
 mod mermaid;
+mod runbook;
 mod sarif;
 mod text;
 
@@ -53,7 +55,7 @@ pub use junit::junit;
 pub use markdown::markdown;
 pub use mermaid::mermaid;
 pub use sarif::{sarif, sarif_failure};
-pub use text::text;
+pub use text::{PIPED_WIDTH, text};
 
 /// The plan with every string made safe to print: control characters and line breaks
 /// shown as visible escapes (`\n`, `\x1b`), so no value from an inventory, a rule file
@@ -121,6 +123,62 @@ fn visit(plan: &mut Plan, f: &mut dyn FnMut(&mut String)) {
             .chain(s.notes.iter_mut())
             .chain(s.after.iter_mut())
             .for_each(&mut *f);
+        visit_runbook_step(s, f);
+    }
+    visit_runbook(plan, f);
+}
+
+/// The runbook's additions to steps ([`visit`]).
+fn visit_runbook_step(s: &mut PlannedStep, f: &mut dyn FnMut(&mut String)) {
+    s.phase
+        .iter_mut()
+        .chain(s.duration_basis.iter_mut())
+        .chain(s.source.iter_mut())
+        .chain(s.limit.iter_mut())
+        .chain(s.verify.iter_mut())
+        .chain(s.irreversible.iter_mut())
+        .chain(s.escalate.iter_mut())
+        .chain(s.restarts.iter_mut())
+        .for_each(&mut *f);
+    for u in &mut s.undo {
+        f(&mut u.text);
+        f(&mut u.basis);
+    }
+}
+
+/// The runbook's additions to the plan ([`visit`]).
+fn visit_runbook(plan: &mut Plan, f: &mut dyn FnMut(&mut String)) {
+    for c in plan
+        .checkpoints
+        .iter_mut()
+        .chain(plan.post_checks.iter_mut())
+    {
+        for s in [&mut c.id, &mut c.title, &mut c.source] {
+            f(s);
+        }
+        c.hop
+            .iter_mut()
+            .chain(c.before_phase.iter_mut())
+            .chain(c.before_step.iter_mut())
+            .chain(c.checks.iter_mut())
+            .chain(c.commands.iter_mut())
+            .for_each(&mut *f);
+    }
+    for c in &mut plan.clusters {
+        f(&mut c.name);
+        c.role
+            .iter_mut()
+            .chain(c.restarts.iter_mut())
+            .for_each(&mut *f);
+        for ch in &mut c.changes {
+            f(&mut ch.fact);
+            f(&mut ch.to);
+            ch.from.iter_mut().for_each(&mut *f);
+        }
+    }
+    for l in &mut plan.limits {
+        f(&mut l.id);
+        f(&mut l.source);
     }
 }
 
@@ -134,24 +192,6 @@ pub(crate) fn duration(minutes: u64) -> String {
         (h, 0) => format!("{h}h"),
         (h, m) => format!("{h}h{m}m"),
     }
-}
-
-/// The plan's estimated length, and how many steps have no estimate: steps of one
-/// wave run side by side, so each wave costs its longest step.
-/// Summed in 64 bits: a hand-edited plan may claim durations near `u32::MAX` per step.
-pub(crate) fn total_duration(plan: &Plan) -> (u64, usize) {
-    let mut longest: std::collections::BTreeMap<u32, u64> = std::collections::BTreeMap::new();
-    for s in &plan.steps {
-        let w = longest.entry(s.wave).or_default();
-        *w = (*w).max(u64::from(s.duration_minutes.unwrap_or(0)));
-    }
-    let known = longest.into_values();
-    let unknown = plan
-        .steps
-        .iter()
-        .filter(|s| s.duration_minutes.is_none())
-        .count();
-    (known.sum(), unknown)
 }
 
 /// `3.16->4.0` → `3.16 → 4.0`.
@@ -175,14 +215,6 @@ pub(crate) fn numbers(plan: &Plan) -> BTreeMap<&str, usize> {
         map.entry(step.id.as_str()).or_insert(i + 1);
     }
     map
-}
-
-/// `step 3` for a step of the plan, the raw id for anything else.
-pub(crate) fn step_ref(numbers: &BTreeMap<&str, usize>, id: &str) -> String {
-    match numbers.get(id) {
-        Some(n) => format!("step {n}"),
-        None => format!("`{id}` (not in the plan)"),
-    }
 }
 
 /// One wave of one hop: its steps with their 1-based numbers.
@@ -265,17 +297,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_total_beyond_32_bits_does_not_wrap() {
-        let mut plan = fixtures::ready();
-        for (i, s) in plan.steps.iter_mut().enumerate() {
-            s.wave = i as u32;
-            s.duration_minutes = Some(u32::MAX);
-        }
-        let n = plan.steps.len() as u64;
-        assert_eq!(total_duration(&plan).0, n * u64::from(u32::MAX));
-    }
-
-    #[test]
     fn durations_use_the_dsl_syntax() {
         assert_eq!(duration(0), "0m");
         assert_eq!(duration(45), "45m");
@@ -304,8 +325,9 @@ mod tests {
     #[test]
     fn every_renderer_is_deterministic() {
         for plan in [fixtures::ready(), fixtures::blocked()] {
-            assert_eq!(text(&plan, false), text(&plan.clone(), false));
-            assert_eq!(markdown(&plan), markdown(&plan.clone()));
+            let o = Options::default();
+            assert_eq!(text(&plan, &o), text(&plan.clone(), &o));
+            assert_eq!(markdown(&plan, &o), markdown(&plan.clone(), &o));
             assert_eq!(json(&plan), json(&plan.clone()));
             assert_eq!(dot(&plan), dot(&plan.clone()));
         }

@@ -40,6 +40,7 @@ pub enum Decl {
     Vocabulary(VocabularyDecl),
     Test(TestDecl),
     Milestone(MilestoneDecl),
+    Checkpoint(CheckpointDecl),
 }
 
 /// `milestone upgraded(c: cluster) = upgrade-cluster(c) | upgrade-workload-cluster(c)`
@@ -288,13 +289,16 @@ pub enum StepClauseKind {
     Phase(Ident),
     Manual,
     Automatic,
-    Duration(u32),
+    /// `duration 10m..15m guide`
+    Duration(DurationLit),
     Command(StrLit, Option<Expr>),
     Note(StrLit, Option<Expr>),
     Effect(Box<EffectKind>, Option<Expr>),
     Stepwise(Dotted, Ident),
     /// `optional "what skipping it costs"`
     Optional(StrLit),
+    /// `verify`, `undo`, `irreversible`, `escalate`: read by the runbook only.
+    Runbook(RunbookKind, StrLit, Option<Expr>),
 }
 
 #[derive(Clone, Debug)]
@@ -546,4 +550,65 @@ pub enum ExprKind {
         to: Option<VersionLit>,
     },
     List(Vec<Expr>),
+}
+
+// ---------------------------------------------------------------- runbook
+
+/// `duration 2h`, `duration 10m..15m guide`: minutes, at most, and on whose word.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DurationLit {
+    pub min: u32,
+    pub max: Option<u32>,
+    /// `guide`: the guides give it; otherwise it is the rule author's estimate.
+    pub guide: bool,
+}
+
+/// The runbook's step clauses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RunbookKind {
+    Verify,
+    /// `undo "…"` (`judgement`: the rule author's, not the guides')
+    Undo {
+        judgement: bool,
+    },
+    Irreversible,
+    Escalate,
+    Restarts,
+}
+
+impl RunbookKind {
+    pub fn keyword(self) -> &'static str {
+        match self {
+            RunbookKind::Verify => "verify",
+            RunbookKind::Undo { .. } => "undo",
+            RunbookKind::Irreversible => "irreversible",
+            RunbookKind::Escalate => "escalate",
+            RunbookKind::Restarts => "restarts",
+        }
+    }
+}
+
+/// `checkpoint ID { … }`: a go/no-go point in a window, or a check after the upgrade.
+#[derive(Clone, Debug)]
+pub struct CheckpointDecl {
+    pub id: Ident,
+    pub clauses: Vec<CheckpointClause>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct CheckpointClause {
+    pub kind: CheckpointClauseKind,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub enum CheckpointClauseKind {
+    Source(StrLit),
+    When(Expr),
+    /// `before PHASE`; `None`: `at end`.
+    Place(Option<Ident>),
+    Title(StrLit),
+    Check(StrLit, Option<Expr>),
+    Command(StrLit, Option<Expr>),
 }

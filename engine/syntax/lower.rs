@@ -30,6 +30,7 @@ const MEANINGFUL_KEYWORDS: &[&str] = &[
     "kw_no",
     "kw_ready",
     "kw_blocked",
+    "kw_judgement",
 ];
 
 fn is_noise(rule: Rule) -> bool {
@@ -149,7 +150,7 @@ impl<'s> Lower<'s> {
         }
     }
 
-    fn bad_literal(&mut self, span: Span, message: String, help: &str) {
+    pub(super) fn bad_literal(&mut self, span: Span, message: String, help: &str) {
         let p = Problem::new(codes::BAD_LITERAL, message)
             .at(self.sources, span, "here")
             .help(help);
@@ -203,6 +204,7 @@ impl<'s> Lower<'s> {
             Rule::vocabulary_decl => Decl::Vocabulary(self.vocabulary(pair)?),
             Rule::test_decl => Decl::Test(self.test_decl(pair)?),
             Rule::milestone_decl => Decl::Milestone(self.milestone(pair)?),
+            Rule::checkpoint_decl => Decl::Checkpoint(self.checkpoint(pair)?),
             other => return Err(bug(span, &format!("unexpected {other:?}"))),
         })
     }
@@ -489,7 +491,7 @@ impl<'s> Lower<'s> {
             Rule::phase => StepClauseKind::Phase(self.ident(k.next()?)),
             Rule::manual => StepClauseKind::Manual,
             Rule::automatic => StepClauseKind::Automatic,
-            Rule::duration_clause => StepClauseKind::Duration(self.duration(k.next()?)),
+            Rule::duration_clause => StepClauseKind::Duration(self.duration_lit(k)?),
             Rule::command => {
                 let text = self.string(k.next()?)?;
                 StepClauseKind::Command(text, self.suffix(&mut k, Rule::when_suffix)?)
@@ -507,13 +509,18 @@ impl<'s> Lower<'s> {
                 StepClauseKind::Stepwise(place, self.ident(k.next()?))
             }
             Rule::optional_clause => StepClauseKind::Optional(self.string(k.next()?)?),
+            Rule::verify_clause
+            | Rule::undo_clause
+            | Rule::irreversible_clause
+            | Rule::escalate_clause
+            | Rule::restarts_clause => self.runbook_clause(rule, k)?,
             other => return Err(bug(span, &format!("unexpected clause {other:?}"))),
         };
         Ok(StepClause { kind, span })
     }
 
     /// `2h`, `30m`, `1h30m` in minutes.
-    fn duration(&mut self, pair: Pair<'_, Rule>) -> u32 {
+    pub(super) fn duration(&mut self, pair: Pair<'_, Rule>) -> u32 {
         let span = self.span(&pair);
         let text = pair.as_str();
         let (hours, minutes) = match text.split_once('h') {
@@ -543,7 +550,7 @@ impl<'s> Lower<'s> {
     }
 
     /// An optional trailing `when EXPR` / `where EXPR`.
-    fn suffix(&mut self, k: &mut Kids<'_>, rule: Rule) -> R<Option<Expr>> {
+    pub(super) fn suffix(&mut self, k: &mut Kids<'_>, rule: Rule) -> R<Option<Expr>> {
         match k.take(rule) {
             Some(p) => {
                 let mut sk = self.kids(p);

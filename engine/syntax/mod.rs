@@ -7,6 +7,7 @@ mod depth;
 mod error;
 pub mod limits;
 mod lower;
+mod lower_runbook;
 mod lower_test;
 
 use pest::Parser;

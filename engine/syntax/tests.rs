@@ -276,10 +276,65 @@ fn durations() {
         let StepClauseKind::Duration(d) = s.clauses[1].kind else {
             panic!()
         };
-        assert_eq!(d, minutes, "{text}");
+        assert_eq!(d.min, minutes, "{text}");
     }
     fails("step s() { duration 2d }");
     fails("step s() { duration 90 }");
+}
+
+#[test]
+fn duration_ranges_and_their_basis() {
+    let m = module("step s() { title \"t\" duration 10m..15m guide }");
+    let Some(Decl::Step(s)) = m.decls.first() else {
+        panic!()
+    };
+    let StepClauseKind::Duration(d) = s.clauses[1].kind else {
+        panic!()
+    };
+    assert_eq!((d.min, d.max, d.guide), (10, Some(15), true));
+    fails("step s() { title \"t\" duration 15m..10m }");
+    fails("step s() { title \"t\" duration 10m.. }");
+}
+
+#[test]
+fn runbook_clauses_and_checkpoints() {
+    let m = module(
+        r#"
+        step s() { title "t" verify "v" undo judgement "u" when true irreversible "i" escalate "e" }
+        checkpoint c { source "s" before workloads title "t" check "x" when true command "y" }
+        checkpoint d { source "s" at end title "t" check "x" }
+        "#,
+    );
+    let Some(Decl::Step(s)) = m.decls.first() else {
+        panic!()
+    };
+    let kinds: Vec<_> = s.clauses[1..]
+        .iter()
+        .map(|c| match &c.kind {
+            StepClauseKind::Runbook(k, _, when) => (*k, when.is_some()),
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            (RunbookKind::Verify, false),
+            (RunbookKind::Undo { judgement: true }, true),
+            (RunbookKind::Irreversible, false),
+            (RunbookKind::Escalate, false),
+        ]
+    );
+    let places: Vec<_> = m.decls[1..]
+        .iter()
+        .map(|d| match d {
+            Decl::Checkpoint(c) => c.clauses.iter().find_map(|c| match &c.kind {
+                CheckpointClauseKind::Place(p) => Some(p.as_ref().map(|i| i.name.clone())),
+                _ => None,
+            }),
+            _ => panic!(),
+        })
+        .collect();
+    assert_eq!(places, [Some(Some("workloads".into())), Some(None)]);
 }
 
 #[test]

@@ -18,6 +18,7 @@
 
 mod inventory;
 mod output;
+mod runbook;
 
 pub use inventory::inventory;
 pub use output::{check, plan};

@@ -31,6 +31,7 @@ pub fn plan(closure: Closure) -> Json {
         }),
     );
     properties.insert("provenance".into(), provenance(closure));
+    super::runbook::plan_fields(&mut properties, closure);
     let mut required = HEADER.to_vec();
     required.push("steps");
     document(
@@ -246,6 +247,7 @@ fn step(closure: Closure) -> Json {
         text("What skipping an optional step costs."),
     );
     p.insert("manual_addition".into(), json!({"type": "boolean", "description": "A person added the step by hand; validate allows it and reports it unchecked."}));
+    super::runbook::step_fields(&mut p, closure);
     let required = [
         "id",
         "hop",
