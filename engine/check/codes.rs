@@ -84,3 +84,8 @@ pub const BAD_EXPECTATION: &str = "uplan::check::bad_expectation";
 /// `registry: builtin | external value builtin "…" synonyms "external"` (a synonym that
 /// is itself a value, or is given for two values), or `value` on a field that is no enum.
 pub const BAD_SYNONYM: &str = "uplan::check::bad_synonym";
+/// `translation fr { … }` (uplan translates into `zh`; the rule texts are English).
+pub const UNKNOWN_LANGUAGE: &str = "uplan::check::unknown_language";
+/// `"Upgrade {c.name}" = "升级 {c.kubernetes}"`: a translation's placeholder that its
+/// English text does not have.
+pub const TRANSLATION_PLACEHOLDER: &str = "uplan::check::translation_placeholder";

@@ -561,7 +561,10 @@ impl Cx<'_> {
                 }
             }
         }
-        Template { parts }
+        Template {
+            parts,
+            translations: Vec::new(),
+        }
     }
 
     /// A literal (default, release fact, hop attribute) of type `ty`.

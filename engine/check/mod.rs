@@ -23,6 +23,7 @@ mod schema;
 mod scope;
 mod steps;
 pub mod suggest;
+mod translations;
 
 /// "Did you mean": the closest of `candidates` to `name`, if it is close enough to be a typo.
 pub use suggest::closest as suggest_closest;
@@ -54,6 +55,7 @@ pub fn check(sources: Sources, modules: Vec<ast::Module>) -> Result<Rulebook, Pr
     cx.note_release_precision(&releases, &hops);
     let phases = releases::phases(&mut cx, &decls);
     steps::signatures(&mut cx, &decls);
+    translations::build(&mut cx, &decls);
     let steps = steps::bodies(&mut cx, &decls);
     let rules = rules::all(&mut cx, &decls);
     let procedures = decls::procedures(&mut cx, &decls);
@@ -62,7 +64,10 @@ pub fn check(sources: Sources, modules: Vec<ast::Module>) -> Result<Rulebook, Pr
     ordering::reject_cycles(&mut cx);
     let tests = ruletests::all(&mut cx, &decls, &rules, &hops);
     let Cx {
-        problems, schema, ..
+        problems,
+        schema,
+        translations,
+        ..
     } = cx;
     let rulebook = Rulebook {
         sources: sources.clone(),
@@ -77,6 +82,7 @@ pub fn check(sources: Sources, modules: Vec<ast::Module>) -> Result<Rulebook, Pr
         limits,
         path,
         tests,
+        translations: translations.out,
     };
     problems.into_result(rulebook)
 }
@@ -100,6 +106,7 @@ pub(crate) struct Decls<'m> {
     pub consts: Vec<&'m ast::ConstDecl>,
     pub vocabularies: Vec<&'m ast::VocabularyDecl>,
     pub tests: Vec<&'m ast::TestDecl>,
+    pub translations: Vec<&'m ast::TranslationDecl>,
 }
 
 impl<'m> Decls<'m> {
@@ -123,6 +130,7 @@ impl<'m> Decls<'m> {
                 ast::Decl::Const(x) => d.consts.push(x),
                 ast::Decl::Vocabulary(x) => d.vocabularies.push(x),
                 ast::Decl::Test(x) => d.tests.push(x),
+                ast::Decl::Translation(x) => d.translations.push(x),
             }
         }
         d
@@ -172,6 +180,7 @@ pub(crate) struct Cx<'s> {
     pub step_index: HashMap<String, StepId>,
     pub record_index: HashMap<String, RecordId>,
     pub enum_index: HashMap<Vec<String>, EnumId>,
+    pub translations: translations::Catalog,
 }
 
 impl<'s> Cx<'s> {
@@ -190,6 +199,7 @@ impl<'s> Cx<'s> {
             step_index: HashMap::default(),
             record_index: HashMap::default(),
             enum_index: HashMap::default(),
+            translations: Default::default(),
         }
     }
 

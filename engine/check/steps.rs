@@ -87,7 +87,7 @@ fn body(cx: &mut Cx, decl: &ast::StepDecl, params: Vec<Param>) -> StepDef {
         let span = clause.span;
         match &clause.kind {
             ast::StepClauseKind::Title(s) => {
-                let t = cx.template(&mut sc, s);
+                let t = cx.text(&mut sc, s);
                 cx.once(&mut parts.title, t, span, "title");
             }
             ast::StepClauseKind::Phase(name) => {
@@ -98,9 +98,11 @@ fn body(cx: &mut Cx, decl: &ast::StepDecl, params: Vec<Param>) -> StepDef {
             ast::StepClauseKind::Automatic => cx.once(&mut parts.manual, false, span, "automatic"),
             ast::StepClauseKind::Duration(m) => cx.once(&mut parts.duration, *m, span, "duration"),
             ast::StepClauseKind::Command(s, when) => {
-                commands.push(conditional(cx, &mut sc, s, when))
+                commands.push(conditional(cx, &mut sc, s, when, false))
             }
-            ast::StepClauseKind::Note(s, when) => notes.push(conditional(cx, &mut sc, s, when)),
+            ast::StepClauseKind::Note(s, when) => {
+                notes.push(conditional(cx, &mut sc, s, when, true))
+            }
             ast::StepClauseKind::Effect(kind, when) => {
                 effects.extend(cx.effect(&mut sc, kind, when.as_ref()))
             }
@@ -110,7 +112,7 @@ fn body(cx: &mut Cx, decl: &ast::StepDecl, params: Vec<Param>) -> StepDef {
                 }
             }
             ast::StepClauseKind::Optional(s) => {
-                let t = cx.template(&mut sc, s);
+                let t = cx.text(&mut sc, s);
                 cx.once(&mut parts.optional, t, span, "optional");
             }
         }
@@ -161,12 +163,14 @@ fn phase_index(cx: &mut Cx, name: &ast::Ident) -> u16 {
     cx.phases.len() as u16
 }
 
-/// `command "…" when E` / `note "…" when E`: the text sees what `E` narrows.
+/// `command "…" when E` / `note "…" when E`: the text sees what `E` narrows. A note
+/// is `translated` (a text people read); a command is the same in every language.
 fn conditional(
     cx: &mut Cx,
     sc: &mut Scope,
     s: &ast::StrLit,
     when: &Option<ast::Expr>,
+    translated: bool,
 ) -> Conditional<Template> {
     let mark = sc.mark();
     let when = when.as_ref().and_then(|w| {
@@ -175,7 +179,11 @@ fn conditional(
         sc.narrow(n);
         e
     });
-    let item = cx.template(sc, s);
+    let item = if translated {
+        cx.text(sc, s)
+    } else {
+        cx.template(sc, s)
+    };
     sc.reset(mark);
     Conditional { item, when }
 }

@@ -252,6 +252,7 @@ pub(crate) fn rulebook_with(schema: Schema) -> Rulebook {
             span: Span::default(),
         },
         tests: vec![],
+        translations: Default::default(),
     }
 }
 

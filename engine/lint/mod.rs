@@ -5,6 +5,7 @@
 //! `when` on each declared hop without an inventory).
 
 pub mod hops;
+pub mod translations;
 pub mod view;
 
 use std::collections::BTreeSet;
@@ -12,6 +13,8 @@ use std::collections::BTreeSet;
 use crate::diagnostics::{Problem, Problems};
 use crate::model::{Expr, Outcome, Pattern, Rulebook, StepId};
 use hops::Applies;
+
+pub use translations::{MISSING_TRANSLATION, UNUSED_TRANSLATION};
 
 /// A step no procedure, remediation or follow-up ever adds.
 pub const UNUSED_STEP: &str = "uplan::lint::unused_step";
@@ -38,6 +41,7 @@ pub fn warnings(rb: &Rulebook) -> Problems {
     rule_anchors(rb, &possible, &mut p);
     orders(rb, &possible, &mut p);
     limits(rb, &possible, &mut p);
+    translations::check(rb, &mut p);
     p
 }
 

@@ -39,6 +39,27 @@ pub enum Decl {
     Const(ConstDecl),
     Vocabulary(VocabularyDecl),
     Test(TestDecl),
+    Translation(TranslationDecl),
+}
+
+// ---------------------------------------------------------------- translations
+
+/// `translation zh { "English {x}" = "中文 {x}" … }`
+#[derive(Clone, Debug)]
+pub struct TranslationDecl {
+    /// The language code as written (`zh`); the checker knows which exist.
+    pub lang: Ident,
+    pub entries: Vec<TranslationEntry>,
+    pub span: Span,
+}
+
+/// `"English {x}" = "中文 {x}"`: the key is matched against the English texts by its
+/// source text (quotes included), so it is kept as a string literal with its span.
+#[derive(Clone, Debug)]
+pub struct TranslationEntry {
+    pub key: StrLit,
+    pub text: StrLit,
+    pub span: Span,
 }
 
 // ---------------------------------------------------------------- tests

@@ -202,6 +202,7 @@ impl<'s> Lower<'s> {
             Rule::const_decl => Decl::Const(self.const_decl(pair)?),
             Rule::vocabulary_decl => Decl::Vocabulary(self.vocabulary(pair)?),
             Rule::test_decl => Decl::Test(self.test_decl(pair)?),
+            Rule::translation_decl => Decl::Translation(self.translation(pair)?),
             other => return Err(bug(span, &format!("unexpected {other:?}"))),
         })
     }
@@ -336,6 +337,26 @@ impl<'s> Lower<'s> {
         }
         Ok(VocabularyDecl {
             field,
+            entries,
+            span,
+        })
+    }
+
+    /// `translation zh { "key" = "text" … }`
+    fn translation(&mut self, pair: Pair<'_, Rule>) -> R<TranslationDecl> {
+        let span = self.span(&pair);
+        let mut k = self.kids(pair);
+        let lang = self.ident(k.next()?);
+        let mut entries = Vec::new();
+        for entry in k.rest() {
+            let span = self.span(&entry);
+            let mut strings = self.kids(entry);
+            let key = self.string(strings.next()?)?;
+            let text = self.string(strings.next()?)?;
+            entries.push(TranslationEntry { key, text, span });
+        }
+        Ok(TranslationDecl {
+            lang,
             entries,
             span,
         })
