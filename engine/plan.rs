@@ -31,6 +31,10 @@ pub struct Plan {
     /// the runbook's summary; an addition to v1, absent when the inventory says neither.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub inventory_meta: Option<InventoryMeta>,
+    /// The language of its texts (`--lang zh`): an addition to v1, absent for English,
+    /// so `uplan validate` compares titles and notes in the language they were made in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lang: Option<String>,
 }
 
 /// The inventory's `meta.customer` and `meta.collected_at`.

@@ -306,6 +306,7 @@ clusters:
             }],
             provenance: None,
             inventory_meta: None,
+            lang: None,
         }
     }
 

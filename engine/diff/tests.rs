@@ -40,6 +40,7 @@ fn plan(steps: &[&str], findings: Vec<Finding>) -> Plan {
         steps: steps.iter().zip(1..).map(|(id, w)| step(id, w)).collect(),
         provenance: None,
         inventory_meta: None,
+        lang: None,
     }
 }
 

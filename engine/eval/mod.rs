@@ -16,6 +16,7 @@ mod optional;
 mod output;
 mod path;
 mod patterns;
+mod phrases;
 mod replay;
 mod schedule;
 mod shell;
@@ -27,7 +28,7 @@ use std::sync::Arc;
 
 use crate::diagnostics::{Problem, Problems};
 use crate::inventory::Inventory;
-use crate::model::{Rulebook, Value, Version};
+use crate::model::{Lang, Rulebook, Value, Version};
 use crate::plan::{Finding, Plan};
 use effects::{apply, bind_args, plan_effects, read};
 use hop::{Planner, RawFinding};
@@ -92,6 +93,8 @@ pub struct Evaluation {
     rule_keys: Vec<Vec<Option<u16>>>,
     /// Requirements that failed while the planner walked its own order.
     walk_violations: Vec<Violation>,
+    /// The language [`Evaluation::to_plan`] writes the texts in (`--lang`).
+    pub lang: Lang,
 }
 
 impl Evaluation {
@@ -106,6 +109,13 @@ impl Evaluation {
     /// The plan contract value (`uplan.plan/v1`).
     pub fn to_plan(&self, rulebook: &Rulebook, inventory: &Inventory) -> Plan {
         output::to_plan(self, rulebook, inventory)
+    }
+
+    /// The same evaluation, writing its texts in `lang`: the rulebook's translations
+    /// and the engine's own phrases; commands, ids and names stay as they are.
+    pub fn in_lang(mut self, lang: Lang) -> Evaluation {
+        self.lang = lang;
+        self
     }
 
     /// The findings only, as in the plan.
@@ -136,6 +146,7 @@ impl Evaluation {
             later_states: Vec::new(),
             rule_keys: Vec::new(),
             walk_violations: Vec::new(),
+            lang: Lang::En,
         }
     }
 

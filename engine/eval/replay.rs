@@ -577,7 +577,9 @@ pub fn validate_plan(
             .help("a plan file comes from `uplan plan --format json`")
         })?,
     };
-    let ev = super::evaluate_unchecked(rb, inventory, &target, Mode::Plan)?;
+    let lang = plan.lang.as_deref().and_then(crate::model::Lang::from_code);
+    let ev = super::evaluate_unchecked(rb, inventory, &target, Mode::Plan)?
+        .in_lang(lang.unwrap_or_default());
     let path: Vec<String> = super::output::path_names(rb, &ev);
     if path != plan.path {
         let violations = vec![Violation {
@@ -886,6 +888,7 @@ mod tests {
             steps,
             provenance: None,
             inventory_meta: None,
+            lang: None,
         };
         plan_structure(&plan).iter().map(|v| v.code).collect()
     }
@@ -934,6 +937,7 @@ mod tests {
             steps,
             provenance: None,
             inventory_meta: None,
+            lang: None,
         };
         let got = plan_structure(&plan);
         assert_eq!(got.len(), 1, "{got:?}");

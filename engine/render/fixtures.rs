@@ -193,6 +193,7 @@ pub fn ready() -> Plan {
         steps,
         provenance: None,
         inventory_meta: None,
+        lang: None,
     }
 }
 
@@ -225,5 +226,6 @@ pub fn empty() -> Plan {
         steps: Vec::new(),
         provenance: None,
         inventory_meta: None,
+        lang: None,
     }
 }
