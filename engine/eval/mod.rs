@@ -5,6 +5,7 @@ mod bindings;
 mod content;
 mod effects;
 mod exercised;
+pub mod explain;
 mod firing;
 mod graph_args;
 mod hop;
