@@ -60,12 +60,22 @@ fn a_step_is_named_by_its_id_or_by_action_and_cluster() {
 /// read (role, DR role) and the step it waits for.
 #[test]
 fn a_procedure_step_cites_its_procedure_conditions_and_predecessor() {
-    let run = uplan(&["explain", HARBOR, "--to", "4.3", "upgrade-cluster", "global"]);
+    let run = uplan(&[
+        "explain",
+        HARBOR,
+        "--to",
+        "4.3",
+        "upgrade-cluster",
+        "global",
+    ]);
     assert_eq!(run.code, Some(0), "{run:#?}");
     let out = &run.stdout;
     assert!(out.contains("procedure `global-standard-script`"), "{out}");
     assert!(out.contains("clusters.global.role = global"), "{out}");
-    assert!(out.contains("(`3.16->4.0:trigger-upgrade(global)`)"), "{out}");
+    assert!(
+        out.contains("(`3.16->4.0:trigger-upgrade(global)`)"),
+        "{out}"
+    );
     insta::assert_snapshot!(out);
 }
 
@@ -94,8 +104,16 @@ fn a_rule_is_explained_per_cluster_and_hop() {
     let out = &run.stdout;
     assert!(out.contains("harbor-terminal: fires (fix)"), "{out}");
     assert!(out.contains("global: the requirement holds"), "{out}");
-    assert!(out.contains("not selected by `each cluster c where c.type == on-premises`: harbor-tracking-eks"), "{out}");
-    assert!(out.contains("clusters.harbor-tracking-eks.type = managed"), "{out}");
+    assert!(
+        out.contains(
+            "not selected by `each cluster c where c.type == on-premises`: harbor-tracking-eks"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains("clusters.harbor-tracking-eks.type = managed"),
+        "{out}"
+    );
     assert!(out.contains("hop 4.0 → 4.3:\n  - does not apply"), "{out}");
     insta::assert_snapshot!(out);
 }
@@ -115,11 +133,30 @@ fn an_unknown_name_is_exit_2_with_did_you_mean() {
     let run = uplan(&["explain", HARBOR, "--to", "4.3", "k8s-flor-3.16"]);
     assert_eq!(run.code, Some(2), "{run:#?}");
     assert!(run.stdout.is_empty());
-    assert!(run.stderr.contains("uplan::explain::unknown_target"), "{}", run.stderr);
-    assert!(run.stderr.contains("did you mean `k8s-floor-3.16`?"), "{}", run.stderr);
-    let step = uplan(&["explain", HARBOR, "--to", "4.3", "upgrade-kubernets", "global"]);
+    assert!(
+        run.stderr.contains("uplan::explain::unknown_target"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("did you mean `k8s-floor-3.16`?"),
+        "{}",
+        run.stderr
+    );
+    let step = uplan(&[
+        "explain",
+        HARBOR,
+        "--to",
+        "4.3",
+        "upgrade-kubernets",
+        "global",
+    ]);
     assert_eq!(step.code, Some(2), "{step:#?}");
-    assert!(step.stderr.contains("did you mean `upgrade-kubernetes`?"), "{}", step.stderr);
+    assert!(
+        step.stderr.contains("did you mean `upgrade-kubernetes`?"),
+        "{}",
+        step.stderr
+    );
 }
 
 /// With `--lang zh` the texts explain quotes (finding messages, titles) are Chinese.

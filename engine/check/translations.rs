@@ -154,10 +154,28 @@ fn holes(s: &ast::StrLit) -> impl Iterator<Item = &ast::Expr> {
     })
 }
 
+/// A hole as written, without spaces and with its string literals emptied: a default
+/// text inside a hole (`{c.provider ?? "its cloud provider"}`) is prose, which the
+/// translation translates; the rest must be the same expression.
 fn hole_text(cx: &Cx, e: &ast::Expr) -> String {
-    cx.sources
-        .slice(e.span)
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect()
+    let mut out = String::new();
+    let (mut in_string, mut escaped) = (false, false);
+    for c in cx.sources.slice(e.span).chars() {
+        match (in_string, escaped, c) {
+            (true, true, _) => escaped = false,
+            (true, false, '\\') => escaped = true,
+            (true, false, '"') => {
+                in_string = false;
+                out.push('"');
+            }
+            (true, false, _) => {}
+            (false, _, '"') => {
+                in_string = true;
+                out.push('"');
+            }
+            (false, _, c) if c.is_whitespace() => {}
+            (false, _, c) => out.push(c),
+        }
+    }
+    out
 }
