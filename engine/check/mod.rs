@@ -46,6 +46,7 @@ use crate::syntax::ast;
 pub fn check(sources: Sources, modules: Vec<ast::Module>) -> Result<Rulebook, Problems> {
     let decls = Decls::collect(&modules);
     let mut cx = Cx::new(&sources);
+    translations::build(&mut cx, &decls);
     consts::build(&mut cx, &decls);
     schema::build(&mut cx, &decls);
     consts::reject_shadowing(&mut cx);
@@ -55,7 +56,6 @@ pub fn check(sources: Sources, modules: Vec<ast::Module>) -> Result<Rulebook, Pr
     cx.note_release_precision(&releases, &hops);
     let phases = releases::phases(&mut cx, &decls);
     steps::signatures(&mut cx, &decls);
-    translations::build(&mut cx, &decls);
     let steps = steps::bodies(&mut cx, &decls);
     let rules = rules::all(&mut cx, &decls);
     let procedures = decls::procedures(&mut cx, &decls);

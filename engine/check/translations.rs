@@ -109,6 +109,33 @@ impl Cx<'_> {
     }
 }
 
+impl Cx<'_> {
+    /// A text without holes people read (a field's `probe`), with its translations
+    /// recorded by English text for [`Translations::plain_in`].
+    pub fn plain_text(&mut self, s: &ast::StrLit) -> Option<String> {
+        let english = self.plain_string(s)?;
+        let key = self.sources.slice(s.span).to_string();
+        let mut langs = Vec::new();
+        for lang in self.translations.out.langs.clone() {
+            let Some(&n) = self.translations.index.get(&(lang, key.clone())) else {
+                continue;
+            };
+            langs.push(lang);
+            self.translations.out.entries[n].used = true;
+            let text = self.translations.texts[n].clone();
+            if let Some(t) = self.plain_string(&text) {
+                self.translations.out.plain.push((lang, english.clone(), t));
+            }
+        }
+        self.translations.out.sites.push(TextSite {
+            key,
+            span: s.span,
+            langs,
+        });
+        Some(english)
+    }
+}
+
 /// Every hole of the translation is a hole of the English text (compared as written,
 /// without spaces), so it type-checks as the English one did. Reported once per entry.
 fn placeholders_agree(

@@ -56,8 +56,9 @@ pub fn unknown_fact(
             "`{fact}` is not in the inventory, so {en_rules} could not really be checked (assumed: {assumed}); find it with: {probe}"
         ),
         format!(
-            "清单中没有 `{fact}`，因此规则 {} 未能真正检查（按{assumed}处理）；获取方法：{probe}",
-            rules.join("、")
+            "清单中没有 `{fact}`，因此规则 {} 未能真正检查（按{}处理）；获取方法：{probe}",
+            rules.join("、"),
+            spaced(assumed)
         ),
     )
 }
@@ -240,4 +241,13 @@ pub fn unreachable(lang: Lang, from: &str, to: &str, reach: &str, there: &str) -
         format!("there is no upgrade path from {from} to {to}: {reach}; {there}"),
         format!("没有从 {from} 到 {to} 的升级路径：{reach}；{there}"),
     )
+}
+
+/// A Latin word among Chinese gets a space on either side (`按 containerd 处理`).
+fn spaced(text: &str) -> String {
+    if text.starts_with(|c: char| c.is_ascii()) {
+        format!(" {text} ")
+    } else {
+        text.to_string()
+    }
 }

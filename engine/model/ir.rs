@@ -44,6 +44,20 @@ pub struct Translations {
     /// Every title, note, message and optional consequence, in checking order.
     pub sites: Vec<TextSite>,
     pub entries: Vec<TranslationEntry>,
+    /// Translations of texts without holes the schema holds (a field's `probe`), by
+    /// their English text: `(lang, English, translated)`.
+    pub plain: Vec<(Lang, String, String)>,
+}
+
+impl Translations {
+    /// `english` in `lang`: the translation of a plain text (a `probe`), or the
+    /// English itself. The counterpart of [`Template::in_lang`] for texts without holes.
+    pub fn plain_in<'a>(&'a self, lang: Lang, english: &'a str) -> &'a str {
+        self.plain
+            .iter()
+            .find(|(l, e, _)| *l == lang && e == english)
+            .map_or(english, |(_, _, t)| t)
+    }
 }
 
 /// One English text a runbook can show, and the languages it has an entry in.
