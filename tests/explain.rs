@@ -175,5 +175,27 @@ fn explain_quotes_the_rule_texts_in_the_chosen_language() {
     assert_eq!(run.code, Some(0), "{run:#?}");
     let english = "before 3.16 can move to 4.0 every cluster needs";
     assert!(!run.stdout.contains(english), "{}", run.stdout);
-    assert!(run.stdout.contains("harbor-terminal"), "{}", run.stdout);
+    assert!(
+        run.stdout
+            .contains("harbor-terminal 运行 Kubernetes 1.27.12"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("为什么计划中有这一步"),
+        "{}",
+        run.stdout
+    );
+    // Rule ids, step ids, facts and inventory lines are the same in both languages.
+    assert!(
+        run.stdout.contains("规则 `k8s-floor-3.16`"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("clusters.harbor-terminal.kubernetes = \"1.27.12\" (examples/harbor-3.16-to-4.3.yaml:27:"),
+        "{}",
+        run.stdout
+    );
+    insta::assert_snapshot!(run.stdout);
 }

@@ -8,6 +8,7 @@ use miette::{Diagnostic, LabeledSpan};
 use uplan::diagnostics::{Problem, Problems, Renderer};
 use uplan::eval::{self, Mode, explain};
 use uplan::inventory::Inventory;
+use uplan::model::Lang;
 use uplan::sanitize;
 use uplan::source::Span;
 
@@ -26,7 +27,7 @@ pub fn explain(input: &Input, what: &[String], colour: bool) -> Result<Report, P
         if n > 0 {
             text.push('\n');
         }
-        write_explanation(&mut text, e, inventory, colour);
+        write_explanation(&mut text, e, inventory, (colour, loaded.lang));
     }
     Ok(Report {
         code: 0,
@@ -51,12 +52,19 @@ fn miss(query: &str, m: explain::Miss) -> Problems {
     .into()
 }
 
-fn write_explanation(out: &mut String, e: &explain::Explanation, inv: &Inventory, colour: bool) {
+/// Each statement, then its facts: `path = value (file:line:col)` and their snippet.
+fn write_explanation(
+    out: &mut String,
+    e: &explain::Explanation,
+    inv: &Inventory,
+    (colour, lang): (bool, Lang),
+) {
     let _ = writeln!(out, "{}", safe(&e.heading));
     let sources = inv.sources();
     let source = sources.shared(0);
     for section in &e.sections {
-        let _ = writeln!(out, "\n{}:", safe(&section.title));
+        let colon = if lang == Lang::Zh { "：" } else { ":" };
+        let _ = writeln!(out, "\n{}{colon}", safe(&section.title));
         for item in &section.items {
             let _ = writeln!(out, "  - {}", safe(&item.text));
             let located: Vec<(String, Span)> = item
@@ -68,7 +76,7 @@ fn write_explanation(out: &mut String, e: &explain::Explanation, inv: &Inventory
                 let _ = writeln!(
                     out,
                     "      {fact} = {} ({})",
-                    value_at(inv, fact, *span),
+                    value_at(inv, fact, *span, lang),
                     sources.place(*span)
                 );
             }
@@ -77,7 +85,7 @@ fn write_explanation(out: &mut String, e: &explain::Explanation, inv: &Inventory
             }
             let mut r = Renderer::new(colour);
             let mut snippet = String::new();
-            r.diagnostic(&mut snippet, &Facts { located }, Some(&source));
+            r.diagnostic(&mut snippet, &Facts { located, lang }, Some(&source));
             for line in snippet.trim_end().lines() {
                 let _ = writeln!(out, "      {}", line.trim_end());
             }
@@ -86,13 +94,16 @@ fn write_explanation(out: &mut String, e: &explain::Explanation, inv: &Inventory
 }
 
 /// The value as the inventory writes it, or that it leaves the fact out.
-fn value_at(inv: &Inventory, fact: &str, span: Span) -> String {
+fn value_at(inv: &Inventory, fact: &str, span: Span, lang: Lang) -> String {
     match inv.locate(fact) {
         Some(s) if s == span => {
             let text = inv.text.get(s.start as usize..s.end as usize).unwrap_or("");
             safe(text)
         }
-        _ => "(not in the inventory: its default)".into(),
+        _ => match lang {
+            Lang::En => "(not in the inventory: its default)".into(),
+            Lang::Zh => "（清单中没有：取默认值）".into(),
+        },
     }
 }
 
@@ -104,11 +115,15 @@ fn safe(text: &str) -> String {
 #[derive(Debug)]
 struct Facts {
     located: Vec<(String, Span)>,
+    lang: Lang,
 }
 
 impl fmt::Display for Facts {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("read from the inventory")
+        f.write_str(match self.lang {
+            Lang::En => "read from the inventory",
+            Lang::Zh => "读自清单",
+        })
     }
 }
 

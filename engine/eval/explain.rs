@@ -6,11 +6,11 @@
 //! Downstream of the evaluation (it reads which declaration added each instance and
 //! edge) and of the plan (the texts, in the plan's language, and step numbers).
 
-use super::Evaluation;
 use super::bindings::{self, Chosen};
 use super::instances::{Arg, Origin};
 use super::interp::Env;
 use super::naming::{self, hop_name};
+use super::{Evaluation, phrases};
 use crate::inventory::Inventory;
 use crate::model::{Each, EachSource, Expr, FactRef, Outcome, PlaceBase, Procedure, Rulebook};
 use crate::plan::{Finding, Plan, PlannedStep};
@@ -115,14 +115,16 @@ impl Cx<'_> {
 
     fn step(&self, n: usize) -> Explanation {
         let s = &self.plan.steps[n];
-        let heading = format!(
-            "step {} of {}: {} (`{}`, hop {}, wave {})",
-            n + 1,
-            self.plan.steps.len(),
-            s.title,
-            s.id,
-            s.hop.replace("->", " → "),
-            s.wave
+        let (k, total, hop) = (n + 1, self.plan.steps.len(), s.hop.replace("->", " → "));
+        let heading = self.t(
+            format!(
+                "step {k} of {total}: {} (`{}`, hop {hop}, wave {})",
+                s.title, s.id, s.wave
+            ),
+            format!(
+                "第 {k} 步（共 {total} 步）：{}（`{}`，升级跳 {hop}，第 {} 批）",
+                s.title, s.id, s.wave
+            ),
         );
         let mut sections = vec![self.placed_by(n, s)];
         let after = self.after(n);
@@ -146,7 +148,10 @@ impl Cx<'_> {
             Origin::Order(_) | Origin::Ladder(_) => Vec::new(),
         };
         Section {
-            title: "why it is in the plan".into(),
+            title: self.t(
+                "why it is in the plan".into(),
+                "为什么计划中有这一步".into(),
+            ),
             items,
         }
     }
@@ -159,22 +164,30 @@ impl Cx<'_> {
             Outcome::Step { call, .. } => self.rb.steps[call.step as usize].name == s.action,
             _ => false,
         };
-        let how = if remedy {
-            "as the remediation of a requirement that does not hold"
-        } else {
-            "as the follow-up after its remediation"
-        };
         let place = self.rb.sources.place(rule.span);
+        let text = match remedy {
+            true => self.t(
+                format!("rule `{}` ({place}) adds it as the remediation of a requirement that does not hold", rule.id),
+                format!("规则 `{}`（{place}）添加了它，作为一项不成立的要求的修复步骤", rule.id),
+            ),
+            false => self.t(
+                format!("rule `{}` ({place}) adds it as the follow-up after its remediation", rule.id),
+                format!("规则 `{}`（{place}）添加了它，作为修复步骤之后的后续步骤", rule.id),
+            ),
+        };
         let mut items = vec![Item {
-            text: format!("rule `{}` ({place}) adds it {how}", rule.id),
+            text,
             facts: Vec::new(),
         }];
         let found = self.plan.findings.iter().filter(|f| {
             f.rule == rule.id && f.hop.as_deref() == Some(s.hop.as_str()) && f.cluster == s.cluster
         });
-        items.extend(found.map(finding_item));
+        items.extend(found.map(|f| self.finding_item(f)));
         items.push(Item {
-            text: format!("source: {}", rule.source),
+            text: self.t(
+                format!("source: {}", rule.source),
+                format!("依据：{}", rule.source),
+            ),
             facts: Vec::new(),
         });
         items
@@ -185,10 +198,17 @@ impl Cx<'_> {
     fn by_procedure(&self, p: u16, inst: u32) -> Vec<Item> {
         let proc = &self.rb.procedures[p as usize];
         let mut items = vec![Item {
-            text: format!(
-                "procedure `{}` ({}) adds it on this hop",
-                proc.id,
-                self.rb.sources.place(proc.span)
+            text: self.t(
+                format!(
+                    "procedure `{}` ({}) adds it on this hop",
+                    proc.id,
+                    self.rb.sources.place(proc.span)
+                ),
+                format!(
+                    "流程 `{}`（{}）在这一跳添加了它",
+                    proc.id,
+                    self.rb.sources.place(proc.span)
+                ),
             ),
             facts: Vec::new(),
         }];
@@ -212,11 +232,17 @@ impl Cx<'_> {
             state,
         );
         items.push(Item {
-            text: format!("it applies here because: {}", conditions(self.rb, proc)),
+            text: self.t(
+                format!("it applies here because: {}", self.conditions(proc)),
+                format!("它在这里适用，因为：{}", self.conditions(proc)),
+            ),
             facts,
         });
         items.push(Item {
-            text: format!("source: {}", proc.source),
+            text: self.t(
+                format!("source: {}", proc.source),
+                format!("依据：{}", proc.source),
+            ),
             facts: Vec::new(),
         });
         items
@@ -237,7 +263,11 @@ impl Cx<'_> {
             let Some(k) = self.number(&id) else {
                 continue;
             };
-            let text = format!("after step {k} (`{id}`): {}", self.edge_reason(e.origin));
+            let why = self.edge_reason(e.origin);
+            let text = self.t(
+                format!("after step {k} (`{id}`): {why}"),
+                format!("在第 {k} 步（`{id}`）之后：{why}"),
+            );
             if !items.iter().any(|i| i.text == text) {
                 items.push(Item {
                     text,
@@ -246,7 +276,7 @@ impl Cx<'_> {
             }
         }
         Section {
-            title: "what it comes after".into(),
+            title: self.t("what it comes after".into(), "它排在哪些步骤之后".into()),
             items,
         }
     }
@@ -254,22 +284,37 @@ impl Cx<'_> {
     fn edge_reason(&self, origin: Origin) -> String {
         let rb = self.rb;
         match origin {
-            Origin::Procedure(p) => format!(
-                "the `do` chain of procedure `{}` ({})",
-                rb.procedures[p as usize].id, rb.procedures[p as usize].source
-            ),
-            Origin::Rule(r) => format!(
-                "rule `{}` places its remediation before, or its follow-up after, that step ({})",
-                rb.rules[r as usize].id, rb.rules[r as usize].source
-            ),
-            Origin::Order(o) => format!(
-                "order `{}` ({})",
-                rb.orders[o as usize].id, rb.orders[o as usize].source
-            ),
-            Origin::Ladder(s) => format!(
-                "`{}` moves one minor version at a time",
-                rb.steps[s as usize].name
-            ),
+            Origin::Procedure(p) => {
+                let (id, src) = (
+                    &rb.procedures[p as usize].id,
+                    &rb.procedures[p as usize].source,
+                );
+                self.t(
+                    format!("the `do` chain of procedure `{id}` ({src})"),
+                    format!("流程 `{id}` 的 `do` 顺序（{src}）"),
+                )
+            }
+            Origin::Rule(r) => {
+                let (id, src) = (&rb.rules[r as usize].id, &rb.rules[r as usize].source);
+                self.t(
+                    format!("rule `{id}` places its remediation before, or its follow-up after, that step ({src})"),
+                    format!("规则 `{id}` 把它的修复步骤排在那一步之前，或把后续步骤排在那一步之后（{src}）"),
+                )
+            }
+            Origin::Order(o) => {
+                let (id, src) = (&rb.orders[o as usize].id, &rb.orders[o as usize].source);
+                self.t(
+                    format!("order `{id}` ({src})"),
+                    format!("顺序规则 `{id}`（{src}）"),
+                )
+            }
+            Origin::Ladder(s) => {
+                let name = &rb.steps[s as usize].name;
+                self.t(
+                    format!("`{name}` moves one minor version at a time"),
+                    format!("`{name}` 每次只升级一个次版本"),
+                )
+            }
         }
     }
 
@@ -280,10 +325,10 @@ impl Cx<'_> {
             .findings
             .iter()
             .filter(|f| f.fixed_by.as_deref() == Some(s.id.as_str()))
-            .map(finding_item)
+            .map(|f| self.finding_item(f))
             .collect();
         Section {
-            title: "what it fixes".into(),
+            title: self.t("what it fixes".into(), "它修复什么".into()),
             items,
         }
     }
@@ -308,7 +353,8 @@ impl Cx<'_> {
         let rb = self.rb;
         let rule = &rb.rules[r];
         let hop = hop_name(&rb.hops[self.ev.hops[pos as usize] as usize]);
-        let title = format!("hop {}", hop.replace("->", " → "));
+        let arrow = hop.replace("->", " → ");
+        let title = self.t(format!("hop {arrow}"), format!("升级跳 {arrow}"));
         let state = self.ev.hop_state(pos, &self.inventory.facts);
         let ctx = self.ev.ctx(rb, pos);
         let mut env = Env::new(&rb.schema, state, &ctx, rule.num_vars);
@@ -319,7 +365,10 @@ impl Cx<'_> {
             }
             let facts = naming::paths_of(rb, (&[], 0), &reads, &[], state);
             let items = vec![Item {
-                text: "does not apply: its `when` is false on this hop".into(),
+                text: self.t(
+                    "does not apply: its `when` is false on this hop".into(),
+                    "不适用：它的 `when` 在这一跳上为假".into(),
+                ),
                 facts,
             }];
             return Section { title, items };
@@ -342,9 +391,11 @@ impl Cx<'_> {
         items.extend(self.not_selected(rule, state, &seen, cluster));
         if items.is_empty() {
             let whom = cluster.map_or(String::new(), |c| format!(" on `{c}`"));
+            let zh_whom = cluster.map_or(String::new(), |c| format!("在 `{c}` 上"));
             items.push(Item {
-                text: format!(
-                    "selects nothing{whom}: no binding of its `each` clauses passes their `where`"
+                text: self.t(
+                    format!("selects nothing{whom}: no binding of its `each` clauses passes their `where`"),
+                    format!("{zh_whom}没有选中任何对象：它的 `each` 子句没有一个绑定满足 `where`"),
                 ),
                 facts: Vec::new(),
             });
@@ -384,7 +435,10 @@ impl Cx<'_> {
         }
         let clause = one_line(self.rb.sources.slice(first.span));
         Some(Item {
-            text: format!("not selected by `{clause}`: {}", names.join(", ")),
+            text: self.t(
+                format!("not selected by `{clause}`: {}", names.join(", ")),
+                format!("未被 `{clause}` 选中：{}", names.join("、")),
+            ),
             facts,
         })
     }
@@ -398,10 +452,14 @@ impl Cx<'_> {
             .any(|f| f.rule as usize == r && f.hop == pos && f.binding == b);
         let state = self.ev.hop_state(pos, &self.inventory.facts);
         let facts = naming::fact_paths(self.rb, rule, b, state);
-        let who = who.unwrap_or("the platform");
+        let platform = self.t("the platform".into(), "平台".into());
+        let who = who.unwrap_or(&platform);
         if !fired {
             return Item {
-                text: format!("{who}: the requirement holds, so no finding"),
+                text: self.t(
+                    format!("{who}: the requirement holds, so no finding"),
+                    format!("{who}：要求成立，因此没有发现项"),
+                ),
                 facts,
             };
         }
@@ -413,37 +471,58 @@ impl Cx<'_> {
                 .fixed_by
                 .as_deref()
                 .map(|id| match self.number(id) {
-                    Some(k) => format!("; fixed by step {k} (`{id}`)"),
-                    None => format!("; fixed by `{id}`"),
+                    Some(k) => self.t(
+                        format!("; fixed by step {k} (`{id}`)"),
+                        format!("；由第 {k} 步（`{id}`）修复"),
+                    ),
+                    None => self.t(format!("; fixed by `{id}`"), format!("；由 `{id}` 修复")),
                 })
                 .unwrap_or_default();
-            format!(": {}{fix}", f.message)
+            format!("{}{}{fix}", self.t(": ".into(), "：".into()), f.message)
         });
+        let severity = rule.severity().as_str();
         Item {
-            text: format!("{who}: fires ({}){what}", rule.severity().as_str()),
+            text: self.t(
+                format!("{who}: fires ({severity}){what}"),
+                format!("{who}：触发（{severity}）{what}"),
+            ),
             facts,
         }
     }
 }
 
-fn finding_item(f: &Finding) -> Item {
-    Item {
-        text: format!("{} finding of `{}`: {}", f.severity, f.rule, f.message),
-        facts: f.facts.clone(),
+impl Cx<'_> {
+    /// `en` or `zh`, in the evaluation's language.
+    fn t(&self, en: String, zh: String) -> String {
+        phrases::pick(self.ev.lang, en, zh)
     }
-}
 
-/// The procedure's conditions as written in the rule file: its `each` clauses.
-fn conditions(rb: &Rulebook, proc: &Procedure) -> String {
-    let parts: Vec<String> = proc
-        .each
-        .iter()
-        .map(|e| format!("`{}`", one_line(rb.sources.slice(e.span))))
-        .collect();
-    if parts.is_empty() {
-        "it has no `each` clause: it applies to the whole platform".into()
-    } else {
-        parts.join(", ")
+    fn finding_item(&self, f: &Finding) -> Item {
+        let (sev, rule, msg) = (&f.severity, &f.rule, &f.message);
+        Item {
+            text: self.t(
+                format!("{sev} finding of `{rule}`: {msg}"),
+                format!("`{rule}` 的 {sev} 发现项：{msg}"),
+            ),
+            facts: f.facts.clone(),
+        }
+    }
+
+    /// The procedure's conditions as written in the rule file: its `each` clauses.
+    fn conditions(&self, proc: &Procedure) -> String {
+        let parts: Vec<String> = proc
+            .each
+            .iter()
+            .map(|e| format!("`{}`", one_line(self.rb.sources.slice(e.span))))
+            .collect();
+        if parts.is_empty() {
+            self.t(
+                "it has no `each` clause: it applies to the whole platform".into(),
+                "它没有 `each` 子句：适用于整个平台".into(),
+            )
+        } else {
+            parts.join(", ")
+        }
     }
 }
 

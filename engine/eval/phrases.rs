@@ -6,7 +6,7 @@
 use crate::model::Lang;
 
 /// `en` or `zh`, whichever `lang` asks for.
-fn pick(lang: Lang, en: String, zh: String) -> String {
+pub(super) fn pick(lang: Lang, en: String, zh: String) -> String {
     match lang {
         Lang::En => en,
         Lang::Zh => zh,
