@@ -43,6 +43,10 @@ pub struct Plan {
     /// The concurrency limits that cut a wave of this plan (an addition to v1).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub limits: Vec<PlanLimit>,
+    /// The language of its texts (`--lang zh`): an addition to v1, absent for English,
+    /// so `uplan validate` compares titles and notes in the language they were made in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lang: Option<String>,
 }
 
 /// A go/no-go point (`before_phase` set: in the window of `hop`, before its first step

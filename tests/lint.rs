@@ -224,3 +224,32 @@ fn the_per_hop_view_refuses_a_hop_the_rulebook_lacks() {
         run.stderr
     );
 }
+
+/// Per language with a `translation` block: a text without an entry is reported at
+/// the English text, an entry no text has at its key; a rulebook without translations
+/// is not asked for any.
+#[test]
+fn translations_missing_and_unused() {
+    let extra = "step lint-say(c: cluster) {\n  title \"Say hello to {c.name}\"\n  note  \"A second text\"\n}\n\
+                 translation zh {\n  \"Say hello to {c.name}\" = \"向 {c.name} 问好\"\n  \"Say goodbye to {c.name}\" = \"向 {c.name} 告别\"\n}\n";
+    let out = warnings_of("translations", extra);
+    let missing: Vec<&str> = out
+        .lines()
+        .filter(|l| l.starts_with("uplan::lint::missing_translation"))
+        .collect();
+    // The mini rulebook's own texts have no entry either; the extra file's one does.
+    assert_eq!(missing.len(), 1, "{out}");
+    assert!(missing[0].contains("note \"A second text\""), "{out}");
+    let unused: Vec<&str> = out
+        .lines()
+        .filter(|l| l.starts_with("uplan::lint::unused_translation"))
+        .collect();
+    assert_eq!(unused.len(), 1, "{out}");
+    assert!(unused[0].contains("\"Say goodbye to {c.name}\""), "{out}");
+    assert!(!out.contains("Say hello to {c.name}\" has"), "{out}");
+    let plain = warnings_of(
+        "no-translations",
+        "step lint-plain(c: cluster) {\n  title \"Plain {c.name}\"\n}\n",
+    );
+    assert!(!plain.contains("_translation"), "{plain}");
+}

@@ -1,5 +1,5 @@
 //! The rendered plan of every example in `examples/` is kept in `plans/` (Markdown and
-//! JSON). This test fails when a rule or renderer change moves a plan and `plans/` was
+//! JSON, and the Markdown in Chinese as `NAME.zh.md`). This test fails when a rule or renderer change moves a plan and `plans/` was
 //! not regenerated. Regenerate them all with:
 //!
 //! ```text
@@ -22,8 +22,8 @@ fn examples() -> Vec<PathBuf> {
     paths
 }
 
-/// (markdown, json) for one example.
-fn render(rb: &uplan::model::Rulebook, path: &Path) -> (String, String) {
+/// (markdown, json, Chinese markdown) for one example.
+fn render(rb: &uplan::model::Rulebook, path: &Path) -> (String, String, String) {
     let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let name = path.display().to_string();
     let inv = uplan::inventory::load(rb, &name, &text)
@@ -45,9 +45,15 @@ fn render(rb: &uplan::model::Rulebook, path: &Path) -> (String, String) {
     let ev = eval::evaluate(rb, &inv, target, Mode::Plan)
         .unwrap_or_else(|p| panic!("{name}:\n{}", uplan::diagnostics::render(&p, false)));
     let plan = ev.to_plan(rb, &inv);
+    let zh = ev.in_lang(uplan::model::Lang::Zh).to_plan(rb, &inv);
+    let zh_options = uplan::render::Options {
+        lang: uplan::model::Lang::Zh,
+        ..Default::default()
+    };
     (
         uplan::render::markdown(&plan, &uplan::render::Options::default()),
         uplan::render::json(&plan),
+        uplan::render::markdown(&zh, &zh_options),
     )
 }
 
@@ -64,12 +70,12 @@ fn rendered_plans_are_current() {
         examples.len()
     );
     for path in &examples {
-        let (md, json) = render(&rb, path);
+        let (md, json, zh) = render(&rb, path);
         let stem = path
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_default();
-        for (ext, text) in [("md", &md), ("json", &json)] {
+        for (ext, text) in [("md", &md), ("json", &json), ("zh.md", &zh)] {
             let out = Path::new("plans").join(format!("{stem}.{ext}"));
             let current = std::fs::read_to_string(&out).unwrap_or_default();
             if &current != text {
@@ -88,6 +94,7 @@ fn rendered_plans_are_current() {
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_default();
+        let stem = stem.strip_suffix(".zh").unwrap_or(&stem);
         let known = examples
             .iter()
             .any(|e| e.file_stem().is_some_and(|s| s.to_string_lossy() == stem));

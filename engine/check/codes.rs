@@ -92,3 +92,8 @@ pub const BAD_SYNONYM: &str = "uplan::check::bad_synonym";
 /// parameter or `_`), or a milestone named like a step: a milestone cannot stand for
 /// its steps.
 pub const BAD_MILESTONE: &str = "uplan::check::bad_milestone";
+/// `translation fr { … }` (uplan translates into `zh`; the rule texts are English).
+pub const UNKNOWN_LANGUAGE: &str = "uplan::check::unknown_language";
+/// `"Upgrade {c.name}" = "升级 {c.kubernetes}"`: a translation's placeholder that its
+/// English text does not have.
+pub const TRANSLATION_PLACEHOLDER: &str = "uplan::check::translation_placeholder";

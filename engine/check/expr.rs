@@ -562,7 +562,10 @@ impl Cx<'_> {
                 }
             }
         }
-        Template { parts }
+        Template {
+            parts,
+            translations: Vec::new(),
+        }
     }
 
     /// A hole whose value may be null would print `none` into a title, command or

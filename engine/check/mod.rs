@@ -25,6 +25,7 @@ mod schema;
 mod scope;
 mod steps;
 pub mod suggest;
+mod translations;
 
 /// "Did you mean": the closest of `candidates` to `name`, if it is close enough to be a typo.
 pub use suggest::closest as suggest_closest;
@@ -47,6 +48,7 @@ use crate::syntax::ast;
 pub fn check(sources: Sources, modules: Vec<ast::Module>) -> Result<Rulebook, Problems> {
     let decls = Decls::collect(&modules);
     let mut cx = Cx::new(&sources);
+    translations::build(&mut cx, &decls);
     consts::build(&mut cx, &decls);
     schema::build(&mut cx, &decls);
     consts::reject_shadowing(&mut cx);
@@ -69,6 +71,7 @@ pub fn check(sources: Sources, modules: Vec<ast::Module>) -> Result<Rulebook, Pr
         problems,
         schema,
         milestones,
+        translations,
         ..
     } = cx;
     let rulebook = Rulebook {
@@ -86,6 +89,7 @@ pub fn check(sources: Sources, modules: Vec<ast::Module>) -> Result<Rulebook, Pr
         checkpoints,
         path,
         tests,
+        translations: translations.out,
     };
     problems.into_result(rulebook)
 }
@@ -111,6 +115,7 @@ pub(crate) struct Decls<'m> {
     pub tests: Vec<&'m ast::TestDecl>,
     pub milestones: Vec<&'m ast::MilestoneDecl>,
     pub checkpoints: Vec<&'m ast::CheckpointDecl>,
+    pub translations: Vec<&'m ast::TranslationDecl>,
 }
 
 impl<'m> Decls<'m> {
@@ -136,6 +141,7 @@ impl<'m> Decls<'m> {
                 ast::Decl::Test(x) => d.tests.push(x),
                 ast::Decl::Milestone(x) => d.milestones.push(x),
                 ast::Decl::Checkpoint(x) => d.checkpoints.push(x),
+                ast::Decl::Translation(x) => d.translations.push(x),
             }
         }
         d
@@ -188,6 +194,7 @@ pub(crate) struct Cx<'s> {
     pub step_index: HashMap<String, StepId>,
     pub record_index: HashMap<String, RecordId>,
     pub enum_index: HashMap<Vec<String>, EnumId>,
+    pub translations: translations::Catalog,
 }
 
 impl<'s> Cx<'s> {
@@ -208,6 +215,7 @@ impl<'s> Cx<'s> {
             step_index: HashMap::default(),
             record_index: HashMap::default(),
             enum_index: HashMap::default(),
+            translations: Default::default(),
         }
     }
 

@@ -38,7 +38,7 @@ fn rule(cx: &mut Cx, decl: &ast::ClauseDecl) -> Option<Rule> {
     let then = c
         .follow_up
         .map(|(f, span)| follow_up(cx, &mut sc, f, &origin, span));
-    let message = c.message.map(|(m, _)| cx.template(&mut sc, m));
+    let message = c.message.map(|(m, _)| cx.text(&mut sc, m));
     // Checked like the message: same variables, same narrowing.
     let source_template = c
         .source

@@ -64,11 +64,11 @@ fn checkpoint(cx: &mut Cx, decl: &ast::CheckpointDecl) -> Option<Checkpoint> {
                 cx.once(&mut p.place, i, span, "before");
             }
             K::Title(s) => {
-                let t = cx.template(&mut sc, s);
+                let t = cx.text(&mut sc, s);
                 cx.once(&mut p.title, t, span, "title");
             }
-            K::Check(s, when) => checks.push(conditional(cx, &mut sc, s, when)),
-            K::Command(s, when) => commands.push(conditional(cx, &mut sc, s, when)),
+            K::Check(s, when) => checks.push(conditional(cx, &mut sc, s, when, true)),
+            K::Command(s, when) => commands.push(conditional(cx, &mut sc, s, when, false)),
         }
     }
     for (missing, help) in [

@@ -104,7 +104,7 @@ fn fields(cx: &mut Cx, id: RecordId, block: &ast::FieldBlock) {
         let default = f.default.as_ref().and_then(|e| cx.constant(e, &ty));
         let meta = FieldMeta {
             format: format_of(&f.ty),
-            probe: f.probe.as_ref().and_then(|p| cx.plain_string(p)),
+            probe: f.probe.as_ref().and_then(|p| cx.plain_text(p)),
             doc: f.doc.as_ref().and_then(|p| cx.plain_string(p)),
             values: value_meanings(cx, f, &ty),
             ..FieldMeta::default()

@@ -88,7 +88,7 @@ fn body(cx: &mut Cx, decl: &ast::StepDecl, params: Vec<Param>) -> StepDef {
         let span = clause.span;
         match &clause.kind {
             ast::StepClauseKind::Title(s) => {
-                let t = cx.template(&mut sc, s);
+                let t = cx.text(&mut sc, s);
                 cx.once(&mut parts.title, t, span, "title");
             }
             ast::StepClauseKind::Phase(name) => {
@@ -99,9 +99,11 @@ fn body(cx: &mut Cx, decl: &ast::StepDecl, params: Vec<Param>) -> StepDef {
             ast::StepClauseKind::Automatic => cx.once(&mut parts.manual, false, span, "automatic"),
             ast::StepClauseKind::Duration(m) => cx.once(&mut parts.duration, *m, span, "duration"),
             ast::StepClauseKind::Command(s, when) => {
-                commands.push(conditional(cx, &mut sc, s, when))
+                commands.push(conditional(cx, &mut sc, s, when, false))
             }
-            ast::StepClauseKind::Note(s, when) => notes.push(conditional(cx, &mut sc, s, when)),
+            ast::StepClauseKind::Note(s, when) => {
+                notes.push(conditional(cx, &mut sc, s, when, true))
+            }
             ast::StepClauseKind::Effect(kind, when) => {
                 effects.extend(cx.effect(&mut sc, kind, when.as_ref()))
             }
@@ -111,11 +113,11 @@ fn body(cx: &mut Cx, decl: &ast::StepDecl, params: Vec<Param>) -> StepDef {
                 }
             }
             ast::StepClauseKind::Optional(s) => {
-                let t = cx.template(&mut sc, s);
+                let t = cx.text(&mut sc, s);
                 cx.once(&mut parts.optional, t, span, "optional");
             }
             ast::StepClauseKind::Runbook(kind, s, when) => {
-                let c = conditional(cx, &mut sc, s, when);
+                let c = conditional(cx, &mut sc, s, when, true);
                 super::runbook::step_clause(&mut runbook, *kind, c);
             }
         }
@@ -171,12 +173,14 @@ pub(super) fn phase_index(cx: &mut Cx, name: &ast::Ident) -> u16 {
     cx.phases.len() as u16
 }
 
-/// `command "…" when E` / `note "…" when E`: the text sees what `E` narrows.
+/// `command "…" when E` / `note "…" when E`: the text sees what `E` narrows. A note
+/// is `translated` (a text people read); a command is the same in every language.
 pub(super) fn conditional(
     cx: &mut Cx,
     sc: &mut Scope,
     s: &ast::StrLit,
     when: &Option<ast::Expr>,
+    translated: bool,
 ) -> Conditional<Template> {
     let mark = sc.mark();
     let when = when.as_ref().and_then(|w| {
@@ -185,7 +189,11 @@ pub(super) fn conditional(
         sc.narrow(n);
         e
     });
-    let item = cx.template(sc, s);
+    let item = if translated {
+        cx.text(sc, s)
+    } else {
+        cx.template(sc, s)
+    };
     sc.reset(mark);
     Conditional { item, when }
 }

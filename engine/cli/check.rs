@@ -310,6 +310,7 @@ clusters:
             post_checks: vec![],
             limits: vec![],
             clusters: vec![],
+            lang: None,
         }
     }
 

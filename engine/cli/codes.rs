@@ -44,3 +44,7 @@ pub const UNKNOWN_SCHEMA: &str = "uplan::cli::unknown_schema";
 
 /// `--today` or `UPLAN_TODAY` is not a `YYYY-MM-DD` date: `--today 31.12.2026`.
 pub const BAD_DATE: &str = "uplan::cli::bad_date";
+
+/// `uplan explain inv.yaml upgrade-kubernets` names no step of the plan and no rule of
+/// the rulebook (with "did you mean" when one is close).
+pub const EXPLAIN_UNKNOWN: &str = "uplan::explain::unknown_target";

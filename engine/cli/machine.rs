@@ -130,6 +130,12 @@ pub fn describe_code(code: &str) -> Option<&'static str> {
             "A pattern naming a step no declaration adds on a hop where the pattern is used, so its constraint vanishes there",
         ),
         "uplan::lint::dead_order" => Some("An order whose two steps never occur on one hop"),
+        "uplan::lint::missing_translation" => Some(
+            "A title, note, message, consequence or probe with no entry in a language the rulebook translates into",
+        ),
+        "uplan::lint::unused_translation" => Some(
+            "A translation whose key (the English text as written) matches no text of the rulebook",
+        ),
         _ => None,
     }
 }

@@ -6,6 +6,7 @@ mod check;
 mod codes;
 mod diff;
 mod docs;
+mod explain;
 mod fmt;
 mod inventory;
 mod io;
@@ -88,7 +89,27 @@ enum Command {
     Test(TestArgs),
     /// Print the JSON Schema of the inventory (from the rulebook), a plan or a check report
     Schema(SchemaArgs),
+    /// Why a step is in the plan, or why a rule fired or did not, with the inventory lines
+    #[command(after_help = EXPLAIN_EXAMPLES)]
+    Explain(ExplainArgs),
 }
+
+#[derive(Args, Debug)]
+struct ExplainArgs {
+    #[command(flatten)]
+    input: Input,
+    /// A step id (`3.16->4.0:upgrade-kubernetes(biz-1,1.29)`), `ACTION [CLUSTER]`, or
+    /// `RULE [CLUSTER]`
+    #[arg(required = true, num_args = 1..=2, value_name = "STEP-OR-RULE")]
+    what: Vec<String>,
+}
+
+const EXPLAIN_EXAMPLES: &str = "Examples:
+  uplan explain examples/harbor-3.16-to-4.3.yaml --to 4.3 upgrade-kubernetes biz-1
+  uplan explain inventory.yaml --to 4.3 '4.2->4.3:upgrade-cluster(biz-1)'
+  uplan explain inventory.yaml --to 4.3 preflight-resource-patches global
+
+Exit codes: 0 explained, 2 bad input (also a step or rule the plan does not have).";
 
 #[derive(Args, Debug)]
 #[command(after_help = "Exit codes: 0 every test passes, 1 a test fails, 2 bad input.")]
@@ -439,6 +460,7 @@ where
             terminal.stderr_colour,
         ),
         Command::Schema(a) => schema::schema(a.kind, a.rules.as_deref()),
+        Command::Explain(a) => explain::explain(&a.input, &a.what, colour),
     };
     let delivered = result.and_then(|report| deliver(report, target.as_ref()));
     delivered.unwrap_or_else(|problems| machine::failure(&problems, terminal, how))

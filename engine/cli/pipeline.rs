@@ -26,7 +26,6 @@ pub struct Loaded {
     pub waivers: Option<Waivers>,
     pub today: Date,
     /// `--lang`: the language the evaluator picks rule texts in.
-    #[allow(dead_code)] // read once the rulebook carries translations
     pub lang: Lang,
 }
 
@@ -139,7 +138,8 @@ pub fn evaluate(loaded: &Loaded, mode: Mode) -> Result<Plan, Problems> {
         target,
         ..
     } = loaded;
-    let evaluation = eval::evaluate(rulebook, inventory, target.as_ref(), mode)?;
+    let evaluation =
+        eval::evaluate(rulebook, inventory, target.as_ref(), mode)?.in_lang(loaded.lang);
     let mut plan = evaluation.to_plan(rulebook, inventory);
     let mut provenance = loaded.provenance.clone();
     if let Some(w) = &loaded.waivers {

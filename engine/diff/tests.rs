@@ -44,6 +44,7 @@ fn plan(steps: &[&str], findings: Vec<Finding>) -> Plan {
         post_checks: vec![],
         limits: vec![],
         clusters: vec![],
+        lang: None,
     }
 }
 

@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use super::shell;
 
 use crate::model::{
-    CmpOp, Expr, HopRef, Quantifier, Rulebook, Schema, Template, TemplatePart, Type, Value,
+    CmpOp, Expr, HopRef, Lang, Quantifier, Rulebook, Schema, Template, TemplatePart, Type, Value,
     Version, VersionRange,
 };
 
@@ -121,6 +121,8 @@ pub struct Env<'a> {
     pub root: &'a Value,
     pub hop: &'a HopCtx<'a>,
     pub slots: Vec<Val<'a>>,
+    /// The language texts are rendered in ([`Template::in_lang`]); commands ignore it.
+    pub lang: Lang,
 }
 
 impl<'a> Env<'a> {
@@ -130,7 +132,14 @@ impl<'a> Env<'a> {
             root,
             hop,
             slots: vec![Val::Null; frame as usize],
+            lang: Lang::En,
         }
+    }
+
+    /// The same environment rendering texts in `lang`.
+    pub fn in_lang(mut self, lang: Lang) -> Env<'a> {
+        self.lang = lang;
+        self
     }
 
     pub fn set(&mut self, var: u16, val: Val<'a>) {
@@ -274,9 +283,10 @@ impl<'a> Env<'a> {
     }
 
     /// Renders a message, title or command template against this frame.
+    /// A text (title, note, message) in the environment's language.
     pub fn render(&mut self, t: &'a Template) -> String {
         let mut out = String::new();
-        for part in &t.parts {
+        for part in &t.in_lang(self.lang).parts {
             match part {
                 TemplatePart::Text(s) => out.push_str(s),
                 TemplatePart::Hole(e, ty) => {
@@ -297,7 +307,7 @@ impl<'a> Env<'a> {
         decorate: &mut dyn FnMut(&mut Env<'a>, &'a Expr, Val<'a>) -> Option<String>,
     ) -> String {
         let mut out = String::new();
-        for part in &t.parts {
+        for part in &t.in_lang(self.lang).parts {
             match part {
                 TemplatePart::Text(s) => out.push_str(s),
                 TemplatePart::Hole(e, ty) => {

@@ -9,6 +9,7 @@ mod conflicts;
 mod content;
 mod effects;
 mod exercised;
+pub mod explain;
 mod firing;
 mod graph_args;
 mod hop;
@@ -22,6 +23,7 @@ mod output;
 mod path;
 mod patterns;
 mod placement;
+mod phrases;
 mod replay;
 mod runbook;
 mod schedule;
@@ -34,7 +36,7 @@ use std::sync::Arc;
 
 use crate::diagnostics::{Problem, Problems};
 use crate::inventory::Inventory;
-use crate::model::{Rulebook, Value, Version};
+use crate::model::{Lang, Rulebook, Value, Version};
 use crate::plan::{Finding, Plan};
 use effects::{apply, bind_args, plan_effects, read};
 use hop::{Planner, RawFinding};
@@ -101,6 +103,8 @@ pub struct Evaluation {
     walk_violations: Vec<Violation>,
     /// An anchor that matched nothing in a hop that was blocked anyway (see `anchors`).
     absent_while_blocked: Option<Problem>,
+    /// The language [`Evaluation::to_plan`] writes the texts in (`--lang`).
+    pub lang: Lang,
 }
 
 impl Evaluation {
@@ -115,6 +119,13 @@ impl Evaluation {
     /// The plan contract value (`uplan.plan/v1`).
     pub fn to_plan(&self, rulebook: &Rulebook, inventory: &Inventory) -> Plan {
         output::to_plan(self, rulebook, inventory)
+    }
+
+    /// The same evaluation, writing its texts in `lang`: the rulebook's translations
+    /// and the engine's own phrases; commands, ids and names stay as they are.
+    pub fn in_lang(mut self, lang: Lang) -> Evaluation {
+        self.lang = lang;
+        self
     }
 
     /// The findings only, as in the plan.
@@ -146,6 +157,7 @@ impl Evaluation {
             rule_keys: Vec::new(),
             walk_violations: Vec::new(),
             absent_while_blocked: None,
+            lang: Lang::En,
         }
     }
 

@@ -8,7 +8,7 @@ use super::instances::{Arg, Graph};
 use super::interp::{Val, display, root_list};
 use super::types::{each_var_types, type_of};
 use crate::model::{
-    EachSource, Expr, FactRef, Hop, PlaceBase, Rule, Rulebook, Schema, Type, Value,
+    Each, EachSource, Expr, FactRef, Hop, PlaceBase, Rule, Rulebook, Schema, Type, Value,
 };
 
 /// The key (`name`) of the entity at `index` of root list `field`.
@@ -103,13 +103,13 @@ pub fn subject(rb: &Rulebook, graph: &Graph, root: &Value, inst: u32) -> Option<
 /// The dotted path of each variable bound by a rule's `each` clauses.
 fn binding_paths(
     rb: &Rulebook,
-    rule: &Rule,
+    (each, num_vars): (&[Each], u16),
     binding: &[Chosen],
     root: &Value,
     types: &[Option<Type>],
 ) -> Vec<Option<String>> {
-    let mut paths: Vec<Option<String>> = vec![None; rule.num_vars as usize];
-    for (e, chosen) in rule.each.iter().zip(binding) {
+    let mut paths: Vec<Option<String>> = vec![None; num_vars as usize];
+    for (e, chosen) in each.iter().zip(binding) {
         let (base, label) = match &e.source {
             EachSource::Entity { root_field, .. } => (
                 Some(
@@ -172,10 +172,31 @@ fn expr_path(
 
 /// The dotted paths of the facts a finding is about.
 pub fn fact_paths(rb: &Rulebook, rule: &Rule, binding: &[Chosen], root: &Value) -> Vec<String> {
-    let types = each_var_types(&rb.schema, &rule.each, rule.num_vars);
-    let paths = binding_paths(rb, rule, binding, root, &types);
+    let decl = (rule.each.as_slice(), rule.num_vars);
+    let mut out = paths_of(rb, decl, &rule.facts, binding, root);
+    if out.is_empty() {
+        let types = each_var_types(&rb.schema, &rule.each, rule.num_vars);
+        let paths = binding_paths(rb, decl, binding, root, &types);
+        if let Some(p) = paths.iter().flatten().last() {
+            out.push(p.clone());
+        }
+    }
+    out
+}
+
+/// The dotted paths of `facts` (read by a declaration with these `each` clauses and
+/// this many variables) under one binding; facts of unbound variables are left out.
+pub fn paths_of(
+    rb: &Rulebook,
+    (each, num_vars): (&[Each], u16),
+    facts: &[FactRef],
+    binding: &[Chosen],
+    root: &Value,
+) -> Vec<String> {
+    let types = each_var_types(&rb.schema, each, num_vars);
+    let paths = binding_paths(rb, (each, num_vars), binding, root, &types);
     let mut out = Vec::new();
-    for FactRef { base, fields } in &rule.facts {
+    for FactRef { base, fields } in facts {
         let mut expr = match base {
             PlaceBase::Root => Expr::Root,
             PlaceBase::Var(v) => Expr::Var(*v),
@@ -189,11 +210,6 @@ pub fn fact_paths(rb: &Rulebook, rule: &Rule, binding: &[Chosen], root: &Value) 
         {
             out.push(p);
         }
-    }
-    if out.is_empty()
-        && let Some(p) = paths.iter().flatten().last()
-    {
-        out.push(p.clone());
     }
     out
 }

@@ -7,9 +7,11 @@ use super::instances::Arg;
 use super::instances::Origin;
 use super::interp::{Env, Val, display, root_list};
 use super::naming::{binding_subject, fact_paths, hop_name, join_versions, step_id, subject};
-use super::{Evaluation, NoPath, NoPathKind, naming, optional, path, run_step, runbook};
+use super::{
+    Evaluation, NoPath, NoPathKind, naming, optional, path, phrases, run_step, runbook,
+};
 use crate::inventory::{Absent, Inventory, Notice, NoticeKind};
-use crate::model::{Effect, Expr, PlaceBase, Rulebook, Type, Value};
+use crate::model::{Effect, Expr, Lang, PlaceBase, Rulebook, Type, Value};
 use crate::plan::{Finding, InventoryMeta, Plan, PlannedStep, SCHEMA_ID, Status};
 
 pub fn origin_id(rb: &Rulebook, o: Origin) -> Option<String> {
@@ -57,6 +59,7 @@ pub fn to_plan(ev: &Evaluation, rb: &Rulebook, inventory: &Inventory) -> Plan {
         post_checks,
         clusters,
         limits,
+        lang: (ev.lang != Lang::En).then(|| ev.lang.code().to_string()),
     }
 }
 
@@ -87,16 +90,18 @@ pub fn findings(ev: &Evaluation, rb: &Rulebook, inventory: &Inventory) -> Vec<Fi
         out.push(path_finding(ev, rb, "block", no_path_message(ev, rb, np)));
     }
     if ev.at_target {
-        let message = format!(
-            "the platform already runs {}, which is the target {}: there is nothing to upgrade",
-            ev.from, ev.to
-        );
+        let message = phrases::at_target(ev.lang, &ev.from.to_string(), &ev.to.to_string());
         out.push(path_finding(ev, rb, "info", message));
     }
     for f in ev.findings.iter().filter(|f| !f.suppressed) {
         out.push(finding(ev, rb, initial, f));
     }
-    out.extend(inventory.notices.iter().map(|n| notice_finding(rb, n)));
+    out.extend(
+        inventory
+            .notices
+            .iter()
+            .map(|n| notice_finding(rb, n, ev.lang)),
+    );
     out.extend(unknown_findings(ev, rb, inventory));
     super::locations::attach(&mut out, inventory);
     out
@@ -119,26 +124,32 @@ fn unknown_findings(ev: &Evaluation, rb: &Rulebook, inventory: &Inventory) -> Ve
             .map(|(_, r)| rb.rules[*r as usize].id.as_str())
             .collect();
         rules.dedup();
-        out.push(unknown_finding(rb, inventory, a, &rules));
+        out.push(unknown_finding(rb, inventory, a, &rules, ev.lang));
     }
     out
 }
 
-fn unknown_finding(rb: &Rulebook, inventory: &Inventory, a: &Absent, rules: &[&str]) -> Finding {
+fn unknown_finding(
+    rb: &Rulebook,
+    inventory: &Inventory,
+    a: &Absent,
+    rules: &[&str],
+    lang: Lang,
+) -> Finding {
     let record = match a.entity {
         Some((list, _)) => rb.schema.entity_of_root_field(list),
         None => Some(rb.schema.root),
     };
     let def = record.and_then(|r| rb.schema.field_def(r, a.field));
     let assumed = match def.and_then(|d| d.default.as_ref()) {
-        Some(Value::List(items)) if items.is_empty() => "an empty list".to_string(),
+        Some(Value::List(items)) if items.is_empty() => phrases::assumed_empty_list(lang),
         Some(v) => {
             let mut s = String::new();
             let ty = def.map_or(Type::Null, |d| d.ty.clone());
             display(&rb.schema, Val::of(v), &ty, &mut s);
             s
         }
-        None => "nothing (none)".to_string(),
+        None => phrases::assumed_nothing(lang),
     };
     let who = a.entity.map(|(list, index)| {
         naming::entity_name(&rb.schema, &inventory.facts, list, index).to_string()
@@ -148,18 +159,15 @@ fn unknown_finding(rb: &Rulebook, inventory: &Inventory, a: &Absent, rules: &[&s
         rule: "uplan.unknown-fact".into(),
         severity: "warn".into(),
         cluster: who,
-        message: format!(
-            "`{}` is not in the inventory, so {} could not really be checked (assumed: {assumed}); find it with: {}",
-            a.fact,
-            if listed.len() == 1 {
-                format!("rule {}", listed[0])
-            } else {
-                format!("rules {}", listed.join(", "))
-            },
-            a.probe
+        message: phrases::unknown_fact(
+            lang,
+            &a.fact,
+            &listed,
+            &assumed,
+            rb.translations.plain_in(lang, &a.probe),
         ),
         facts: vec![a.fact.clone()],
-        source: "the rulebook's schema (`probe`)".into(),
+        source: phrases::unknown_fact_source(lang),
         fixed_by: None,
         hop: None,
         ..Finding::default()
@@ -169,30 +177,19 @@ fn unknown_finding(rb: &Rulebook, inventory: &Inventory, a: &Absent, rules: &[&s
 /// A name the rulebook does not know. Close to a known name it is a warning (a typo
 /// hides what the rules would have done); otherwise a note, since most such names are
 /// plugins no rule cares about, and warning on each would teach people to skip warnings.
-fn notice_finding(rb: &Rulebook, n: &Notice) -> Finding {
+fn notice_finding(rb: &Rulebook, n: &Notice, lang: Lang) -> Finding {
     let (field, suggestion) = match &n.kind {
         NoticeKind::UnknownName { field, suggestion } => (field, suggestion),
         NoticeKind::NameOnly {
             record,
             unset,
             defaults,
-        } => return name_only_finding(rb, n, record, unset, defaults),
+        } => return name_only_finding(rb, n, record, unset, defaults, lang),
     };
+    let value = crate::sanitize::redact_url_userinfo(&n.value);
     let (severity, message) = match suggestion {
-        Some(s) => (
-            "warn",
-            format!(
-                "`{}` is not a name the rulebook knows for `{field}`; did you mean `{s}`? As written, no rule looks at it: correct the spelling if it is `{s}`",
-                crate::sanitize::redact_url_userinfo(&n.value)
-            ),
-        ),
-        None => (
-            "info",
-            format!(
-                "`{}` is not a name the rulebook knows for `{field}`, so no rule looks at it",
-                crate::sanitize::redact_url_userinfo(&n.value)
-            ),
-        ),
+        Some(s) => ("warn", phrases::unknown_name_close(lang, &value, field, s)),
+        None => ("info", phrases::unknown_name_far(lang, &value, field)),
     };
     Finding {
         rule: "uplan.unknown-name".into(),
@@ -200,7 +197,7 @@ fn notice_finding(rb: &Rulebook, n: &Notice) -> Finding {
         cluster: n.entity.clone(),
         message,
         facts: vec![n.fact.clone()],
-        source: format!("the rulebook's vocabulary of `{field}`"),
+        source: phrases::vocabulary_source(lang, field),
         fixed_by: None,
         hop: None,
         ..Finding::default()
@@ -216,6 +213,7 @@ fn name_only_finding(
     record: &str,
     unset: &[String],
     defaults: &[String],
+    lang: Lang,
 ) -> Finding {
     let mut read = Vec::new();
     let mut rules: Vec<&str> = Vec::new();
@@ -232,75 +230,37 @@ fn name_only_finding(
     rules.dedup();
     let name = crate::sanitize::redact_url_userinfo(&n.value);
     let listed: Vec<String> = rules.iter().map(|r| format!("`{r}`")).collect();
-    let (severity, consequence) = if rules.is_empty() {
-        ("info", "no rule reads them".to_string())
-    } else {
-        let who = if listed.len() == 1 { "rule" } else { "rules" };
-        (
-            "warn",
-            format!("{who} {} assumed {}", listed.join(", "), read.join(", ")),
-        )
-    };
+    let severity = if rules.is_empty() { "info" } else { "warn" };
+    let consequence = phrases::name_only_consequence(lang, &listed, &read);
     Finding {
         rule: "uplan.name-only".into(),
         severity: severity.into(),
         cluster: n.entity.clone(),
-        message: format!(
-            "{record} `{name}` is listed by its name alone: its {} are not recorded, so {consequence}; write it as a mapping ({{name: {name}, {}: …}}) to have it checked",
-            and_list(unset),
-            unset.join(": …, ")
-        ),
+        message: phrases::name_only(lang, record, &name, unset, &consequence),
         facts: vec![n.fact.clone()],
-        source: "the rulebook's schema (a record written as its name)".into(),
+        source: phrases::name_only_source(lang),
         fixed_by: None,
         hop: None,
         ..Finding::default()
     }
 }
 
-/// `a`, `a and b`, `a, b and c`.
-fn and_list(items: &[String]) -> String {
-    match items {
-        [] => String::new(),
-        [one] => one.clone(),
-        [init @ .., last] => format!("{} and {last}", init.join(", ")),
-    }
-}
-
 fn no_path_message(ev: &Evaluation, rb: &Rulebook, np: &NoPath) -> String {
-    let (from, to) = (&ev.from, &ev.to);
-    let reach = if !np.known_source {
-        format!("no hop starts at {}", from.major_minor())
-    } else if np.reachable.is_empty() {
-        format!("from {} no hop leads anywhere", from.major_minor())
-    } else {
-        format!(
-            "from {} the rulebook reaches {}",
-            from.major_minor(),
-            join_versions(&np.reachable)
-        )
-    };
+    let (from, to, lang) = (ev.from.to_string(), ev.to.to_string(), ev.lang);
+    let minor = ev.from.major_minor().to_string();
+    let reach = phrases::reach(lang, &minor, np.known_source, &join_versions(&np.reachable));
     match np.kind {
-        NoPathKind::Downgrade => format!(
-            "the target {to} is older than the installed {from}: the rulebook plans upgrades, never downgrades; {reach}"
-        ),
-        NoPathKind::PatchOnly => format!(
-            "the target {to} is a later patch of the installed {from}: the rulebook's hops move from one minor version to the next, so it does not plan a patch upgrade within {}; {reach}",
-            from.major_minor()
-        ),
+        NoPathKind::Downgrade => phrases::downgrade(lang, &to, &from, &reach),
+        NoPathKind::PatchOnly => phrases::patch_only(lang, &to, &from, &minor, &reach),
         NoPathKind::Unreachable => {
-            let there = if !np.known_target {
-                format!(
-                    "no hop leads to {} (the rulebook knows {})",
-                    to.major_minor(),
-                    join_versions(&path::nodes(rb))
-                )
-            } else if np.sources.is_empty() {
-                String::from("no version leads there")
-            } else {
-                format!("it is reached from {}", join_versions(&np.sources))
-            };
-            format!("there is no upgrade path from {from} to {to}: {reach}; {there}")
+            let there = phrases::there(
+                lang,
+                &ev.to.major_minor().to_string(),
+                np.known_target,
+                &join_versions(&path::nodes(rb)),
+                &join_versions(&np.sources),
+            );
+            phrases::unreachable(lang, &from, &to, &reach, &there)
         }
     }
 }
@@ -320,7 +280,7 @@ fn path_finding(ev: &Evaluation, rb: &Rulebook, severity: &str, message: String)
         cluster: None,
         message,
         facts,
-        source: "the rulebook's hops".into(),
+        source: phrases::hops_source(ev.lang),
         fixed_by: None,
         hop: None,
         ..Finding::default()
@@ -349,7 +309,7 @@ fn finding(ev: &Evaluation, rb: &Rulebook, initial: &Value, f: &super::RawFindin
     let hop = ev.hops[f.hop as usize];
     let state = ev.hop_state(f.hop, initial);
     let ctx = ev.ctx(rb, f.hop);
-    let mut env = Env::new(&rb.schema, state, &ctx, rule.num_vars);
+    let mut env = Env::new(&rb.schema, state, &ctx, rule.num_vars).in_lang(ev.lang);
     let mut source = rule.source.clone();
     let mut message = if bindings::rebind(
         &mut env,
@@ -366,7 +326,7 @@ fn finding(ev: &Evaluation, rb: &Rulebook, initial: &Value, f: &super::RawFindin
         rule.id.clone()
     };
     if f.unfixable {
-        message.push_str(" (the step that would fix this cannot: it would have to go backwards)");
+        message.push_str(phrases::unfixable(ev.lang));
     }
     Finding {
         rule: rule.id.clone(),
@@ -425,7 +385,7 @@ fn steps(
         let ctx = ev.ctx(rb, inst.hop);
         let mut extra = PlannedStep::default();
         let mut texts = {
-            let mut env = Env::new(&rb.schema, &state, &ctx, step.num_vars);
+            let mut env = Env::new(&rb.schema, &state, &ctx, step.num_vars).in_lang(ev.lang);
             bind_args(&mut env, &inst.args);
             runbook::texts(&mut env, step, &mut extra);
             Texts::of(&mut env, step)
@@ -439,10 +399,9 @@ fn steps(
         }
         let optional = texts.optional.is_some() && !needed.contains_key(&i);
         if let Some(v) = needed.get(&i) {
-            texts.notes.push(format!(
-                "Not optional in this plan: without it, {}",
-                v.message
-            ));
+            let (rule, step) = (v.rule.as_deref(), v.step.as_deref());
+            let note = phrases::not_optional(ev.lang, &v.message, rule, step);
+            texts.notes.push(note);
         }
         let mut after: Vec<u32> = preds[i as usize]
             .iter()
@@ -553,8 +512,8 @@ fn simulated_remark<'a>(
     display(&rb.schema, Val::of(before), &Type::Null, &mut shown);
     let step = last_writer(ev, rb, hop, list, index, *field);
     Some(match step {
-        Some(n) => format!(" (after step {n}; the inventory has {shown})"),
-        None => format!(" (after the earlier hops; the inventory has {shown})"),
+        Some(n) => phrases::after_step(ev.lang, n, &shown),
+        None => phrases::after_hops(ev.lang, &shown),
     })
 }
 

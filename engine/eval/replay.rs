@@ -652,7 +652,9 @@ pub fn validate_plan(
             .help("a plan file comes from `uplan plan --format json`")
         })?,
     };
-    let ev = super::evaluate_unchecked(rb, inventory, &target, Mode::Plan)?;
+    let lang = plan.lang.as_deref().and_then(crate::model::Lang::from_code);
+    let ev = super::evaluate_unchecked(rb, inventory, &target, Mode::Plan)?
+        .in_lang(lang.unwrap_or_default());
     let path: Vec<String> = super::output::path_names(rb, &ev);
     if path != plan.path {
         let violations = vec![Violation {
@@ -965,6 +967,7 @@ mod tests {
             post_checks: vec![],
             limits: vec![],
             clusters: vec![],
+            lang: None,
         };
         plan_structure(&plan).iter().map(|v| v.code).collect()
     }
@@ -1017,6 +1020,7 @@ mod tests {
             post_checks: vec![],
             limits: vec![],
             clusters: vec![],
+            lang: None,
         };
         let got = plan_structure(&plan);
         assert_eq!(got.len(), 1, "{got:?}");

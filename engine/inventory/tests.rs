@@ -254,6 +254,7 @@ pub(crate) fn rulebook_with(schema: Schema) -> Rulebook {
             span: Span::default(),
         },
         tests: vec![],
+        translations: Default::default(),
     }
 }
 

@@ -6,6 +6,7 @@
 
 pub mod hops;
 pub mod runbook;
+pub mod translations;
 pub mod view;
 
 use std::collections::BTreeSet;
@@ -13,6 +14,8 @@ use std::collections::BTreeSet;
 use crate::diagnostics::{Problem, Problems};
 use crate::model::{Expr, Outcome, Pattern, Rulebook, StepId};
 use hops::Applies;
+
+pub use translations::{MISSING_TRANSLATION, UNUSED_TRANSLATION};
 
 /// A step no procedure, remediation or follow-up ever adds.
 pub const UNUSED_STEP: &str = "uplan::lint::unused_step";
@@ -40,6 +43,7 @@ pub fn warnings(rb: &Rulebook) -> Problems {
     orders(rb, &possible, &mut p);
     limits(rb, &possible, &mut p);
     runbook::warnings(rb, &mut p);
+    translations::check(rb, &mut p);
     p
 }
 

@@ -6,6 +6,7 @@
 
 use std::sync::Arc;
 
+use super::lang::Lang;
 use super::types::{RecordId, Schema, Type};
 use super::value::Value;
 use super::version::Version;
@@ -34,6 +35,54 @@ pub struct Rulebook {
     pub path: PathDecl,
     /// `test` declarations: run by `uplan test`, never read by planning.
     pub tests: Vec<super::ruletest::RuleTest>,
+    /// Which texts have which translations (`translation zh { … }`), for lint; the
+    /// translated templates themselves live in each [`Template`].
+    pub translations: Translations,
+}
+
+/// The translation catalogue as lint sees it: every translatable English text, and
+/// every entry of every `translation` block.
+#[derive(Clone, Debug, Default)]
+pub struct Translations {
+    /// The languages that have at least one `translation` block, in [`Lang`] order.
+    pub langs: Vec<Lang>,
+    /// Every title, note, message and optional consequence, in checking order.
+    pub sites: Vec<TextSite>,
+    pub entries: Vec<TranslationEntry>,
+    /// Translations of texts without holes the schema holds (a field's `probe`), by
+    /// their English text: `(lang, English, translated)`.
+    pub plain: Vec<(Lang, String, String)>,
+}
+
+impl Translations {
+    /// `english` in `lang`: the translation of a plain text (a `probe`), or the
+    /// English itself. The counterpart of [`Template::in_lang`] for texts without holes.
+    pub fn plain_in<'a>(&'a self, lang: Lang, english: &'a str) -> &'a str {
+        self.plain
+            .iter()
+            .find(|(l, e, _)| *l == lang && e == english)
+            .map_or(english, |(_, _, t)| t)
+    }
+}
+
+/// One English text a runbook can show, and the languages it has an entry in.
+#[derive(Clone, Debug)]
+pub struct TextSite {
+    /// The English template as written, quotes included: the key of its entries.
+    pub key: String,
+    pub span: Span,
+    pub langs: Vec<Lang>,
+}
+
+/// `"English" = "translated"` in a `translation LANG` block.
+#[derive(Clone, Debug)]
+pub struct TranslationEntry {
+    pub lang: Lang,
+    pub key: String,
+    /// The span of the key (where lint points when nothing uses it).
+    pub span: Span,
+    /// Some English text of the rulebook has this key.
+    pub used: bool,
 }
 
 /// `path from platform.version to target`: which root facts hold the installed version
@@ -152,6 +201,22 @@ pub enum Expr {
 #[derive(Clone, Debug, Default)]
 pub struct Template {
     pub parts: Vec<TemplatePart>,
+    /// The same text in other languages, checked in the same scope (holes of the
+    /// English text only). Empty for commands: they never change with the language.
+    pub translations: Vec<(Lang, Template)>,
+}
+
+impl Template {
+    /// The template to show in `lang`: its translation, or the English text when the
+    /// rulebook has none (`uplan lint` reports that as `missing_translation`). Every
+    /// text a runbook shows goes through here, so a new text field gets languages by
+    /// being rendered with [`crate::eval`]'s `Env::render`.
+    pub fn in_lang(&self, lang: Lang) -> &Template {
+        self.translations
+            .iter()
+            .find(|(l, _)| *l == lang)
+            .map_or(self, |(_, t)| t)
+    }
 }
 
 #[derive(Clone, Debug)]

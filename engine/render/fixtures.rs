@@ -197,6 +197,7 @@ pub fn ready() -> Plan {
         post_checks: vec![],
         limits: vec![],
         clusters: vec![],
+        lang: None,
     }
 }
 
@@ -233,5 +234,6 @@ pub fn empty() -> Plan {
         post_checks: vec![],
         limits: vec![],
         clusters: vec![],
+        lang: None,
     }
 }

@@ -41,6 +41,7 @@ pub enum Decl {
     Test(TestDecl),
     Milestone(MilestoneDecl),
     Checkpoint(CheckpointDecl),
+    Translation(TranslationDecl),
 }
 
 /// `milestone upgraded(c: cluster) = upgrade-cluster(c) | upgrade-workload-cluster(c)`
@@ -50,6 +51,26 @@ pub struct MilestoneDecl {
     pub params: Vec<ParamDecl>,
     /// The alternatives, each a step pattern over the parameters.
     pub alts: Vec<Pattern>,
+    pub span: Span,
+}
+
+// ---------------------------------------------------------------- translations
+
+/// `translation zh { "English {x}" = "中文 {x}" … }`
+#[derive(Clone, Debug)]
+pub struct TranslationDecl {
+    /// The language code as written (`zh`); the checker knows which exist.
+    pub lang: Ident,
+    pub entries: Vec<TranslationEntry>,
+    pub span: Span,
+}
+
+/// `"English {x}" = "中文 {x}"`: the key is matched against the English texts by its
+/// source text (quotes included), so it is kept as a string literal with its span.
+#[derive(Clone, Debug)]
+pub struct TranslationEntry {
+    pub key: StrLit,
+    pub text: StrLit,
     pub span: Span,
 }
 

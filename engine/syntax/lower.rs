@@ -205,6 +205,7 @@ impl<'s> Lower<'s> {
             Rule::test_decl => Decl::Test(self.test_decl(pair)?),
             Rule::milestone_decl => Decl::Milestone(self.milestone(pair)?),
             Rule::checkpoint_decl => Decl::Checkpoint(self.checkpoint(pair)?),
+            Rule::translation_decl => Decl::Translation(self.translation(pair)?),
             other => return Err(bug(span, &format!("unexpected {other:?}"))),
         })
     }
@@ -339,6 +340,26 @@ impl<'s> Lower<'s> {
         }
         Ok(VocabularyDecl {
             field,
+            entries,
+            span,
+        })
+    }
+
+    /// `translation zh { "key" = "text" … }`
+    fn translation(&mut self, pair: Pair<'_, Rule>) -> R<TranslationDecl> {
+        let span = self.span(&pair);
+        let mut k = self.kids(pair);
+        let lang = self.ident(k.next()?);
+        let mut entries = Vec::new();
+        for entry in k.rest() {
+            let span = self.span(&entry);
+            let mut strings = self.kids(entry);
+            let key = self.string(strings.next()?)?;
+            let text = self.string(strings.next()?)?;
+            entries.push(TranslationEntry { key, text, span });
+        }
+        Ok(TranslationDecl {
+            lang,
             entries,
             span,
         })

@@ -30,6 +30,13 @@ pub fn plan(closure: Closure) -> Json {
             "additionalProperties": closure == Closure::Open,
         }),
     );
+    properties.insert(
+        "lang".into(),
+        json!({
+            "description": "The language of titles, notes and messages (--lang); absent for English. Commands, ids and names are the same in every language.",
+            "enum": ["zh"],
+        }),
+    );
     properties.insert("provenance".into(), provenance(closure));
     super::runbook::plan_fields(&mut properties, closure);
     let mut required = HEADER.to_vec();
