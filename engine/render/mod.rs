@@ -10,6 +10,7 @@ mod diagnostics_json;
 mod diff;
 mod dot;
 mod github;
+mod graph;
 mod html;
 mod json;
 pub mod jsonschema;
@@ -17,6 +18,7 @@ mod junit;
 mod markdown;
 mod mermaid;
 mod sarif;
+mod svg;
 mod text;
 
 use std::borrow::Cow;
