@@ -446,25 +446,50 @@ pub(crate) fn meta_label(plan: &Plan, node: &Node) -> String {
     format!("{mode} · {time}")
 }
 
-/// `text` broken into lines of at most `width` characters at spaces (a longer word
-/// keeps its own line).
+/// `text` broken into lines at most `width` columns wide, at spaces; a word wider
+/// than a line (a Chinese title has no spaces) is broken between characters. East
+/// Asian wide characters count two columns.
 pub(crate) fn wrap(text: &str, width: usize) -> Vec<String> {
+    let width = width.max(2);
     let mut lines: Vec<String> = Vec::new();
     let mut line = String::new();
     for word in text.split(' ').filter(|w| !w.is_empty()) {
-        let len = line.chars().count();
-        if len > 0 && len + 1 + word.chars().count() > width {
+        let (len, wide) = (columns(&line), columns(word));
+        if len > 0 && len + 1 + wide > width {
             lines.push(std::mem::take(&mut line));
         }
         if !line.is_empty() {
             line.push(' ');
         }
-        line.push_str(word);
+        for ch in word.chars() {
+            if columns(&line) + column(ch) > width && !line.is_empty() {
+                lines.push(std::mem::take(&mut line));
+            }
+            line.push(ch);
+        }
     }
     if !line.is_empty() || lines.is_empty() {
         lines.push(line);
     }
     lines
+}
+
+fn columns(text: &str) -> usize {
+    text.chars().map(column).sum()
+}
+
+/// Two columns for the East Asian wide ranges (CJK, kana, Hangul, full-width forms).
+fn column(ch: char) -> usize {
+    match ch {
+        '\u{1100}'..='\u{115F}'
+        | '\u{2E80}'..='\u{A4CF}'
+        | '\u{AC00}'..='\u{D7A3}'
+        | '\u{F900}'..='\u{FAFF}'
+        | '\u{FE30}'..='\u{FE4F}'
+        | '\u{FF00}'..='\u{FF60}'
+        | '\u{FFE0}'..='\u{FFE6}' => 2,
+        _ => 1,
+    }
 }
 
 #[cfg(test)]
@@ -677,5 +702,7 @@ mod tests {
         assert_eq!(step_numbers(&[0, 1, 2, 5, 7, 8]), "1–3, 6, 8–9");
         assert_eq!(wrap("a bb ccc dddd", 6), vec!["a bb", "ccc", "dddd"]);
         assert_eq!(wrap("", 6), vec![""]);
+        assert_eq!(wrap("abcdefgh", 3), vec!["abc", "def", "gh"]);
+        assert_eq!(wrap("升级全局集群", 6), vec!["升级全", "局集群"]);
     }
 }
