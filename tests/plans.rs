@@ -1,5 +1,5 @@
-//! The rendered plan of every example in `examples/` is kept in `plans/` (Markdown and
-//! JSON). This test fails when a rule or renderer change moves a plan and `plans/` was
+//! The rendered plan of every example in `examples/` is kept in `plans/` (Markdown,
+//! JSON and the HTML report). This test fails when a rule or renderer change moves a plan and `plans/` was
 //! not regenerated. Regenerate them all with:
 //!
 //! ```text
@@ -22,8 +22,8 @@ fn examples() -> Vec<PathBuf> {
     paths
 }
 
-/// (markdown, json) for one example.
-fn render(rb: &uplan::model::Rulebook, path: &Path) -> (String, String) {
+/// (markdown, json, html) for one example.
+fn render(rb: &uplan::model::Rulebook, path: &Path) -> (String, String, String) {
     let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let name = path.display().to_string();
     let inv = uplan::inventory::load(rb, &name, &text)
@@ -45,7 +45,8 @@ fn render(rb: &uplan::model::Rulebook, path: &Path) -> (String, String) {
     let ev = eval::evaluate(rb, &inv, target, Mode::Plan)
         .unwrap_or_else(|p| panic!("{name}:\n{}", uplan::diagnostics::render(&p, false)));
     let plan = ev.to_plan(rb, &inv);
-    (uplan::render::markdown(&plan), uplan::render::json(&plan))
+    let html = uplan::render::html(&plan, &uplan::render::Options::default());
+    (uplan::render::markdown(&plan), uplan::render::json(&plan), html)
 }
 
 #[test]
@@ -61,12 +62,12 @@ fn rendered_plans_are_current() {
         examples.len()
     );
     for path in &examples {
-        let (md, json) = render(&rb, path);
+        let (md, json, html) = render(&rb, path);
         let stem = path
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_default();
-        for (ext, text) in [("md", &md), ("json", &json)] {
+        for (ext, text) in [("md", &md), ("json", &json), ("html", &html)] {
             let out = Path::new("plans").join(format!("{stem}.{ext}"));
             let current = std::fs::read_to_string(&out).unwrap_or_default();
             if &current != text {
@@ -88,7 +89,10 @@ fn rendered_plans_are_current() {
         let known = examples
             .iter()
             .any(|e| e.file_stem().is_some_and(|s| s.to_string_lossy() == stem));
-        if !known && p.extension().is_some_and(|x| x == "md" || x == "json") {
+        let ours = p
+            .extension()
+            .is_some_and(|x| x == "md" || x == "json" || x == "html");
+        if !known && ours {
             if regenerate {
                 let _ = std::fs::remove_file(&p);
             } else {
