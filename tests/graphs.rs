@@ -60,7 +60,10 @@ fn graphviz(source: &str) -> Option<String> {
     }
     let out = child.wait_with_output().unwrap_or_else(|e| panic!("{e}"));
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success() && stderr.trim().is_empty(), "dot: {stderr}");
+    assert!(
+        out.status.success() && stderr.trim().is_empty(),
+        "dot: {stderr}"
+    );
     Some(String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
@@ -105,9 +108,20 @@ fn every_dot_graph_renders_within_5000_pt() {
 fn the_fleet_graph_groups_each_wave_of_workloads() {
     let dot = render(FLEET, "dot");
     // 45 workloads at most 20 at once: waves of 20, 20 and 5, one node each
-    assert_eq!(dot.matches("20 clusters: granite-edge-").count(), 2, "{dot}");
-    assert_eq!(dot.matches("5 clusters: granite-edge-41").count(), 1, "{dot}");
-    let nodes = dot.lines().filter(|l| l.trim_start().starts_with('n') && l.contains("[label=")).count();
+    assert_eq!(
+        dot.matches("20 clusters: granite-edge-").count(),
+        2,
+        "{dot}"
+    );
+    assert_eq!(
+        dot.matches("5 clusters: granite-edge-41").count(),
+        1,
+        "{dot}"
+    );
+    let nodes = dot
+        .lines()
+        .filter(|l| l.trim_start().starts_with('n') && l.contains("[label="))
+        .count();
     assert_eq!(nodes, 6 + 3, "{dot}");
     // each wave its own rank, the later waves waiting for the earlier (the limit)
     assert_eq!(dot.matches("rank=same").count(), 9, "{dot}");
@@ -142,7 +156,8 @@ fn mermaid_keeps_to_its_lines() {
                 edge_line(t)
             } else if let Some(list) = t.strip_prefix("linkStyle ") {
                 let ids = list.split(' ').next().unwrap_or_default();
-                ids.split(',').all(|i| i.parse::<usize>().is_ok_and(|i| i < edges))
+                ids.split(',')
+                    .all(|i| i.parse::<usize>().is_ok_and(|i| i < edges))
             } else {
                 t == "flowchart TD"
                     || t == "direction TB"
@@ -175,6 +190,8 @@ fn edge_line(t: &str) -> bool {
         return false;
     };
     let arrow = &rest[..rest.len().saturating_sub(to.len() + 1)];
-    id(from) && id(to) && middle.len() > from.len()
+    id(from)
+        && id(to)
+        && middle.len() > from.len()
         && ["-->", "-->|next hop|", "-.->|next wave|"].contains(&arrow)
 }

@@ -19,7 +19,9 @@ use uplan::plan::Plan;
 const DR_EXAMPLE: &str = "examples/delta-3.18-dr.yaml";
 
 fn scratch(name: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("html").join(name);
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join("html")
+        .join(name);
     let _ = fs::remove_dir_all(&dir);
     fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
     dir
@@ -48,8 +50,10 @@ fn network_references(html: &str) -> Vec<String> {
     for tag in lower.split('<').skip(1) {
         let tag = tag.split('>').next().unwrap_or_default();
         let name = tag.split([' ', '/', '\n']).next().unwrap_or_default();
-        if ["img", "link", "iframe", "object", "embed", "base", "audio", "video", "source"]
-            .contains(&name)
+        if [
+            "img", "link", "iframe", "object", "embed", "base", "audio", "video", "source",
+        ]
+        .contains(&name)
         {
             found.push(format!("<{name}>"));
         }
@@ -129,11 +133,16 @@ fn hostile_values_stay_text() {
     let html = uplan::render::html(&plan, &uplan::render::Options::default());
     let found = network_references(&html);
     assert!(found.is_empty(), "{found:?}");
-    assert!(!html.contains("alert(1)</script>"), "the script became markup");
+    assert!(
+        !html.contains("alert(1)</script>"),
+        "the script became markup"
+    );
     assert!(!html.contains("<!-- c"), "the comment became markup");
     // each value arrived, as text
     for place in ["title", "note", "message", "customer"] {
-        let shown = format!("{place} &lt;script&gt;alert(1)&lt;/script&gt;&lt;img src=x onerror=alert(2)&gt;");
+        let shown = format!(
+            "{place} &lt;script&gt;alert(1)&lt;/script&gt;&lt;img src=x onerror=alert(2)&gt;"
+        );
         assert!(html.contains(&shown), "{place} is not shown as text");
     }
 }
@@ -167,7 +176,13 @@ fn chromium() -> Option<String> {
 
 /// stdout and stderr of one headless Chromium run on `page`, killed after two minutes.
 /// `run` names the run's fresh profile and its output files in `dir`.
-fn headless(browser: &str, dir: &Path, run: &str, page: &Path, extra: &[String]) -> (String, String) {
+fn headless(
+    browser: &str,
+    dir: &Path,
+    run: &str,
+    page: &Path,
+    extra: &[String],
+) -> (String, String) {
     let profile = dir.join(format!("{run}-profile"));
     let out = dir.join(format!("{run}.stdout"));
     let err = dir.join(format!("{run}.stderr"));
@@ -232,7 +247,10 @@ fn the_dr_report_renders_in_headless_chromium() {
 
     let (dom, stderr) = headless(&browser, &dir, "dom", &page, &["--dump-dom".into()]);
     assert_eq!(console(&stderr), Vec::<&str>::new(), "console messages");
-    assert!(dom.contains("<svg class=\"steps\""), "no step graph in the DOM");
+    assert!(
+        dom.contains("<svg class=\"steps\""),
+        "no step graph in the DOM"
+    );
     let plan = dr_plan();
     assert!(plan.steps.len() > 10);
     for step in &plan.steps {
@@ -263,5 +281,8 @@ fn the_dr_report_renders_in_headless_chromium() {
     let bad = dir.join("bad.html");
     fs::write(&bad, "<!DOCTYPE html><p>x</p><script>missing();</script>").unwrap_or_default();
     let (_, stderr) = headless(&browser, &dir, "bad", &bad, &["--dump-dom".into()]);
-    assert!(!console(&stderr).is_empty(), "an uncaught error went unseen");
+    assert!(
+        !console(&stderr).is_empty(),
+        "an uncaught error went unseen"
+    );
 }

@@ -46,7 +46,11 @@ fn render(rb: &uplan::model::Rulebook, path: &Path) -> (String, String, String) 
         .unwrap_or_else(|p| panic!("{name}:\n{}", uplan::diagnostics::render(&p, false)));
     let plan = ev.to_plan(rb, &inv);
     let html = uplan::render::html(&plan, &uplan::render::Options::default());
-    (uplan::render::markdown(&plan), uplan::render::json(&plan), html)
+    (
+        uplan::render::markdown(&plan),
+        uplan::render::json(&plan),
+        html,
+    )
 }
 
 #[test]

@@ -139,12 +139,7 @@ fn rank_order(out: &mut String, g: &Graph) {
         .filter_map(|r| g.nodes.iter().position(|n| n.rank == r))
         .collect();
     for pair in firsts.windows(2) {
-        let _ = writeln!(
-            out,
-            "  n{} -> n{} [style=invis];",
-            pair[0] + 1,
-            pair[1] + 1
-        );
+        let _ = writeln!(out, "  n{} -> n{} [style=invis];", pair[0] + 1, pair[1] + 1);
     }
 }
 

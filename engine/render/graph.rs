@@ -252,7 +252,11 @@ fn template(s: &PlannedStep) -> String {
         let after = rest[at + name.len()..].chars().next();
         let prev = rest[..at].chars().next_back().or(before);
         out.push_str(&rest[..at]);
-        out.push_str(if word(prev) || word(after) { name } else { "…" });
+        out.push_str(if word(prev) || word(after) {
+            name
+        } else {
+            "…"
+        });
         before = name.chars().next_back();
         rest = &rest[at + name.len()..];
     }
@@ -384,7 +388,11 @@ fn has_edge(graph: &Graph, from: usize, to: usize) -> bool {
 }
 
 fn mark_edge(graph: &mut Graph, from: usize, to: usize) {
-    match graph.edges.iter_mut().find(|e| e.from == from && e.to == to) {
+    match graph
+        .edges
+        .iter_mut()
+        .find(|e| e.from == from && e.to == to)
+    {
         Some(e) => e.critical = true,
         None => graph.edges.push(Edge {
             from,
@@ -540,7 +548,12 @@ mod tests {
         let mut steps = vec![step(g, Some("global"), 1, &[])];
         for i in 0..n {
             let id = format!("4.2->4.3:upgrade(w-{i:02})");
-            steps.push(step(&id, Some(&format!("w-{i:02}")), 2 + (i / limit) as u32, &[g]));
+            steps.push(step(
+                &id,
+                Some(&format!("w-{i:02}")),
+                2 + (i / limit) as u32,
+                &[g],
+            ));
         }
         plan(steps)
     }
@@ -589,11 +602,21 @@ mod tests {
         // k8s(w-i) → up(w-i) for i in 1..=3: two groups joined by one edge.
         let mut steps = Vec::new();
         for i in 1..=3 {
-            steps.push(step(&format!("k8s(w-{i})"), Some(&format!("w-{i}")), 1, &[]));
+            steps.push(step(
+                &format!("k8s(w-{i})"),
+                Some(&format!("w-{i}")),
+                1,
+                &[],
+            ));
         }
         for i in 1..=3 {
             let after = format!("k8s(w-{i})");
-            steps.push(step(&format!("up(w-{i})"), Some(&format!("w-{i}")), 2, &[&after]));
+            steps.push(step(
+                &format!("up(w-{i})"),
+                Some(&format!("w-{i}")),
+                2,
+                &[&after],
+            ));
         }
         let g = build(&plan(steps));
         assert_eq!(g.nodes.len(), 2);
@@ -642,8 +665,16 @@ mod tests {
                 .iter()
                 .any(|e| (e.from, e.to, e.kind, e.critical) == (2, 3, EdgeKind::Wave, true))
         );
-        assert!(g.edges.iter().any(|e| (e.from, e.to, e.critical) == (0, 2, true)));
-        assert!(g.edges.iter().any(|e| (e.from, e.to, e.critical) == (1, 3, false)));
+        assert!(
+            g.edges
+                .iter()
+                .any(|e| (e.from, e.to, e.critical) == (0, 2, true))
+        );
+        assert!(
+            g.edges
+                .iter()
+                .any(|e| (e.from, e.to, e.critical) == (1, 3, false))
+        );
     }
 
     #[test]

@@ -28,7 +28,11 @@ const CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; script-src 'un
 pub fn html(plan: &Plan, options: &Options) -> String {
     let safe = super::printable(plan);
     let body = body(&super::markdown(plan), &super::svg::svg(&safe));
-    let title = match safe.inventory_meta.as_ref().and_then(|m| m.customer.as_ref()) {
+    let title = match safe
+        .inventory_meta
+        .as_ref()
+        .and_then(|m| m.customer.as_ref())
+    {
         Some(c) => format!("Upgrade plan {} → {} · {c}", safe.from, safe.to),
         None => format!("Upgrade plan {} → {}", safe.from, safe.to),
     };
@@ -176,19 +180,31 @@ mod tests {
 
     #[test]
     fn sections_nest_in_details() {
-        let out = body("# T\n\nintro\n\n## A\n\ntext\n\n### A1\n\nx\n\n### A2\n\ny\n\n## B\n\nz\n", "<svg></svg>\n");
+        let out = body(
+            "# T\n\nintro\n\n## A\n\ntext\n\n### A1\n\nx\n\n### A2\n\ny\n\n## B\n\nz\n",
+            "<svg></svg>\n",
+        );
         insta::assert_snapshot!(out);
-        assert_eq!(out.matches("<details").count(), out.matches("</details>").count());
+        assert_eq!(
+            out.matches("<details").count(),
+            out.matches("</details>").count()
+        );
     }
 
     #[test]
     fn raw_html_is_text() {
-        let out = body("## A\n\n<script>alert(1)</script>\n\nx <img src=x onerror=alert(1)> y<br>z\n\n[t](https://evil.example/) ![i](http://evil.example/i.png)\n", "");
+        let out = body(
+            "## A\n\n<script>alert(1)</script>\n\nx <img src=x onerror=alert(1)> y<br>z\n\n[t](https://evil.example/) ![i](http://evil.example/i.png)\n",
+            "",
+        );
         assert!(!out.contains("<script"), "{out}");
         assert!(!out.contains("<img"), "{out}");
         assert!(!out.contains("href=\""), "{out}");
         assert!(!out.contains("src=\""), "{out}");
-        assert!(out.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "{out}");
+        assert!(
+            out.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+            "{out}"
+        );
         assert!(out.contains("y<br />"), "{out}");
         assert!(out.contains("t (https://evil.example/)"), "{out}");
     }
@@ -207,7 +223,10 @@ mod tests {
 
     #[test]
     fn the_graph_follows_the_first_section() {
-        let out = body("# T\n\n## Summary\n\ns\n\n## Clusters\n\nc\n", "<svg></svg>\n");
+        let out = body(
+            "# T\n\n## Summary\n\ns\n\n## Clusters\n\nc\n",
+            "<svg></svg>\n",
+        );
         let summary = out.find("Summary").unwrap_or(usize::MAX);
         let graph = out.find("Step graph").unwrap_or(0);
         let clusters = out.find("Clusters").unwrap_or(0);

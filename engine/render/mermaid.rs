@@ -127,7 +127,10 @@ mod tests {
 
     #[test]
     fn an_empty_plan_is_an_empty_flowchart() {
-        assert_eq!(mermaid(&fixtures::empty()), "flowchart TD\n  classDef manual fill:#fff3cd,stroke:#8a6d3b\n  classDef critical stroke:#b00020,stroke-width:3px,font-weight:bold\n");
+        assert_eq!(
+            mermaid(&fixtures::empty()),
+            "flowchart TD\n  classDef manual fill:#fff3cd,stroke:#8a6d3b\n  classDef critical stroke:#b00020,stroke-width:3px,font-weight:bold\n"
+        );
     }
 
     #[test]

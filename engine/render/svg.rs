@@ -78,7 +78,9 @@ fn lines(plan: &Plan, node: &Node) -> Vec<String> {
             last.push_str(" …");
         }
     }
-    lines.extend(graph::clusters_line(node));
+    if let Some(line) = graph::clusters_line(node) {
+        lines.extend(graph::wrap(&line, TITLE_WIDTH + 4));
+    }
     lines.push(format!(
         "wave {} · {}",
         node.wave,
@@ -260,8 +262,10 @@ fn hops(out: &mut String, g: &Graph, layout: &Layout, width: f64) {
 fn edge(out: &mut String, layout: &Layout, e: &graph::Edge, lane: Option<usize>) {
     let (fx, fy, fw, fh) = layout.boxes[e.from];
     let (tx, ty, tw, _) = layout.boxes[e.to];
-    let (x1, y1) = (fx + fw / 2.0, fy + fh);
-    let (x2, y2) = (tx + tw / 2.0, ty);
+    // a long edge leaves and enters off centre, clear of the short edges' arrows
+    let at = if lane.is_some() { 0.8 } else { 0.5 };
+    let (x1, y1) = (fx + fw * at, fy + fh);
+    let (x2, y2) = (tx + tw * at, ty);
     let d = match lane {
         None => {
             let ym = (y1 + y2) / 2.0;
@@ -403,7 +407,9 @@ mod tests {
         plan.steps[0].title = "<script>alert('x')</script> & \"q\"".into();
         let out = svg_of(&plan);
         assert!(!out.contains("<script"), "{out}");
-        assert!(out.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;q&quot;"));
+        assert!(
+            out.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;q&quot;")
+        );
         roxmltree::Document::parse(&out).unwrap_or_else(|e| panic!("{e}"));
     }
 
