@@ -1,7 +1,8 @@
 //! The HTML report (`uplan plan --format html`): one self-contained file that loads
 //! nothing from the network and never turns an inventory string into markup; and, in
 //! headless Chromium, the DR example's report loads without a console message, shows
-//! every step of the plan, and leaves a screenshot in `target/test-artifacts/`.
+//! every step of the plan, prints to PDF, and leaves a screenshot (and the PDF) in
+//! `target/test-artifacts/`.
 //!
 //! Chromium is skipped (with a note) when it is not installed, unless
 //! `UPLAN_REQUIRE_TOOLS` is set (`.ci/run` sets it and installs `chromium`).
@@ -90,7 +91,12 @@ fn every_example_report_is_self_contained() {
         let html = report(&path.to_string_lossy());
         let found = network_references(&html);
         assert!(found.is_empty(), "{}: {found:?}", path.display());
-        assert!(html.contains("<svg class=\"steps\""), "{}", path.display());
+        // the graph is there when there are steps to draw (plans/ holds the JSON)
+        let stem = path.file_stem().unwrap_or_default().to_string_lossy();
+        let json = fs::read_to_string(format!("plans/{stem}.json")).unwrap_or_default();
+        let steps = serde_json::from_str::<Plan>(&json).map_or(1, |p| p.steps.len());
+        let graph = html.contains("<svg class=\"steps\"");
+        assert_eq!(graph, steps > 0, "{}: graph {graph}, {steps} steps", path.display());
         assert_eq!(
             html.matches("<details").count(),
             html.matches("</details>").count(),
@@ -275,7 +281,19 @@ fn the_dr_report_renders_in_headless_chromium() {
     let png = fs::read(&shot).unwrap_or_else(|e| panic!("no screenshot: {e}"));
     assert_eq!(png_size(&png), Some((1280, 2400)));
     println!("screenshot: {}", shot.display());
-    eprintln!("screenshot: {}", shot.display());
+
+    // Printable: Chromium prints it to PDF without a console message.
+    let pdf = artifacts.join("delta-3.18-dr.pdf");
+    let _ = fs::remove_file(&pdf);
+    let args = [
+        format!("--print-to-pdf={}", pdf.display()),
+        "--no-pdf-header-footer".into(),
+    ];
+    let (_, stderr) = headless(&browser, &dir, "pdf", &page, &args);
+    assert_eq!(console(&stderr), Vec::<&str>::new(), "console messages");
+    let bytes = fs::read(&pdf).unwrap_or_else(|e| panic!("no pdf: {e}"));
+    assert!(bytes.starts_with(b"%PDF-") && bytes.len() > 10_000, "{} bytes", bytes.len());
+    println!("printed: {}", pdf.display());
 
     // The console check can fail: a page that logs is caught.
     let bad = dir.join("bad.html");

@@ -27,7 +27,9 @@ const CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; script-src 'un
 /// Renders `plan` as an HTML document with no external resources.
 pub fn html(plan: &Plan, options: &Options) -> String {
     let safe = super::printable(plan);
-    let body = body(&super::markdown(plan), &super::svg::svg(&safe));
+    // nothing to draw for a plan without steps: the runbook says so
+    let graph = (!safe.steps.is_empty()).then(|| super::svg::svg(&safe));
+    let body = body(&super::markdown(plan), graph);
     let title = match safe
         .inventory_meta
         .as_ref()
@@ -82,12 +84,12 @@ impl Sections {
 }
 
 /// The runbook's HTML: Markdown events made safe, sections wrapped, graph placed.
-fn body(markdown: &str, svg: &str) -> String {
+fn body(markdown: &str, svg: Option<String>) -> String {
     let mut options = pulldown_cmark::Options::empty();
     options.insert(pulldown_cmark::Options::ENABLE_TABLES);
     options.insert(pulldown_cmark::Options::ENABLE_TASKLISTS);
     let mut sections = Sections {
-        graph: Some(svg.to_string()),
+        graph: svg,
         ..Sections::default()
     };
     let mut events: Vec<Event<'static>> = Vec::new();
@@ -182,7 +184,7 @@ mod tests {
     fn sections_nest_in_details() {
         let out = body(
             "# T\n\nintro\n\n## A\n\ntext\n\n### A1\n\nx\n\n### A2\n\ny\n\n## B\n\nz\n",
-            "<svg></svg>\n",
+            Some("<svg></svg>\n".into()),
         );
         insta::assert_snapshot!(out);
         assert_eq!(
@@ -195,7 +197,7 @@ mod tests {
     fn raw_html_is_text() {
         let out = body(
             "## A\n\n<script>alert(1)</script>\n\nx <img src=x onerror=alert(1)> y<br>z\n\n[t](https://evil.example/) ![i](http://evil.example/i.png)\n",
-            "",
+            None,
         );
         assert!(!out.contains("<script"), "{out}");
         assert!(!out.contains("<img"), "{out}");
@@ -207,6 +209,13 @@ mod tests {
         );
         assert!(out.contains("y<br />"), "{out}");
         assert!(out.contains("t (https://evil.example/)"), "{out}");
+    }
+
+    #[test]
+    fn a_plan_without_steps_has_no_graph() {
+        let out = html_of(&fixtures::empty());
+        assert!(!out.contains("<svg"), "{out}");
+        assert!(!out.contains("Step graph"), "{out}");
     }
 
     #[test]
@@ -225,12 +234,12 @@ mod tests {
     fn the_graph_follows_the_first_section() {
         let out = body(
             "# T\n\n## Summary\n\ns\n\n## Clusters\n\nc\n",
-            "<svg></svg>\n",
+            Some("<svg></svg>\n".into()),
         );
         let summary = out.find("Summary").unwrap_or(usize::MAX);
         let graph = out.find("Step graph").unwrap_or(0);
         let clusters = out.find("Clusters").unwrap_or(0);
         assert!(summary < graph && graph < clusters, "{out}");
-        assert!(body("no headings\n", "<svg></svg>\n").contains("Step graph"));
+        assert!(body("no headings\n", Some("<svg></svg>\n".into())).contains("Step graph"));
     }
 }
