@@ -2,10 +2,17 @@
 //! within 5,000 pt both ways (the 45-cluster example most of all), groups alike steps
 //! and joins hops; `--format mermaid` keeps to the flowchart lines it is made of.
 //!
-//! Graphviz is skipped (with a note) when `dot` is not installed, unless
-//! `UPLAN_REQUIRE_TOOLS` is set (`.ci/run` sets it and installs graphviz).
+//! Every example's Mermaid flowchart is rendered by mermaid.js itself (the library
+//! GitHub uses) in headless Chromium.
+//!
+//! Graphviz is skipped (with a note) when `dot` is not installed, mermaid.js when
+//! Chromium or `mermaid.min.js` (`UPLAN_MERMAID_JS`, else
+//! `target/ci-npm/mermaid/package/dist/mermaid.min.js`) is missing, unless
+//! `UPLAN_REQUIRE_TOOLS` is set (`.ci/run` sets it and installs all three).
 
 mod common;
+#[path = "common/browser.rs"]
+mod browser;
 
 use std::fs;
 use std::io::Write;
@@ -194,4 +201,106 @@ fn edge_line(t: &str) -> bool {
         && id(to)
         && middle.len() > from.len()
         && ["-->", "-->|next hop|", "-.->|next wave|"].contains(&arrow)
+}
+
+/// `mermaid.min.js`, or `None` (after checking it may be missing) when absent.
+fn mermaid_js() -> Option<std::path::PathBuf> {
+    let path = std::env::var_os("UPLAN_MERMAID_JS")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| {
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("target/ci-npm/mermaid/package/dist/mermaid.min.js")
+        });
+    if path.is_file() {
+        return Some(path);
+    }
+    assert!(
+        std::env::var_os("UPLAN_REQUIRE_TOOLS").is_none(),
+        "mermaid.min.js is required here: {} is missing",
+        path.display()
+    );
+    None
+}
+
+/// A page that renders each chart with mermaid.js, one after another, and writes
+/// `NAME: ok` or `NAME: error …` per chart into `<pre id="out">`.
+fn mermaid_page(js: &std::path::Path, charts: &[(String, String)]) -> String {
+    let charts = serde_json::to_string(charts).unwrap_or_default();
+    format!(
+        r#"<!DOCTYPE html><html><body><pre id="out"></pre>
+<script src="file://{}"></script>
+<script>
+const charts = {charts};
+mermaid.initialize({{ startOnLoad: false, securityLevel: "strict" }});
+(async () => {{
+  const out = [];
+  for (const [i, [name, text]] of charts.entries()) {{
+    try {{
+      const r = await mermaid.render("chart" + i, text);
+      out.push(name + ": " + (r.svg.includes("<svg") ? "ok" : "no svg"));
+    }} catch (e) {{
+      out.push(name + ": error " + String(e && e.message || e).split("\n").join(" "));
+    }}
+  }}
+  document.getElementById("out").textContent = out.join("\n") + "\nDONE";
+}})();
+</script></body></html>"#,
+        js.display()
+    )
+}
+
+#[test]
+fn every_mermaid_graph_renders_in_mermaid_js() {
+    let Some(browser) = browser::chromium() else {
+        assert!(
+            std::env::var_os("UPLAN_REQUIRE_TOOLS").is_none(),
+            "chromium is required here (UPLAN_REQUIRE_TOOLS is set)"
+        );
+        eprintln!("note: chromium not found; skipping");
+        return;
+    };
+    let Some(js) = mermaid_js() else {
+        eprintln!("note: mermaid.min.js not found; skipping");
+        return;
+    };
+    let mut charts: Vec<(String, String)> = examples()
+        .into_iter()
+        .map(|e| (e.clone(), render(&e, "mermaid")))
+        .collect();
+    // a hostile title renders as a label, not as syntax
+    let json = fs::read_to_string("plans/delta-3.18-dr.json").unwrap_or_default();
+    let mut plan: uplan::plan::Plan =
+        serde_json::from_str(&json).unwrap_or_else(|e| panic!("{e}"));
+    plan.steps[0].title =
+        "x\"] --> evil[\"#quot; <b>b</b> & {a} |p| `c` %% [l](u) ; end".into();
+    charts.push(("hostile".into(), uplan::render::mermaid(&plan)));
+    // the harness can fail: a chart with a stray quote in a label is refused
+    let broken = "flowchart TD\n  n1[\"a \"b\" c\"]\n";
+    charts.push(("broken".into(), broken.into()));
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("graphs-mermaid");
+    let _ = fs::remove_dir_all(&dir);
+    fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+    let page = dir.join("charts.html");
+    fs::write(&page, mermaid_page(&js, &charts)).unwrap_or_else(|e| panic!("{e}"));
+    let args = ["--virtual-time-budget=60000".to_string(), "--dump-dom".into()];
+    let (dom, stderr) = browser::headless(&browser, &dir, "mermaid", &page, &args);
+    let logged = browser::console(&stderr);
+    assert!(logged.is_empty(), "console messages: {logged:#?}");
+    let out = dom
+        .split("<pre id=\"out\">")
+        .nth(1)
+        .and_then(|rest| rest.split("</pre>").next())
+        .unwrap_or_default();
+    assert!(out.ends_with("DONE"), "mermaid did not finish: {out:?}");
+    for (name, _) in &charts {
+        let line = out
+            .lines()
+            .find(|l| l.starts_with(&format!("{name}: ")))
+            .unwrap_or_default();
+        if name == "broken" {
+            assert!(line.contains("error"), "the broken chart rendered: {line:?}");
+        } else {
+            assert_eq!(line, format!("{name}: ok"), "{out}");
+        }
+    }
 }
