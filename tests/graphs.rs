@@ -10,9 +10,9 @@
 //! `target/ci-npm/mermaid/package/dist/mermaid.min.js`) is missing, unless
 //! `UPLAN_REQUIRE_TOOLS` is set (`.ci/run` sets it and installs all three).
 
-mod common;
 #[path = "common/browser.rs"]
 mod browser;
+mod common;
 
 use std::fs;
 use std::io::Write;
@@ -269,10 +269,8 @@ fn every_mermaid_graph_renders_in_mermaid_js() {
         .collect();
     // a hostile title renders as a label, not as syntax
     let json = fs::read_to_string("plans/delta-3.18-dr.json").unwrap_or_default();
-    let mut plan: uplan::plan::Plan =
-        serde_json::from_str(&json).unwrap_or_else(|e| panic!("{e}"));
-    plan.steps[0].title =
-        "x\"] --> evil[\"#quot; <b>b</b> & {a} |p| `c` %% [l](u) ; end".into();
+    let mut plan: uplan::plan::Plan = serde_json::from_str(&json).unwrap_or_else(|e| panic!("{e}"));
+    plan.steps[0].title = "x\"] --> evil[\"#quot; <b>b</b> & {a} |p| `c` %% [l](u) ; end".into();
     charts.push(("hostile".into(), uplan::render::mermaid(&plan)));
     // the harness can fail: a chart with a stray quote in a label is refused
     let broken = "flowchart TD\n  n1[\"a \"b\" c\"]\n";
@@ -282,7 +280,10 @@ fn every_mermaid_graph_renders_in_mermaid_js() {
     fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
     let page = dir.join("charts.html");
     fs::write(&page, mermaid_page(&js, &charts)).unwrap_or_else(|e| panic!("{e}"));
-    let args = ["--virtual-time-budget=60000".to_string(), "--dump-dom".into()];
+    let args = [
+        "--virtual-time-budget=60000".to_string(),
+        "--dump-dom".into(),
+    ];
     let (dom, stderr) = browser::headless(&browser, &dir, "mermaid", &page, &args);
     let logged = browser::console(&stderr);
     assert!(logged.is_empty(), "console messages: {logged:#?}");
@@ -298,7 +299,10 @@ fn every_mermaid_graph_renders_in_mermaid_js() {
             .find(|l| l.starts_with(&format!("{name}: ")))
             .unwrap_or_default();
         if name == "broken" {
-            assert!(line.contains("error"), "the broken chart rendered: {line:?}");
+            assert!(
+                line.contains("error"),
+                "the broken chart rendered: {line:?}"
+            );
         } else {
             assert_eq!(line, format!("{name}: ok"), "{out}");
         }

@@ -90,7 +90,13 @@ fn hostile_strings_stay_inside_their_values_in_every_format() {
     assert_structure_kept("mermaid", &uplan::render::mermaid(&p));
     let html = uplan::render::html(&p, &uplan::render::Options::default());
     assert!(html.contains("## Owned"), "the value reached no html");
-    for forged in [">Owned<", "<h2>Owned", "<li>done", "<pre><code>rm", "checked=\"\""] {
+    for forged in [
+        ">Owned<",
+        "<h2>Owned",
+        "<li>done",
+        "<pre><code>rm",
+        "checked=\"\"",
+    ] {
         assert!(!html.contains(forged), "html: the value made {forged}");
     }
     assert_structure_kept("html", &html);

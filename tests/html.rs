@@ -7,9 +7,9 @@
 //! Chromium is skipped (with a note) when it is not installed, unless
 //! `UPLAN_REQUIRE_TOOLS` is set (`.ci/run` sets it and installs `chromium`).
 
-mod common;
 #[path = "common/browser.rs"]
 mod browser;
+mod common;
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -97,7 +97,12 @@ fn every_example_report_is_self_contained() {
         let json = fs::read_to_string(format!("plans/{stem}.json")).unwrap_or_default();
         let steps = serde_json::from_str::<Plan>(&json).map_or(1, |p| p.steps.len());
         let graph = html.contains("<svg class=\"steps\"");
-        assert_eq!(graph, steps > 0, "{}: graph {graph}, {steps} steps", path.display());
+        assert_eq!(
+            graph,
+            steps > 0,
+            "{}: graph {graph}, {steps} steps",
+            path.display()
+        );
         assert_eq!(
             html.matches("<details").count(),
             html.matches("</details>").count(),
@@ -231,7 +236,11 @@ fn the_dr_report_renders_in_headless_chromium() {
     let (_, stderr) = headless(&browser, &dir, "pdf", &page, &args);
     assert_eq!(console(&stderr), Vec::<&str>::new(), "console messages");
     let bytes = fs::read(&pdf).unwrap_or_else(|e| panic!("no pdf: {e}"));
-    assert!(bytes.starts_with(b"%PDF-") && bytes.len() > 10_000, "{} bytes", bytes.len());
+    assert!(
+        bytes.starts_with(b"%PDF-") && bytes.len() > 10_000,
+        "{} bytes",
+        bytes.len()
+    );
     println!("printed: {}", pdf.display());
 
     // The console check can fail: a page that logs is caught.

@@ -7,6 +7,7 @@ use std::fmt::Write;
 
 use super::graph::{self, EdgeKind, Graph, Node};
 use super::{blocking, count, duration, hop_label, path_label};
+use crate::model::Lang;
 use crate::plan::Plan;
 
 /// Characters per line of a node's title: keeps a node narrow enough that a wave of
@@ -86,12 +87,9 @@ fn node(out: &mut String, plan: &Plan, n: usize, node: &Node) {
         &format!("{}. {}", graph::step_numbers(&node.steps), node.title),
         TITLE_WIDTH,
     );
-    lines.extend(graph::clusters_line(node));
-    lines.push(format!(
-        "wave {} · {}",
-        node.wave,
-        graph::meta_label(plan, node)
-    ));
+    let words = graph::words(Lang::En);
+    lines.extend(graph::clusters_line(node, words));
+    lines.push(graph::meta_label(plan, node, words));
     let mut style = vec!["rounded"];
     if node.manual {
         style.push("filled");

@@ -16,6 +16,7 @@ use petgraph::adj::List;
 use petgraph::algo::tred::dag_transitive_reduction_closure;
 use petgraph::visit::IntoNeighbors;
 
+use crate::model::Lang;
 use crate::plan::{Plan, PlannedStep};
 
 /// Why one node waits for another.
@@ -426,36 +427,84 @@ pub(crate) fn step_numbers(steps: &[usize]) -> String {
     parts.join(", ")
 }
 
+/// The words of the graph's labels in one language (the DOT and Mermaid graphs are
+/// English; the HTML report's graph speaks the report's `--lang`).
+pub(crate) struct Words {
+    pub platform: &'static str,
+    /// After a count: `20 clusters`.
+    pub clusters: &'static str,
+    pub manual: &'static str,
+    pub automatic: &'static str,
+    pub no_estimate: &'static str,
+    pub wave: &'static str,
+    pub hop: &'static str,
+    pub critical_path: &'static str,
+    pub manual_step: &'static str,
+    pub step_graph: &'static str,
+}
+
+const EN: Words = Words {
+    platform: "platform",
+    clusters: " clusters",
+    manual: "manual",
+    automatic: "automatic",
+    no_estimate: "no estimate",
+    wave: "wave",
+    hop: "hop",
+    critical_path: "critical path",
+    manual_step: "manual step",
+    step_graph: "Step graph",
+};
+
+const ZH: Words = Words {
+    platform: "平台",
+    clusters: " 个集群",
+    manual: "手动",
+    automatic: "自动",
+    no_estimate: "未估时",
+    wave: "批次",
+    hop: "升级",
+    critical_path: "关键路径",
+    manual_step: "手动步骤",
+    step_graph: "步骤图",
+};
+
+pub(crate) fn words(lang: Lang) -> &'static Words {
+    match lang {
+        Lang::En => &EN,
+        Lang::Zh => &ZH,
+    }
+}
+
 /// The clusters line of a node, unless its title already names its one cluster.
-pub(crate) fn clusters_line(node: &Node) -> Option<String> {
+pub(crate) fn clusters_line(node: &Node, w: &Words) -> Option<String> {
     match node.clusters.as_slice() {
         [one] if !node.is_group() && node.title.contains(one.as_str()) => None,
-        _ => Some(clusters_label(node)),
+        _ => Some(clusters_label(node, w)),
     }
 }
 
 /// `global`, `3 clusters: a, b, c`, `20 clusters: a … t`, `platform`.
-pub(crate) fn clusters_label(node: &Node) -> String {
+pub(crate) fn clusters_label(node: &Node, w: &Words) -> String {
+    let n = node.clusters.len();
     match node.clusters.as_slice() {
-        [] => "platform".to_string(),
+        [] => w.platform.to_string(),
         [one] if !node.is_group() => one.clone(),
-        all @ [first, .., last] if all.len() > 3 => {
-            format!("{} clusters: {first} … {last}", all.len())
-        }
-        all => format!("{} clusters: {}", all.len(), all.join(", ")),
+        [first, .., last] if n > 3 => format!("{n}{}: {first} … {last}", w.clusters),
+        all => format!("{n}{}: {}", w.clusters, all.join(", ")),
     }
 }
 
-/// `manual · 45m` (`no estimate` for a step without a duration).
-pub(crate) fn meta_label(plan: &Plan, node: &Node) -> String {
-    let mode = if node.manual { "manual" } else { "automatic" };
+/// `wave 3 · manual · 45m` (`no estimate` for a step without a duration).
+pub(crate) fn meta_label(plan: &Plan, node: &Node, w: &Words) -> String {
+    let mode = if node.manual { w.manual } else { w.automatic };
     let known = plan.steps[node.steps[0]].duration_minutes.is_some();
     let time = if known {
         super::duration(node.minutes)
     } else {
-        "no estimate".to_string()
+        w.no_estimate.to_string()
     };
-    format!("{mode} · {time}")
+    format!("{} {} · {mode} · {time}", w.wave, node.wave)
 }
 
 /// `text` broken into lines at most `width` columns wide, at spaces; a word wider
@@ -583,7 +632,8 @@ mod tests {
         let sizes: Vec<usize> = g.nodes.iter().map(|n| n.steps.len()).collect();
         assert_eq!(sizes, vec![1, 20, 20, 5]);
         assert_eq!(g.nodes[1].title, "Do upgrade on …");
-        assert_eq!(clusters_label(&g.nodes[1]), "20 clusters: w-00 … w-19");
+        assert_eq!(clusters_label(&g.nodes[1], &EN), "20 clusters: w-00 … w-19");
+        assert_eq!(clusters_label(&g.nodes[1], &ZH), "20 个集群: w-00 … w-19");
         assert_eq!(g.ranks, vec![(0, 1), (0, 2), (0, 3), (0, 4)]);
         let ranks: Vec<usize> = g.nodes.iter().map(|n| n.rank).collect();
         assert_eq!(ranks, vec![0, 1, 2, 3]);

@@ -28,7 +28,9 @@ const CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; script-src 'un
 pub fn html(plan: &Plan, options: &Options) -> String {
     let safe = super::printable(plan);
     // nothing to draw for a plan without steps: the runbook says so
-    let graph = (!safe.steps.is_empty()).then(|| super::svg::svg(&safe));
+    let words = super::graph::words(options.lang);
+    let graph = (!safe.steps.is_empty()).then(|| super::svg::svg(&safe, options.lang));
+    let graph = graph.map(|svg| (words.step_graph, svg));
     let body = body(&super::markdown(plan), graph);
     let title = match safe
         .inventory_meta
@@ -50,8 +52,9 @@ pub fn html(plan: &Plan, options: &Options) -> String {
 struct Sections {
     h2_open: bool,
     h3_open: bool,
-    /// The graph goes after the first `##` section (the summary), or at the end.
-    graph: Option<String>,
+    /// The graph (heading, SVG) goes after the first `##` section (the summary), or at
+    /// the end.
+    graph: Option<(&'static str, String)>,
     /// The addresses of the links being read, shown as text after each link's text.
     links: Vec<String>,
 }
@@ -72,10 +75,10 @@ impl Sections {
     }
 
     fn place_graph(&mut self, out: &mut Vec<Event<'static>>) {
-        if let Some(svg) = self.graph.take() {
+        if let Some((heading, svg)) = self.graph.take() {
             out.push(Event::Html(
                 format!(
-                    "<details open class=\"section graph-section\"><summary><h2>Step graph</h2></summary>\n<div class=\"graph\">\n{svg}</div>\n</details>\n"
+                    "<details open class=\"section graph-section\"><summary><h2>{heading}</h2></summary>\n<div class=\"graph\">\n{svg}</div>\n</details>\n"
                 )
                 .into(),
             ));
@@ -84,7 +87,7 @@ impl Sections {
 }
 
 /// The runbook's HTML: Markdown events made safe, sections wrapped, graph placed.
-fn body(markdown: &str, svg: Option<String>) -> String {
+fn body(markdown: &str, svg: Option<(&'static str, String)>) -> String {
     let mut options = pulldown_cmark::Options::empty();
     options.insert(pulldown_cmark::Options::ENABLE_TABLES);
     options.insert(pulldown_cmark::Options::ENABLE_TASKLISTS);
@@ -184,7 +187,7 @@ mod tests {
     fn sections_nest_in_details() {
         let out = body(
             "# T\n\nintro\n\n## A\n\ntext\n\n### A1\n\nx\n\n### A2\n\ny\n\n## B\n\nz\n",
-            Some("<svg></svg>\n".into()),
+            Some(("Step graph", "<svg></svg>\n".into())),
         );
         insta::assert_snapshot!(out);
         assert_eq!(
@@ -212,6 +215,24 @@ mod tests {
     }
 
     #[test]
+    fn the_graph_speaks_the_report_language() {
+        let options = Options {
+            lang: crate::model::Lang::Zh,
+            ..Options::default()
+        };
+        let out = html(&fixtures::ready(), &options);
+        assert!(out.contains("<html lang=\"zh\">"));
+        for word in [
+            "步骤图",
+            "关键路径",
+            "批次 1 · 手动 · 15m",
+            "升级 3.16 → 4.0",
+        ] {
+            assert!(out.contains(word), "{word}");
+        }
+    }
+
+    #[test]
     fn a_plan_without_steps_has_no_graph() {
         let out = html_of(&fixtures::empty());
         assert!(!out.contains("<svg"), "{out}");
@@ -234,12 +255,18 @@ mod tests {
     fn the_graph_follows_the_first_section() {
         let out = body(
             "# T\n\n## Summary\n\ns\n\n## Clusters\n\nc\n",
-            Some("<svg></svg>\n".into()),
+            Some(("Step graph", "<svg></svg>\n".into())),
         );
         let summary = out.find("Summary").unwrap_or(usize::MAX);
         let graph = out.find("Step graph").unwrap_or(0);
         let clusters = out.find("Clusters").unwrap_or(0);
         assert!(summary < graph && graph < clusters, "{out}");
-        assert!(body("no headings\n", Some("<svg></svg>\n".into())).contains("Step graph"));
+        assert!(
+            body(
+                "no headings\n",
+                Some(("Step graph", "<svg></svg>\n".into()))
+            )
+            .contains("Step graph")
+        );
     }
 }

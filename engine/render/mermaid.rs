@@ -11,6 +11,7 @@ use std::fmt::Write;
 use super::dot::CRITICAL;
 use super::graph::{self, EdgeKind, Graph, Node};
 use super::hop_label;
+use crate::model::Lang;
 use crate::plan::Plan;
 
 const TITLE_WIDTH: usize = 40;
@@ -43,12 +44,9 @@ fn label_of(plan: &Plan, node: &Node) -> String {
         &format!("{}. {}", graph::step_numbers(&node.steps), node.title),
         TITLE_WIDTH,
     );
-    lines.extend(graph::clusters_line(node));
-    lines.push(format!(
-        "wave {} · {}",
-        node.wave,
-        graph::meta_label(plan, node)
-    ));
+    let words = graph::words(Lang::En);
+    lines.extend(graph::clusters_line(node, words));
+    lines.push(graph::meta_label(plan, node, words));
     let lines: Vec<String> = lines.iter().map(|l| escape(l)).collect();
     lines.join("<br/>")
 }

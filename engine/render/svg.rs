@@ -8,8 +8,9 @@
 
 use std::fmt::Write;
 
-use super::graph::{self, EdgeKind, Graph, Node};
+use super::graph::{self, EdgeKind, Graph, Node, Words};
 use super::{duration, hop_label};
+use crate::model::Lang;
 use crate::plan::Plan;
 
 const NODE_W: f64 = 290.0;
@@ -39,9 +40,10 @@ struct Layout {
 }
 
 /// The inline `<svg>` element for `plan` (pass a printable plan).
-pub(crate) fn svg(plan: &Plan) -> String {
+pub(crate) fn svg(plan: &Plan, lang: Lang) -> String {
+    let words = graph::words(lang);
     let g = graph::build(plan);
-    let labels: Vec<Vec<String>> = g.nodes.iter().map(|n| lines(plan, n)).collect();
+    let labels: Vec<Vec<String>> = g.nodes.iter().map(|n| lines(plan, n, words)).collect();
     let levels = levels(&g);
     let layout = layout(&g, &levels, &labels);
     let long: Vec<usize> = (0..g.edges.len())
@@ -55,8 +57,8 @@ pub(crate) fn svg(plan: &Plan) -> String {
         "<svg class=\"steps\" role=\"img\" aria-label=\"step graph\" width=\"{width:.0}\" height=\"{height:.0}\" viewBox=\"0 0 {width:.0} {height:.0}\">"
     );
     defs(&mut out);
-    legend(&mut out, &g);
-    hops(&mut out, &g, &layout, width);
+    legend(&mut out, &g, words);
+    hops(&mut out, &g, &layout, width, words);
     for (i, e) in g.edges.iter().enumerate() {
         let lane = long.iter().position(|&l| l == i);
         edge(&mut out, &layout, e, lane);
@@ -69,7 +71,7 @@ pub(crate) fn svg(plan: &Plan) -> String {
 }
 
 /// A node's text lines: numbered title (at most [`TITLE_LINES`]), clusters, meta.
-fn lines(plan: &Plan, node: &Node) -> Vec<String> {
+fn lines(plan: &Plan, node: &Node, words: &Words) -> Vec<String> {
     let title = format!("{}. {}", graph::step_numbers(&node.steps), node.title);
     let mut lines = graph::wrap(&title, TITLE_WIDTH);
     if lines.len() > TITLE_LINES {
@@ -78,14 +80,10 @@ fn lines(plan: &Plan, node: &Node) -> Vec<String> {
             last.push_str(" …");
         }
     }
-    if let Some(line) = graph::clusters_line(node) {
+    if let Some(line) = graph::clusters_line(node, words) {
         lines.extend(graph::wrap(&line, TITLE_WIDTH + 4));
     }
-    lines.push(format!(
-        "wave {} · {}",
-        node.wave,
-        graph::meta_label(plan, node)
-    ));
+    lines.push(graph::meta_label(plan, node, words));
     lines
 }
 
@@ -212,20 +210,22 @@ fn defs(out: &mut String) {
     out.push_str("</defs>\n");
 }
 
-fn legend(out: &mut String, g: &Graph) {
+fn legend(out: &mut String, g: &Graph, words: &Words) {
     let _ = writeln!(
         out,
-        "<g class=\"legend\"><line class=\"edge critical\" x1=\"{PAD}\" y1=\"16\" x2=\"{}\" y2=\"16\"/><text x=\"{}\" y=\"20\">critical path: {}</text><rect class=\"node manual\" x=\"{}\" y=\"8\" width=\"16\" height=\"14\" rx=\"3\"/><text x=\"{}\" y=\"20\">manual step</text></g>",
+        "<g class=\"legend\"><line class=\"edge critical\" x1=\"{PAD}\" y1=\"16\" x2=\"{}\" y2=\"16\"/><text x=\"{}\" y=\"20\">{}: {}</text><rect class=\"node manual\" x=\"{}\" y=\"8\" width=\"16\" height=\"14\" rx=\"3\"/><text x=\"{}\" y=\"20\">{}</text></g>",
         PAD + 30.0,
         PAD + 38.0,
+        words.critical_path,
         duration(g.critical_minutes),
         PAD + 230.0,
         PAD + 252.0,
+        words.manual_step,
     );
 }
 
 /// A band and a label per hop, and each row's wave on the left.
-fn hops(out: &mut String, g: &Graph, layout: &Layout, width: f64) {
+fn hops(out: &mut String, g: &Graph, layout: &Layout, width: f64, words: &Words) {
     for (h, hop) in g.hops.iter().enumerate() {
         let rows: Vec<usize> = (0..layout.rows.len())
             .filter(|&r| g.ranks[layout.row_rank[r]].0 == h)
@@ -237,10 +237,11 @@ fn hops(out: &mut String, g: &Graph, layout: &Layout, width: f64) {
         let bottom = layout.rows[last].0 + layout.rows[last].1 + V_GAP / 3.0;
         let _ = writeln!(
             out,
-            "<g class=\"hop\"><rect x=\"2\" y=\"{top:.1}\" width=\"{:.1}\" height=\"{:.1}\" rx=\"8\"/><text x=\"{PAD}\" y=\"{:.1}\">hop {}</text></g>",
+            "<g class=\"hop\"><rect x=\"2\" y=\"{top:.1}\" width=\"{:.1}\" height=\"{:.1}\" rx=\"8\"/><text x=\"{PAD}\" y=\"{:.1}\">{} {}</text></g>",
             width - 4.0,
             bottom - top,
             top + 14.0,
+            words.hop,
             xml(&hop_label(hop))
         );
     }
@@ -250,8 +251,9 @@ fn hops(out: &mut String, g: &Graph, layout: &Layout, width: f64) {
         }
         let _ = writeln!(
             out,
-            "<text class=\"wave\" x=\"{PAD}\" y=\"{:.1}\">wave {}</text>",
+            "<text class=\"wave\" x=\"{PAD}\" y=\"{:.1}\">{} {}</text>",
             y + h / 2.0 + 4.0,
+            words.wave,
             g.ranks[layout.row_rank[r]].1
         );
     }
@@ -363,7 +365,7 @@ mod tests {
     use super::*;
 
     fn svg_of(plan: &Plan) -> String {
-        svg(&super::super::printable(plan))
+        svg(&super::super::printable(plan), Lang::En)
     }
 
     #[test]
@@ -385,7 +387,8 @@ mod tests {
     fn nodes_never_overlap_and_rows_go_down() {
         let plan = fixtures::ready();
         let g = graph::build(&plan);
-        let labels: Vec<Vec<String>> = g.nodes.iter().map(|n| lines(&plan, n)).collect();
+        let words = graph::words(Lang::En);
+        let labels: Vec<Vec<String>> = g.nodes.iter().map(|n| lines(&plan, n, words)).collect();
         let l = layout(&g, &levels(&g), &labels);
         for (a, ba) in l.boxes.iter().enumerate() {
             for (b, bb) in l.boxes.iter().enumerate().skip(a + 1) {

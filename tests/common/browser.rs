@@ -68,4 +68,3 @@ pub fn headless(
 pub fn console(stderr: &str) -> Vec<&str> {
     stderr.lines().filter(|l| l.contains(":CONSOLE")).collect()
 }
-
