@@ -441,6 +441,7 @@ pub(crate) struct Words {
     pub critical_path: &'static str,
     pub manual_step: &'static str,
     pub step_graph: &'static str,
+    pub upgrade_plan: &'static str,
 }
 
 const EN: Words = Words {
@@ -454,6 +455,7 @@ const EN: Words = Words {
     critical_path: "critical path",
     manual_step: "manual step",
     step_graph: "Step graph",
+    upgrade_plan: "Upgrade plan",
 };
 
 const ZH: Words = Words {
@@ -467,6 +469,7 @@ const ZH: Words = Words {
     critical_path: "关键路径",
     manual_step: "手动步骤",
     step_graph: "步骤图",
+    upgrade_plan: "升级计划",
 };
 
 pub(crate) fn words(lang: Lang) -> &'static Words {

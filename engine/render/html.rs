@@ -27,19 +27,19 @@ const CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; script-src 'un
 /// Renders `plan` as an HTML document with no external resources.
 pub fn html(plan: &Plan, options: &Options) -> String {
     let safe = super::printable(plan);
-    // nothing to draw for a plan without steps: the runbook says so
     let words = super::graph::words(options.lang);
+    // nothing to draw for a plan without steps: the runbook says so
     let graph = (!safe.steps.is_empty()).then(|| super::svg::svg(&safe, options.lang));
-    let graph = graph.map(|svg| (words.step_graph, svg));
-    let body = body(&super::markdown(plan), graph);
-    let title = match safe
+    let body = body(&super::markdown(plan), graph.map(|g| (words.step_graph, g)));
+    let mut title = format!("{} {} → {}", words.upgrade_plan, safe.from, safe.to);
+    if let Some(c) = safe
         .inventory_meta
         .as_ref()
         .and_then(|m| m.customer.as_ref())
     {
-        Some(c) => format!("Upgrade plan {} → {} · {c}", safe.from, safe.to),
-        None => format!("Upgrade plan {} → {}", safe.from, safe.to),
-    };
+        title.push_str(" · ");
+        title.push_str(c);
+    }
     format!(
         "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n<meta http-equiv=\"Content-Security-Policy\" content=\"{CSP}\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n<style>\n{CSS}</style>\n</head>\n<body>\n<main>\n{body}</main>\n<script>{SCRIPT}</script>\n</body>\n</html>\n",
         options.lang.code(),

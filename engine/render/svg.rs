@@ -54,7 +54,8 @@ pub(crate) fn svg(plan: &Plan, lang: Lang) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "<svg class=\"steps\" role=\"img\" aria-label=\"step graph\" width=\"{width:.0}\" height=\"{height:.0}\" viewBox=\"0 0 {width:.0} {height:.0}\">"
+        "<svg class=\"steps\" role=\"group\" aria-label=\"{}\" width=\"{width:.0}\" height=\"{height:.0}\" viewBox=\"0 0 {width:.0} {height:.0}\">",
+        words.step_graph
     );
     defs(&mut out);
     legend(&mut out, &g, words);
