@@ -72,9 +72,10 @@ pub(crate) struct Graph {
     pub edges: Vec<Edge>,
     /// Hops in the order the plan runs them.
     pub hops: Vec<String>,
-    /// The plan's distinct (hop index, wave) pairs, ascending: rank `r` is
-    /// `ranks[r]`. Waves are numbered across the plan, so this is one rank per wave;
-    /// the hop keeps apart a hand-edited plan that numbers waves per hop.
+    /// Per rank, its (hop index, wave): runs of consecutive steps of one hop and wave,
+    /// in plan order. Waves are numbered across the plan, so this is one rank per
+    /// wave; a hand-edited plan that numbers waves per hop, or interleaves hops, gets
+    /// one rank per run.
     pub ranks: Vec<(usize, u32)>,
     /// The length of the critical path: each wave costs its longest step.
     pub critical_minutes: u64,
@@ -86,8 +87,9 @@ pub(crate) fn build(plan: &Plan) -> Graph {
     let mut edges = step_edges(plan);
     add_hop_edges(steps, &mut edges);
     let edges = reduce(steps.len(), &edges);
-    let classes = partition(steps, &edges);
-    let mut graph = nodes(plan, &classes);
+    let (ranks, step_rank) = ranks(steps);
+    let classes = partition(steps, &step_rank, &edges);
+    let mut graph = nodes(plan, &classes, ranks, &step_rank);
     graph.edges = node_edges(&classes, &edges, graph.nodes.len());
     critical_path(&mut graph);
     graph
@@ -176,8 +178,7 @@ fn reduce(
 /// What two steps must share to be drawn as one node.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 struct Likeness<'a> {
-    hop: &'a str,
-    wave: u32,
+    rank: usize,
     action: &'a str,
     template: String,
     manual: bool,
@@ -188,8 +189,16 @@ struct Likeness<'a> {
 /// Steps grouped into classes (class id per step): alike steps whose neighbours fall
 /// into the same classes, refined until stable, so a group's edges hold for each of
 /// its steps' classes. Class ids follow plan order.
-fn partition(steps: &[PlannedStep], edges: &BTreeMap<(usize, usize), EdgeKind>) -> Vec<usize> {
-    let keys: Vec<Likeness<'_>> = steps.iter().map(likeness).collect();
+fn partition(
+    steps: &[PlannedStep],
+    step_rank: &[usize],
+    edges: &BTreeMap<(usize, usize), EdgeKind>,
+) -> Vec<usize> {
+    let keys: Vec<Likeness<'_>> = steps
+        .iter()
+        .zip(step_rank)
+        .map(|(s, &rank)| likeness(s, rank))
+        .collect();
     let mut classes = number(&keys);
     loop {
         let mut preds: Vec<Vec<usize>> = vec![Vec::new(); steps.len()];
@@ -210,10 +219,9 @@ fn partition(steps: &[PlannedStep], edges: &BTreeMap<(usize, usize), EdgeKind>) 
     }
 }
 
-fn likeness(s: &PlannedStep) -> Likeness<'_> {
+fn likeness(s: &PlannedStep, rank: usize) -> Likeness<'_> {
     Likeness {
-        hop: &s.hop,
-        wave: s.wave,
+        rank,
         action: &s.action,
         template: template(s),
         manual: s.manual,
@@ -265,33 +273,51 @@ fn template(s: &PlannedStep) -> String {
     out
 }
 
-/// One node per class, with its hop, rank and label.
-fn nodes(plan: &Plan, classes: &[usize]) -> Graph {
-    let mut graph = Graph::default();
-    for s in &plan.steps {
-        let hop = match graph.hops.iter().position(|h| *h == s.hop) {
-            Some(h) => h,
-            None => {
-                graph.hops.push(s.hop.clone());
-                graph.hops.len() - 1
-            }
-        };
-        graph.ranks.push((hop, s.wave));
+/// The ranks: runs of consecutive steps of one hop and wave, in plan order (as the
+/// runbook groups them), so ranks follow the plan even where a hand-edited plan
+/// interleaves hops or numbers waves per hop. Returns each rank's (hop, wave) with
+/// hops numbered in order of appearance, and each step's rank.
+fn ranks(steps: &[PlannedStep]) -> (Vec<(usize, u32)>, Vec<usize>) {
+    let mut hops: Vec<&str> = Vec::new();
+    let mut ranks: Vec<(usize, u32)> = Vec::new();
+    let mut step_rank = Vec::with_capacity(steps.len());
+    for s in steps {
+        let hop = hops.iter().position(|h| *h == s.hop).unwrap_or_else(|| {
+            hops.push(&s.hop);
+            hops.len() - 1
+        });
+        if ranks.last() != Some(&(hop, s.wave)) {
+            ranks.push((hop, s.wave));
+        }
+        step_rank.push(ranks.len() - 1);
     }
-    graph.ranks.sort_unstable();
-    graph.ranks.dedup();
+    (ranks, step_rank)
+}
+
+/// One node per class, with its hop, rank and label.
+fn nodes(plan: &Plan, classes: &[usize], ranks: Vec<(usize, u32)>, step_rank: &[usize]) -> Graph {
+    let mut graph = Graph {
+        ranks,
+        ..Graph::default()
+    };
+    for s in &plan.steps {
+        if !graph.hops.contains(&s.hop) {
+            graph.hops.push(s.hop.clone());
+        }
+    }
     let count = classes.iter().max().map_or(0, |m| m + 1);
     let mut members: Vec<Vec<usize>> = vec![Vec::new(); count];
     for (i, &c) in classes.iter().enumerate() {
         members[c].push(i);
     }
     for steps in members {
-        graph.nodes.push(node(plan, &graph, steps));
+        let rank = step_rank[steps[0]];
+        graph.nodes.push(node(plan, &graph, rank, steps));
     }
     graph
 }
 
-fn node(plan: &Plan, graph: &Graph, steps: Vec<usize>) -> Node {
+fn node(plan: &Plan, graph: &Graph, rank: usize, steps: Vec<usize>) -> Node {
     let first = &plan.steps[steps[0]];
     let hop = graph.hops.iter().position(|h| *h == first.hop).unwrap_or(0);
     let title = if steps.len() > 1 {
@@ -302,7 +328,7 @@ fn node(plan: &Plan, graph: &Graph, steps: Vec<usize>) -> Node {
     Node {
         hop,
         wave: first.wave,
-        rank: graph.ranks.binary_search(&(hop, first.wave)).unwrap_or(0),
+        rank,
         title,
         clusters: steps
             .iter()
@@ -784,6 +810,21 @@ mod tests {
     }
 
     #[test]
+    fn ranks_follow_the_plan_where_hops_interleave() {
+        // a hand-edited plan back in hop 1 after hop 2, waves numbered per hop
+        let p = plan(vec![
+            step("1->2:a", None, 1, &[]),
+            step("2->3:b", None, 1, &[]),
+            step("1->2:c", Some("x"), 1, &[]),
+        ]);
+        let g = build(&p);
+        assert_eq!(g.ranks, vec![(0, 1), (1, 1), (0, 1)]);
+        let ranks: Vec<usize> = g.nodes.iter().map(|n| n.rank).collect();
+        assert_eq!(ranks, vec![0, 1, 2]);
+        assert!(g.edges.iter().all(|e| e.from < e.to), "{:?}", g.edges);
+    }
+
+    #[test]
     fn an_empty_plan_is_an_empty_graph() {
         let g = build(&fixtures::empty());
         assert!(g.nodes.is_empty() && g.edges.is_empty());
@@ -798,6 +839,72 @@ mod tests {
             ..s
         };
         assert_eq!(template(&s), "Back up … and a-b at …");
+    }
+
+    mod any_plan {
+        use super::*;
+        use proptest::prelude::*;
+
+        /// (hop, wave, cluster, minutes, after)
+        type Raw = (usize, u32, Option<usize>, Option<u32>, Vec<usize>);
+
+        /// A step of a hand-edited plan: any hop of three, any wave, any cluster of
+        /// four or none, any duration, `after` naming any position (earlier, later,
+        /// itself) or nothing in the plan.
+        fn arb_step() -> impl Strategy<Value = Raw> {
+            (
+                0..3usize,
+                0..6u32,
+                prop::option::of(0..4usize),
+                prop::option::of(prop_oneof![0..200u32, Just(u32::MAX)]),
+                prop::collection::vec(0..40usize, 0..4),
+            )
+        }
+
+        fn plan_of(raw: &[Raw]) -> Plan {
+            let hops = ["1->2", "2->3", "3->4"];
+            let steps = raw
+                .iter()
+                .enumerate()
+                .map(|(i, (hop, wave, cluster, minutes, after))| {
+                    let cluster = cluster.map(|c| format!("c{c}"));
+                    let action = if i % 2 == 0 { "up" } else { "down" };
+                    PlannedStep {
+                        id: format!("s{i}"),
+                        hop: hops[*hop].to_string(),
+                        action: action.to_string(),
+                        title: format!("{action} {}", cluster.as_deref().unwrap_or("all")),
+                        cluster,
+                        wave: *wave,
+                        duration_minutes: *minutes,
+                        after: after.iter().map(|a| format!("s{a}")).collect(),
+                        ..PlannedStep::default()
+                    }
+                })
+                .collect();
+            plan(steps)
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(300))]
+
+            #[test]
+            fn any_plan_gives_a_sound_graph(raw in prop::collection::vec(arb_step(), 0..30)) {
+                let p = plan_of(&raw);
+                let g = build(&p);
+                let mut seen: Vec<usize> = g.nodes.iter().flat_map(|n| n.steps.clone()).collect();
+                seen.sort_unstable();
+                prop_assert_eq!(seen, (0..p.steps.len()).collect::<Vec<_>>());
+                for e in &g.edges {
+                    prop_assert!(e.from < e.to && e.to < g.nodes.len(), "{:?}", e);
+                }
+                let on_path = g.nodes.iter().filter(|n| n.critical).count();
+                prop_assert!(p.steps.is_empty() || on_path >= 1);
+                let svg = crate::render::svg::svg(&p, Lang::En);
+                prop_assert!(roxmltree::Document::parse(&svg).is_ok(), "{}", svg);
+                let _ = (crate::render::dot(&p), crate::render::mermaid(&p));
+            }
+        }
     }
 
     #[test]

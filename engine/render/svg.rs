@@ -227,15 +227,15 @@ fn legend(out: &mut String, g: &Graph, words: &Words) {
 
 /// A band and a label per hop, and each row's wave on the left.
 fn hops(out: &mut String, g: &Graph, layout: &Layout, width: f64, words: &Words) {
-    for (h, hop) in g.hops.iter().enumerate() {
-        let rows: Vec<usize> = (0..layout.rows.len())
-            .filter(|&r| g.ranks[layout.row_rank[r]].0 == h)
-            .collect();
-        let (Some(&first), Some(&last)) = (rows.first(), rows.last()) else {
+    // one band per run of rows of one hop (a hand-edited plan may come back to a hop)
+    let hop_of = |r: usize| g.ranks[layout.row_rank[r]].0;
+    let mut first = 0;
+    for r in 0..layout.rows.len() {
+        if r + 1 < layout.rows.len() && hop_of(r + 1) == hop_of(r) {
             continue;
-        };
+        }
         let top = layout.rows[first].0 - V_GAP / 3.0;
-        let bottom = layout.rows[last].0 + layout.rows[last].1 + V_GAP / 3.0;
+        let bottom = layout.rows[r].0 + layout.rows[r].1 + V_GAP / 3.0;
         let _ = writeln!(
             out,
             "<g class=\"hop\"><rect x=\"2\" y=\"{top:.1}\" width=\"{:.1}\" height=\"{:.1}\" rx=\"8\"/><text x=\"{PAD}\" y=\"{:.1}\">{} {}</text></g>",
@@ -243,8 +243,9 @@ fn hops(out: &mut String, g: &Graph, layout: &Layout, width: f64, words: &Words)
             bottom - top,
             top + 14.0,
             words.hop,
-            xml(&hop_label(hop))
+            xml(&hop_label(&g.hops[hop_of(r)]))
         );
+        first = r + 1;
     }
     for (r, (y, h)) in layout.rows.iter().enumerate() {
         if r > 0 && layout.row_rank[r - 1] == layout.row_rank[r] {
