@@ -96,6 +96,19 @@ fn hostile_strings_stay_inside_their_values_in_every_format() {
         .count();
     assert_eq!(fences % 2, 0, "md: unbalanced fences");
     assert_structure_kept("dot", &uplan::render::dot(&p));
+    assert_structure_kept("mermaid", &uplan::render::mermaid(&p));
+    let html = uplan::render::html(&p, &uplan::render::Options::default());
+    assert!(html.contains("## Owned"), "the value reached no html");
+    for forged in [
+        ">Owned<",
+        "<h2>Owned",
+        "<li>done",
+        "<pre><code>rm",
+        "checked=\"\"",
+    ] {
+        assert!(!html.contains(forged), "html: the value made {forged}");
+    }
+    assert_structure_kept("html", &html);
     // JSON keeps the exact value (it is data), escaped by the JSON writer.
     let back: Plan = serde_json::from_str(&all).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(back, p);
@@ -204,6 +217,11 @@ fn url_credentials_never_reach_a_plan() {
         ("text", uplan::render::text(&p, &Default::default())),
         ("md", uplan::render::markdown(&p, &Default::default())),
         ("dot", uplan::render::dot(&p)),
+        ("mermaid", uplan::render::mermaid(&p)),
+        (
+            "html",
+            uplan::render::html(&p, &uplan::render::Options::default()),
+        ),
         ("check json", uplan::render::check_json(&p)),
     ];
     assert!(

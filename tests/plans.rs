@@ -1,5 +1,5 @@
-//! The rendered plan of every example in `examples/` is kept in `plans/` (Markdown and
-//! JSON, and the Markdown in Chinese as `NAME.zh.md`). This test fails when a rule or renderer change moves a plan and `plans/` was
+//! The rendered plan of every example in `examples/` is kept in `plans/` (Markdown,
+//! JSON, the HTML report and the Markdown in Chinese as `NAME.zh.md`). This test fails when a rule or renderer change moves a plan and `plans/` was
 //! not regenerated. Regenerate them all with:
 //!
 //! ```text
@@ -22,8 +22,8 @@ fn examples() -> Vec<PathBuf> {
     paths
 }
 
-/// (markdown, json, Chinese markdown) for one example.
-fn render(rb: &uplan::model::Rulebook, path: &Path) -> (String, String, String) {
+/// (markdown, json, html, Chinese markdown) for one example.
+fn render(rb: &uplan::model::Rulebook, path: &Path) -> (String, String, String, String) {
     let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let name = path.display().to_string();
     let inv = uplan::inventory::load(rb, &name, &text)
@@ -50,9 +50,11 @@ fn render(rb: &uplan::model::Rulebook, path: &Path) -> (String, String, String) 
         lang: uplan::model::Lang::Zh,
         ..Default::default()
     };
+    let options = uplan::render::Options::default();
     (
-        uplan::render::markdown(&plan, &uplan::render::Options::default()),
+        uplan::render::markdown(&plan, &options),
         uplan::render::json(&plan),
+        uplan::render::html(&plan, &options),
         uplan::render::markdown(&zh, &zh_options),
     )
 }
@@ -70,12 +72,12 @@ fn rendered_plans_are_current() {
         examples.len()
     );
     for path in &examples {
-        let (md, json, zh) = render(&rb, path);
+        let (md, json, html, zh) = render(&rb, path);
         let stem = path
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_default();
-        for (ext, text) in [("md", &md), ("json", &json), ("zh.md", &zh)] {
+        for (ext, text) in [("md", &md), ("json", &json), ("html", &html), ("zh.md", &zh)] {
             let out = Path::new("plans").join(format!("{stem}.{ext}"));
             let current = std::fs::read_to_string(&out).unwrap_or_default();
             if &current != text {
@@ -98,7 +100,10 @@ fn rendered_plans_are_current() {
         let known = examples
             .iter()
             .any(|e| e.file_stem().is_some_and(|s| s.to_string_lossy() == stem));
-        if !known && p.extension().is_some_and(|x| x == "md" || x == "json") {
+        let ours = p
+            .extension()
+            .is_some_and(|x| x == "md" || x == "json" || x == "html");
+        if !known && ours {
             if regenerate {
                 let _ = std::fs::remove_file(&p);
             } else {

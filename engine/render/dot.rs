@@ -1,27 +1,38 @@
-//! The plan as a Graphviz digraph: steps as nodes, `after` as edges, one cluster per
-//! hop holding one cluster per wave.
+//! The plan as a Graphviz digraph, readable at fleet scale: the step graph of
+//! [`super::graph`] (implied edges dropped, alike steps of a wave as one node), one
+//! cluster per hop, one rank per wave, the hops joined end to start, the critical path
+//! in thick red (and bold, for a print without colour).
 
-use std::collections::BTreeMap;
 use std::fmt::Write;
 
-use super::{HopGroup, blocking, count, duration, groups, hop_label, numbers, path_label};
-use crate::plan::{Plan, PlannedStep};
+use super::graph::{self, EdgeKind, Graph, Node};
+use super::{blocking, count, duration, hop_label, path_label};
+use crate::model::Lang;
+use crate::plan::Plan;
+
+/// Characters per line of a node's title: keeps a node narrow enough that a wave of
+/// several nodes still fits a page.
+const TITLE_WIDTH: usize = 40;
+
+/// The critical path's colour: dark enough to stay visible in greyscale.
+pub(crate) const CRITICAL: &str = "#b00020";
 
 /// Renders `plan` as a Graphviz `digraph` (`dot -Tsvg plan.dot > plan.svg`).
 pub fn dot(plan: &Plan) -> String {
     let plan = &super::printable(plan);
-    let numbers = numbers(plan);
+    let g = graph::build(plan);
     let mut out = String::from("digraph plan {\n");
-    graph_attributes(&mut out, plan);
-    for (i, group) in groups(plan).iter().enumerate() {
-        hop(&mut out, i, group);
+    graph_attributes(&mut out, plan, &g);
+    for hop in 0..g.hops.len() {
+        hop_cluster(&mut out, plan, &g, hop);
     }
-    edges(&mut out, plan, &numbers);
+    edges(&mut out, &g);
+    rank_order(&mut out, &g);
     out.push_str("}\n");
     out
 }
 
-fn graph_attributes(out: &mut String, plan: &Plan) {
+fn graph_attributes(out: &mut String, plan: &Plan, g: &Graph) {
     let status = if plan.is_ready() {
         "ready".to_string()
     } else {
@@ -31,72 +42,102 @@ fn graph_attributes(out: &mut String, plan: &Plan) {
         )
     };
     let label = format!(
-        "Upgrade plan {} → {}: {status}\npath {}",
+        "Upgrade plan {} → {}: {status}\npath {}\ncritical path (thick red): {}",
         plan.from,
         plan.to,
-        path_label(plan)
+        path_label(plan),
+        duration(g.critical_minutes)
     );
     let colour = if plan.is_ready() { "black" } else { "red" };
     let _ = writeln!(
         out,
-        "  graph [label={}, labelloc=t, fontname=\"Helvetica\", fontcolor={colour}, rankdir=TB, compound=true];",
+        "  graph [label={}, labelloc=t, fontname=\"Helvetica\", fontcolor={colour}, rankdir=TB, newrank=true, nodesep=0.25, ranksep=0.35];",
         quote(&label)
     );
-    out.push_str("  node [shape=box, style=\"rounded\", fontname=\"Helvetica\"];\n");
-    out.push_str("  edge [fontname=\"Helvetica\"];\n");
+    out.push_str("  node [shape=box, style=\"rounded\", fontname=\"Helvetica\", fontsize=11];\n");
+    out.push_str("  edge [fontname=\"Helvetica\", fontsize=9, color=\"gray30\"];\n");
 }
 
-fn hop(out: &mut String, index: usize, group: &HopGroup<'_>) {
-    let _ = writeln!(out, "  subgraph cluster_hop_{index} {{");
+/// One cluster per hop; inside it, one `rank=same` group per wave.
+fn hop_cluster(out: &mut String, plan: &Plan, g: &Graph, hop: usize) {
+    let _ = writeln!(out, "  subgraph cluster_hop_{hop} {{");
     let _ = writeln!(
         out,
         "    label={}; style=\"rounded\"; color=\"gray40\";",
-        quote(&format!("hop {}", hop_label(group.hop)))
+        quote(&format!("hop {}", hop_label(&g.hops[hop])))
     );
-    for (w, wave) in group.waves.iter().enumerate() {
-        let _ = writeln!(out, "    subgraph cluster_hop_{index}_wave_{w} {{");
-        let _ = writeln!(
-            out,
-            "      label={}; style=\"dashed\"; color=\"gray70\";",
-            quote(&format!("wave {}", wave.wave))
-        );
-        for (n, step) in &wave.steps {
-            node(out, *n, step);
+    for rank in 0..g.ranks.len() {
+        let members: Vec<usize> = (0..g.nodes.len())
+            .filter(|&n| g.nodes[n].hop == hop && g.nodes[n].rank == rank)
+            .collect();
+        if members.is_empty() {
+            continue;
+        }
+        out.push_str("    { rank=same;\n");
+        for n in members {
+            node(out, plan, n, &g.nodes[n]);
         }
         out.push_str("    }\n");
     }
     out.push_str("  }\n");
 }
 
-fn node(out: &mut String, n: usize, s: &PlannedStep) {
-    let cluster = s.cluster.as_deref().unwrap_or("platform");
-    let mode = if s.manual { "manual" } else { "auto" };
-    let time = s
-        .duration_minutes
-        .map_or("?".to_string(), |m| duration(m.into()));
-    let label = format!("{n}. {}\n{cluster} · {mode} · {time}", s.title);
-    let style = if s.manual {
-        ", style=\"rounded,bold\""
-    } else {
-        ""
-    };
+fn node(out: &mut String, plan: &Plan, n: usize, node: &Node) {
+    let mut lines = graph::wrap(
+        &format!("{}. {}", graph::step_numbers(&node.steps), node.title),
+        TITLE_WIDTH,
+    );
+    let words = graph::words(Lang::En);
+    lines.extend(graph::clusters_line(node, words));
+    lines.push(graph::meta_label(plan, node, words));
+    let mut style = vec!["rounded"];
+    if node.manual {
+        style.push("filled");
+    }
+    let mut attrs = format!("label={}", quote(&lines.join("\n")));
+    if node.manual {
+        attrs.push_str(", fillcolor=\"#fff3cd\"");
+    }
+    if node.critical {
+        style.push("bold");
+        let _ = write!(attrs, ", color=\"{CRITICAL}\", penwidth=3");
+    }
     let _ = writeln!(
         out,
-        "      {} [label={}{style}];",
-        quote(&s.id),
-        quote(&label)
+        "      n{} [{attrs}, style=\"{}\"];",
+        n + 1,
+        style.join(",")
     );
 }
 
-/// One edge per `after` entry between steps of the plan; ids the plan does not hold
-/// are left out rather than drawn as unlabelled nodes.
-fn edges(out: &mut String, plan: &Plan, numbers: &BTreeMap<&str, usize>) {
-    for step in &plan.steps {
-        for before in &step.after {
-            if numbers.contains_key(before.as_str()) {
-                let _ = writeln!(out, "  {} -> {};", quote(before), quote(&step.id));
-            }
+fn edges(out: &mut String, g: &Graph) {
+    for e in &g.edges {
+        let mut attrs: Vec<String> = Vec::new();
+        match e.kind {
+            EdgeKind::Depends => {}
+            EdgeKind::Hop => attrs.push("label=\"next hop\"".into()),
+            EdgeKind::Wave => attrs.push("style=dashed, label=\"next wave\"".into()),
         }
+        if e.critical {
+            attrs.push(format!("color=\"{CRITICAL}\", penwidth=3"));
+        }
+        let attrs = if attrs.is_empty() {
+            String::new()
+        } else {
+            format!(" [{}]", attrs.join(", "))
+        };
+        let _ = writeln!(out, "  n{} -> n{}{attrs};", e.from + 1, e.to + 1);
+    }
+}
+
+/// Invisible edges from each wave to the next, so a wave formed by a concurrency
+/// limit sits below the one it waits for instead of beside it.
+fn rank_order(out: &mut String, g: &Graph) {
+    let firsts: Vec<usize> = (0..g.ranks.len())
+        .filter_map(|r| g.nodes.iter().position(|n| n.rank == r))
+        .collect();
+    for pair in firsts.windows(2) {
+        let _ = writeln!(out, "  n{} -> n{} [style=invis];", pair[0] + 1, pair[1] + 1);
     }
 }
 
@@ -130,6 +171,16 @@ mod tests {
     fn blocked_plan_says_so_in_its_label() {
         let out = dot(&fixtures::blocked());
         assert!(out.contains("NOT EXECUTABLE"));
+    }
+
+    #[test]
+    fn the_critical_path_is_drawn_thick() {
+        let out = dot(&fixtures::ready());
+        // upload-images (2h) → global (1h30m) in wave 1 (the fixture has steps
+        // waiting for others of their wave), biz-1 (45m), global 4.3 (1h) → docs (10m).
+        assert!(out.contains("critical path (thick red): 5h25m"), "{out}");
+        let thick = out.lines().filter(|l| l.contains("penwidth=3")).count();
+        assert!(thick >= 4, "{out}");
     }
 
     #[test]

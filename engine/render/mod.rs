@@ -10,6 +10,7 @@ mod diagnostics_json;
 mod diff;
 mod dot;
 mod github;
+mod graph;
 mod html;
 mod json;
 pub mod jsonschema;
@@ -19,6 +20,7 @@ mod markdown;
 mod mermaid;
 mod runbook;
 mod sarif;
+mod svg;
 mod text;
 
 use std::borrow::Cow;
