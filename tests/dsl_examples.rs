@@ -96,6 +96,12 @@ fn prelude_for(block: &str) -> String {
 }
 
 fn compile(b: &Block) -> Result<uplan::model::Rulebook, Problems> {
+    // ```uplan,acp: an example written against the ACP rulebook (its steps and releases)
+    if b.info == "uplan,acp" {
+        let mut files = uplan::rulebooks::read_dir_files(std::path::Path::new("rules/acp"))?;
+        files.push((format!("{PAGE}:{}", b.line), b.text.clone()));
+        return uplan::compile(&files);
+    }
     let files = vec![
         ("prelude.uplan".to_string(), prelude_for(&b.text)),
         (format!("{PAGE}:{}", b.line), b.text.clone()),

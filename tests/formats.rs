@@ -150,7 +150,11 @@ fn lint_sarif_points_at_the_rule_file() {
     // the mini rulebook adds only on hops into 2.0, where it does not apply (istio-floor
     // also anchors on upgrade-cluster since anchors must exist at plan time); four steps
     // declare no duration.
-    assert_eq!(results.len(), 7, "mini has seven lint warnings: {results:?}");
+    assert_eq!(
+        results.len(),
+        7,
+        "mini has seven lint warnings: {results:?}"
+    );
     for r in &results {
         assert_eq!(r["level"], "warning");
         let loc = &r["locations"][0]["physicalLocation"];

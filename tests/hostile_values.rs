@@ -102,7 +102,8 @@ fn hostile_strings_stay_inside_their_values_in_every_format() {
     for forged in [
         ">Owned<",
         "<h2>Owned",
-        "<li>done",
+        // a list item of its own (the runbook's own "done when" items are not forged)
+        "<li>[x] done",
         "<pre><code>rm",
         "checked=\"\"",
     ] {

@@ -77,7 +77,12 @@ fn rendered_plans_are_current() {
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_default();
-        for (ext, text) in [("md", &md), ("json", &json), ("html", &html), ("zh.md", &zh)] {
+        for (ext, text) in [
+            ("md", &md),
+            ("json", &json),
+            ("html", &html),
+            ("zh.md", &zh),
+        ] {
             let out = Path::new("plans").join(format!("{stem}.{ext}"));
             let current = std::fs::read_to_string(&out).unwrap_or_default();
             if &current != text {

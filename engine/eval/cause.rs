@@ -33,14 +33,11 @@ pub fn declaration(rb: &Rulebook, o: Origin) -> Option<(&'static str, String, Sp
 /// declaration when no clause names both.
 pub fn edge_span(rb: &Rulebook, o: Origin, from: StepId, to: StepId) -> Option<Span> {
     let clause = match o {
-        Origin::Order(i) => rb
-            .orders
-            .get(i as usize)
-            .and_then(|o| {
-                let a = o.first.iter().find(|p| p.step == from)?;
-                let b = o.then.iter().find(|p| p.step == to)?;
-                Some(a.span.to(b.span))
-            }),
+        Origin::Order(i) => rb.orders.get(i as usize).and_then(|o| {
+            let a = o.first.iter().find(|p| p.step == from)?;
+            let b = o.then.iter().find(|p| p.step == to)?;
+            Some(a.span.to(b.span))
+        }),
         Origin::Procedure(i) => rb.procedures.get(i as usize).and_then(|p| {
             p.chains.iter().filter(|c| c.ordered).find_map(|c| {
                 c.calls

@@ -7,9 +7,7 @@ use super::instances::Arg;
 use super::instances::Origin;
 use super::interp::{Env, Val, display, root_list};
 use super::naming::{binding_subject, fact_paths, hop_name, join_versions, step_id, subject};
-use super::{
-    Evaluation, NoPath, NoPathKind, naming, optional, path, phrases, run_step, runbook,
-};
+use super::{Evaluation, NoPath, NoPathKind, naming, optional, path, phrases, run_step, runbook};
 use crate::inventory::{Absent, Inventory, Notice, NoticeKind};
 use crate::model::{Effect, Expr, Lang, PlaceBase, Rulebook, Type, Value};
 use crate::plan::{Finding, InventoryMeta, Plan, PlannedStep, SCHEMA_ID, Status};

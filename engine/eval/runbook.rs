@@ -217,7 +217,7 @@ pub(super) fn checkpoints(
                 None if pos + 1 == ev.hops.len() && !hop.is_empty() => None,
                 None => continue,
             };
-            let mut env = Env::new(&rb.schema, state, &ctx, cp.num_vars);
+            let mut env = Env::new(&rb.schema, state, &ctx, cp.num_vars).in_lang(ev.lang);
             if !env.test_opt(cp.when.as_ref()) {
                 continue;
             }

@@ -617,6 +617,11 @@ mod tests {
             steps,
             provenance: None,
             inventory_meta: None,
+            checkpoints: vec![],
+            post_checks: vec![],
+            clusters: vec![],
+            limits: vec![],
+            lang: None,
         }
     }
 

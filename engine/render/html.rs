@@ -30,7 +30,10 @@ pub fn html(plan: &Plan, options: &Options) -> String {
     let words = super::graph::words(options.lang);
     // nothing to draw for a plan without steps: the runbook says so
     let graph = (!safe.steps.is_empty()).then(|| super::svg::svg(&safe, options.lang));
-    let body = body(&super::markdown(plan, options), graph.map(|g| (words.step_graph, g)));
+    let body = body(
+        &super::markdown(plan, options),
+        graph.map(|g| (words.step_graph, g)),
+    );
     let mut title = format!("{} {} → {}", words.upgrade_plan, safe.from, safe.to);
     if let Some(c) = safe
         .inventory_meta

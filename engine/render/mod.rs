@@ -219,47 +219,6 @@ pub(crate) fn numbers(plan: &Plan) -> BTreeMap<&str, usize> {
     map
 }
 
-/// One wave of one hop: its steps with their 1-based numbers.
-pub(crate) struct Wave<'a> {
-    pub wave: u32,
-    pub steps: Vec<(usize, &'a PlannedStep)>,
-}
-
-/// The steps of one hop, wave by wave.
-pub(crate) struct HopGroup<'a> {
-    pub hop: &'a str,
-    pub waves: Vec<Wave<'a>>,
-}
-
-/// Consecutive steps of the same hop and wave, in plan order. A hand-edited plan
-/// whose hops interleave shows the same hop twice rather than reordering steps.
-pub(crate) fn groups(plan: &Plan) -> Vec<HopGroup<'_>> {
-    let mut groups: Vec<HopGroup<'_>> = Vec::new();
-    for (i, step) in plan.steps.iter().enumerate() {
-        let same_hop = groups.last().is_some_and(|g| g.hop == step.hop);
-        if !same_hop {
-            groups.push(HopGroup {
-                hop: &step.hop,
-                waves: Vec::new(),
-            });
-        }
-        let Some(group) = groups.last_mut() else {
-            continue;
-        };
-        let same_wave = group.waves.last().is_some_and(|w| w.wave == step.wave);
-        if !same_wave {
-            group.waves.push(Wave {
-                wave: step.wave,
-                steps: Vec::new(),
-            });
-        }
-        if let Some(wave) = group.waves.last_mut() {
-            wave.steps.push((i + 1, step));
-        }
-    }
-    groups
-}
-
 /// Findings grouped by severity, most serious first; unknown severities (a hand-edited
 /// plan) come last, under their own name.
 pub(crate) fn findings_by_severity(plan: &Plan) -> Vec<(&str, Vec<&Finding>)> {
@@ -304,24 +263,6 @@ mod tests {
         assert_eq!(duration(45), "45m");
         assert_eq!(duration(120), "2h");
         assert_eq!(duration(90), "1h30m");
-    }
-
-    #[test]
-    fn groups_follow_plan_order() {
-        let plan = fixtures::ready();
-        type Shape = Vec<(String, Vec<(u32, Vec<usize>)>)>;
-        let shape: Shape = groups(&plan)
-            .iter()
-            .map(|g| {
-                let waves = g
-                    .waves
-                    .iter()
-                    .map(|w| (w.wave, w.steps.iter().map(|(n, _)| *n).collect()))
-                    .collect();
-                (g.hop.to_string(), waves)
-            })
-            .collect();
-        insta::assert_debug_snapshot!(shape);
     }
 
     #[test]
