@@ -60,8 +60,14 @@ fn names(plan_json: &str, inventory_yaml: &str) -> Vec<String> {
             out.extend(f[key].as_str().map(str::to_string));
         }
     }
+    // the runbook's citations (checkpoints, checks after, limits) are document names too
+    for key in ["checkpoints", "post_checks", "limits"] {
+        for c in list(key) {
+            out.extend(c["source"].as_str().map(str::to_string));
+        }
+    }
     for s in list("steps") {
-        for key in ["id", "rule"] {
+        for key in ["id", "rule", "source"] {
             out.extend(s[key].as_str().map(str::to_string));
         }
     }
