@@ -13,23 +13,6 @@ use std::path::{Path, PathBuf};
 
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 
-/// The renderers' headings and labels as `engine/render/markdown.rs` writes them today,
-/// in English. They move to the labels table of `engine/render/labels.rs` (the runbook
-/// work of issue 9); the lead removes this allow-list when that lands.
-const TODAYS_HEADINGS: &[&str] = &[
-    "Upgrade plan:",
-    "Nothing to do.",
-    "NOT EXECUTABLE",
-    "must be resolved before this plan can run; the steps below are shown for reference only.",
-    "resolve the blocking findings first.",
-    "Total estimated duration",
-    "estimated duration",
-    "blocking findings",
-    "blocking finding",
-    "without an estimate",
-    "no estimate",
-];
-
 /// Runs of at least this many ASCII words are English sentences.
 const RUN: usize = 3;
 
@@ -127,13 +110,7 @@ fn without_ticked(text: &str) -> String {
 /// Runs of [`RUN`] or more ASCII words in `text`, after removing `names`.
 fn english_runs(text: &str, names: &[String]) -> Vec<String> {
     let mut text = without_ticked(text);
-    for n in names.iter().chain(
-        TODAYS_HEADINGS
-            .iter()
-            .map(|h| h.to_string())
-            .collect::<Vec<_>>()
-            .iter(),
-    ) {
+    for n in names {
         text = text.replace(n.as_str(), " ¦ ");
     }
     let mut runs = Vec::new();

@@ -10,8 +10,8 @@ use std::collections::BTreeMap;
 use std::fmt::Write;
 
 use super::labels::{Key, Labels};
-use super::runbook::{self, Item, Length, View, Window};
-use super::{Options, blocking, count, duration, findings_by_severity, hop_label, path_label};
+use super::runbook::{self, Item, View, Window};
+use super::{Options, blocking, count, findings_by_severity, hop_label, path_label};
 use crate::plan::{Checkpoint, Finding, Plan, PlannedStep};
 
 /// Renders `plan` as a Markdown runbook.
@@ -97,12 +97,12 @@ impl Md<'_> {
                 out,
                 "| {} | {} |",
                 l.get(Key::Preparation),
-                cell(&format!("{what}: {}", self.length(prep.length)))
+                cell(&format!("{what}: {}", prep.length.label(self.l)))
             );
         }
         for w in &view.windows {
             let name = l.fill(Key::WindowOf, &[&w.n.to_string(), &hop_label(w.hop)]);
-            let _ = writeln!(out, "| {} | {} |", cell(&name), self.length(w.length));
+            let _ = writeln!(out, "| {} | {} |", cell(&name), w.length.label(self.l));
         }
         out.push('\n');
         if !p.is_ready() {
@@ -114,24 +114,6 @@ impl Md<'_> {
                 l.get(Key::NotExecutable),
                 inline(&banner)
             );
-        }
-    }
-
-    /// `2h–4h`, `45m`, `2h (+ 1 step without an estimate)`; never `0m` for "unknown".
-    fn length(&self, len: Length) -> String {
-        let l = self.l;
-        let known = if len.min == len.max {
-            duration(len.max)
-        } else {
-            format!("{}–{}", duration(len.min), duration(len.max))
-        };
-        match (len.unknown, len.max) {
-            (0, _) => known,
-            (n, 0) => l.fill(Key::WithoutEstimate, &[&n.to_string()]),
-            (n, _) => format!(
-                "{known} (+ {})",
-                l.fill(Key::WithoutEstimate, &[&n.to_string()])
-            ),
         }
     }
 
@@ -299,7 +281,7 @@ impl Md<'_> {
             out,
             "- **{}:** {}",
             l.get(Key::Length),
-            self.length(w.length)
+            w.length.label(self.l)
         );
         if !w.critical.is_empty() {
             let _ = writeln!(
@@ -553,21 +535,10 @@ impl Md<'_> {
 
     /// `2h (from the guide)`, `30m–1h (estimate)`, `no estimate`.
     fn step_time(&self, s: &PlannedStep) -> String {
-        let l = self.l;
-        let Some((min, max)) = runbook::span(s) else {
-            return l.get(Key::NoEstimate).to_string();
-        };
-        let time = if min == max {
-            duration(max)
-        } else {
-            format!("{}–{}", duration(min), duration(max))
-        };
-        let basis = match s.duration_basis.as_deref() {
-            Some("guide") => l.get(Key::Guide),
-            Some("inventory") => l.get(Key::Measured),
-            _ => l.get(Key::Estimate),
-        };
-        format!("{time} ({basis})")
+        match runbook::step_time(self.l, s) {
+            Some((time, basis)) => format!("{time} ({basis})"),
+            None => self.l.get(Key::NoEstimate).to_string(),
+        }
     }
 
     fn footer(&self, out: &mut String, view: &View<'_>) {
@@ -577,7 +548,7 @@ impl Md<'_> {
             out,
             "---\n\n**{}:** {}",
             l.get(Key::TotalDuration),
-            self.length(total)
+            total.label(self.l)
         );
         if !self.plan.is_ready() {
             let _ = writeln!(

@@ -9,6 +9,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::Options;
+use super::duration;
+use super::labels::{Key, Labels};
 use crate::plan::{Checkpoint, Plan, PlanCluster, PlanLimit, PlannedStep};
 
 /// The phase whose steps need no maintenance window.
@@ -22,7 +24,41 @@ pub(crate) struct Length {
     pub unknown: usize,
 }
 
+/// `45m`, or `30m–1h` for a range.
+pub(crate) fn range(min: u64, max: u64) -> String {
+    if min == max {
+        duration(max)
+    } else {
+        format!("{}–{}", duration(min), duration(max))
+    }
+}
+
+/// A step's duration and whose estimate it is (`2h`, `from the guide`); `None` when
+/// the step has none.
+pub(crate) fn step_time(l: Labels, s: &PlannedStep) -> Option<(String, &'static str)> {
+    let (min, max) = span(s)?;
+    let basis = match s.duration_basis.as_deref() {
+        Some("guide") => l.get(Key::Guide),
+        Some("inventory") => l.get(Key::Measured),
+        _ => l.get(Key::Estimate),
+    };
+    Some((range(min, max), basis))
+}
+
 impl Length {
+    /// `2h–4h`, `45m`, `2h (+ 1 step without an estimate)`; never `0m` for "unknown".
+    pub fn label(self, l: Labels) -> String {
+        let known = range(self.min, self.max);
+        match (self.unknown, self.max) {
+            (0, _) => known,
+            (n, 0) => l.fill(Key::WithoutEstimate, &[&n.to_string()]),
+            (n, _) => format!(
+                "{known} (+ {})",
+                l.fill(Key::WithoutEstimate, &[&n.to_string()])
+            ),
+        }
+    }
+
     fn add(&mut self, other: Length) {
         self.min += other.min;
         self.max += other.max;

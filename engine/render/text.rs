@@ -8,8 +8,8 @@ use std::fmt::Write;
 use owo_colors::{OwoColorize, Style};
 
 use super::labels::{Key, Labels};
-use super::runbook::{self, Item, Length, View, Window};
-use super::{Options, blocking, count, duration, findings_by_severity, hop_label, path_label};
+use super::runbook::{self, Item, View, Window};
+use super::{Options, blocking, count, findings_by_severity, hop_label, path_label};
 use crate::plan::{Checkpoint, Finding, Plan, PlannedStep};
 
 /// Where prose wraps when stdout is no terminal and `--width` is not given.
@@ -176,7 +176,7 @@ impl Text<'_> {
             row(
                 out,
                 l.get(Key::Preparation),
-                &format!("{what}: {}", self.length(prep.length)),
+                &format!("{what}: {}", prep.length.label(self.l)),
             );
         }
         for w in &view.windows {
@@ -185,7 +185,7 @@ impl Text<'_> {
                 out,
                 &" ".repeat(14),
                 14,
-                &format!("{name}: {}", self.length(w.length)),
+                &format!("{name}: {}", w.length.label(self.l)),
             );
         }
         let _ = writeln!(
@@ -218,23 +218,6 @@ impl Text<'_> {
             .map(|(sev, list)| format!("{} {}", list.len(), self.paint.severity(sev)))
             .collect::<Vec<_>>()
             .join(", ")
-    }
-
-    fn length(&self, len: Length) -> String {
-        let l = self.l;
-        let known = if len.min == len.max {
-            duration(len.max)
-        } else {
-            format!("{}–{}", duration(len.min), duration(len.max))
-        };
-        match (len.unknown, len.max) {
-            (0, _) => known,
-            (n, 0) => l.fill(Key::WithoutEstimate, &[&n.to_string()]),
-            (n, _) => format!(
-                "{known} (+ {})",
-                l.fill(Key::WithoutEstimate, &[&n.to_string()])
-            ),
-        }
     }
 
     fn clusters(&self, out: &mut String, opts: &Options) {
@@ -373,7 +356,7 @@ impl Text<'_> {
             "\n{}",
             self.paint.on(&title, Style::new().blue().bold())
         );
-        let _ = writeln!(out, "  {}: {}", l.get(Key::Length), self.length(w.length));
+        let _ = writeln!(out, "  {}: {}", l.get(Key::Length), w.length.label(self.l));
         if !w.critical.is_empty() {
             self.wrap(
                 out,
@@ -634,26 +617,15 @@ impl Text<'_> {
     }
 
     fn step_time(&self, s: &PlannedStep) -> String {
-        let l = self.l;
-        let Some((min, max)) = runbook::span(s) else {
-            return "?".to_string();
-        };
-        let time = if min == max {
-            duration(max)
-        } else {
-            format!("{}–{}", duration(min), duration(max))
-        };
-        let basis = match s.duration_basis.as_deref() {
-            Some("guide") => l.get(Key::Guide),
-            Some("inventory") => l.get(Key::Measured),
-            _ => l.get(Key::Estimate),
-        };
-        format!("{time} {basis}")
+        match runbook::step_time(self.l, s) {
+            Some((time, basis)) => format!("{time} {basis}"),
+            None => "?".to_string(),
+        }
     }
 
     fn footer(&self, out: &mut String, view: &View<'_>) {
         let l = self.l;
-        let total = self.length(runbook::total(view));
+        let total = runbook::total(view).label(self.l);
         let _ = writeln!(
             out,
             "\n{} {total}",
